@@ -1,0 +1,422 @@
+//! The channel engine: one lock per channel, a ring buffer, and FIFO queues of waiters that
+//! the other side completes directly (Go's `hchan` shape).
+//!
+//! # State (all under `Chan::state`, the channel lock)
+//!
+//! | field    | meaning                                                                    |
+//! |----------|----------------------------------------------------------------------------|
+//! | `buf`    | buffered values, oldest first; `len ≤ cap` except for one value a dropped  |
+//! |          | `recv_async` handed back (see `requeue`)                                   |
+//! | `closed` | set once by `close`, the last `Sender` drop, or the last `Receiver` drop    |
+//! | `sendq`  | waiting senders: each entry points at a slot holding the value to send     |
+//! | `recvq`  | waiting receivers: each entry points at an empty slot to fill              |
+//!
+//! # Invariants
+//!
+//! 1. `recvq` holds an undecided entry only while `buf` is empty and the channel is open.
+//! 2. `sendq` holds an undecided entry only while `buf` is full and the channel is open.
+//! 3. An entry is decided by exactly one CAS on its [`Signal`]; the winner does the slot
+//!    hand-off under this lock and publishes it with `Signal::complete` (Release).
+//! 4. Wake-ups happen after the lock is released (the `Wake` list returned by every operation).
+//! 5. Nothing is lost: a value is in `buf`, in exactly one slot, received, or handed back.
+//!
+//! # Where each claim is carried
+//!
+//! When the other party is already *waiting*, the edge is the waiter's `Signal`:
+//! Release store `chan.waiter.complete` → Acquire load `chan.waiter.observe` (the mutant
+//! sites). When the other party comes *later*, the edge is this lock (unlock → lock); loom
+//! models the lock, but its orderings are the checker's own and have no mutant.
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use crossbeam_utils::CachePadded;
+
+use super::error::{SendTimeoutError, TryRecvError, TrySendError};
+use super::signal::Signal;
+use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::cell::UnsafeCell;
+use crate::sync::{Arc, Mutex};
+
+/// A value slot owned by a waiter: filled by the sender side, emptied by the receiver side.
+pub(crate) type Slot<T> = UnsafeCell<Option<T>>;
+
+/// A waiter's place in a queue.
+pub(crate) struct Entry<T> {
+    /// The waiter's shared decision.
+    pub(crate) signal: Arc<Signal>,
+    /// Which case of the waiter this entry is (0 for a plain operation).
+    pub(crate) case: usize,
+    /// # Safety
+    /// Points at the waiter's slot, which the waiter keeps alive and in place until this
+    /// entry is out of every queue and, if the entry was claimed, until it observed `DONE`.
+    /// Only the party that claimed the entry may access it, and only before `complete`.
+    pub(crate) slot: *const Slot<T>,
+}
+
+// SAFETY: an entry moves a `T` between threads through `slot` (so `T: Send` is required); the
+// pointer is dereferenced only under the rules stated on the field.
+unsafe impl<T: Send> Send for Entry<T> {}
+
+impl<T> Entry<T> {
+    /// Moves `value` into the claimed waiter's slot.
+    ///
+    /// # Safety
+    /// The caller won `try_claim` for this entry and has not called `complete` yet.
+    unsafe fn put(&self, value: T) {
+        // SAFETY: the field's contract: the waiter keeps the slot alive, and as the claimer we
+        // are the only party touching it until `complete`.
+        unsafe { (*self.slot).with_mut(|p| *p = Some(value)) }
+    }
+
+    /// Takes the value out of the claimed waiter's slot.
+    ///
+    /// # Safety
+    /// As for [`Entry::put`].
+    unsafe fn take(&self) -> Option<T> {
+        // SAFETY: as in `put`.
+        unsafe { (*self.slot).with_mut(|p| (*p).take()) }
+    }
+}
+
+/// Waiters to wake once the channel lock is released.
+#[derive(Default)]
+pub(crate) struct Wake(Vec<Arc<Signal>>);
+
+impl Wake {
+    /// Completes the claimed entry `e` and keeps its signal for waking if it needs it.
+    pub(crate) fn complete<T>(&mut self, e: Entry<T>) {
+        if e.signal.complete(e.case) {
+            self.0.push(e.signal);
+        }
+    }
+
+    /// Wakes everyone collected. Call with no lock held.
+    pub(crate) fn run(self) {
+        for s in self.0 {
+            crate::sync::preemption_point();
+            s.wake();
+        }
+    }
+}
+
+/// Pops entries until one can be claimed for its case; stale entries (aborted, or decided on
+/// another channel of a select) are dropped on the way.
+fn claim_first<T>(q: &mut VecDeque<Entry<T>>) -> Option<Entry<T>> {
+    while let Some(e) = q.pop_front() {
+        if e.signal.try_claim(e.case) {
+            return Some(e);
+        }
+    }
+    None
+}
+
+/// The channel state guarded by the channel lock.
+pub(crate) struct State<T> {
+    buf: VecDeque<T>,
+    cap: usize,
+    closed: bool,
+    sendq: VecDeque<Entry<T>>,
+    recvq: VecDeque<Entry<T>>,
+}
+
+impl<T> State<T> {
+    /// Sends without blocking. On success, `wake` may hold the receiver to wake.
+    pub(crate) fn try_send(&mut self, value: T, wake: &mut Wake) -> Result<(), TrySendError<T>> {
+        if self.closed {
+            return Err(TrySendError::Closed(value));
+        }
+        if let Some(e) = claim_first(&mut self.recvq) {
+            // SAFETY: we won `try_claim` for `e` just now and complete it right after.
+            unsafe { e.put(value) };
+            wake.complete(e);
+            return Ok(());
+        }
+        if self.buf.len() < self.cap {
+            self.buf.push_back(value);
+            return Ok(());
+        }
+        Err(TrySendError::Full(value))
+    }
+
+    /// Receives without blocking. On success, `wake` may hold a sender to wake.
+    pub(crate) fn try_recv(&mut self, wake: &mut Wake) -> Result<T, TryRecvError> {
+        if let Some(v) = self.buf.pop_front() {
+            // A slot opened: move the first waiting sender's value into the buffer
+            // (HB-CHAN-CAPACITY: this receive completes that send).
+            if let Some(e) = claim_first(&mut self.sendq) {
+                // SAFETY: we won `try_claim` for `e` and complete it right after.
+                let moved = unsafe { e.take() };
+                self.buf.extend(moved);
+                wake.complete(e);
+            }
+            return Ok(v);
+        }
+        if let Some(e) = claim_first(&mut self.sendq) {
+            // Rendezvous: take the value straight from the waiting sender
+            // (HB-CHAN-RENDEZVOUS: this receive completes that send).
+            // SAFETY: we won `try_claim` for `e` and complete it right after.
+            let v = unsafe { e.take() };
+            wake.complete(e);
+            return v.ok_or(TryRecvError::Closed);
+        }
+        if self.closed {
+            Err(TryRecvError::Closed)
+        } else {
+            Err(TryRecvError::Empty)
+        }
+    }
+
+    /// Closes the channel; completes every waiter (receivers with nothing, senders with their
+    /// value still in their slot). Returns whether this call closed it.
+    pub(crate) fn close(&mut self, wake: &mut Wake) -> bool {
+        if self.closed {
+            return false;
+        }
+        self.closed = true;
+        for q in [&mut self.recvq, &mut self.sendq] {
+            while let Some(e) = claim_first(q) {
+                // The slot is left as it is: a receiver finds it empty (closed), a sender
+                // finds its value (handed back). HB-CHAN-CLOSE.
+                wake.complete(e);
+            }
+        }
+        true
+    }
+
+    /// Whether a send could complete now without blocking, ignoring entries of `me`.
+    #[allow(dead_code)] // used by `select!` (next issue)
+    pub(crate) fn send_ready(&self, me: &Signal) -> bool {
+        self.closed
+            || self.buf.len() < self.cap
+            || self
+                .recvq
+                .iter()
+                .any(|e| !std::ptr::eq(&*e.signal, me) && e.signal.is_waiting())
+    }
+
+    /// Whether a receive could complete now without blocking, ignoring entries of `me`.
+    #[allow(dead_code)] // used by `select!` (next issue)
+    pub(crate) fn recv_ready(&self, me: &Signal) -> bool {
+        self.closed
+            || !self.buf.is_empty()
+            || self
+                .sendq
+                .iter()
+                .any(|e| !std::ptr::eq(&*e.signal, me) && e.signal.is_waiting())
+    }
+
+    /// Queues a waiting sender.
+    pub(crate) fn push_sender(&mut self, e: Entry<T>) {
+        self.sendq.push_back(e);
+    }
+
+    /// Queues a waiting receiver.
+    pub(crate) fn push_receiver(&mut self, e: Entry<T>) {
+        self.recvq.push_back(e);
+    }
+
+    /// Removes every entry of `me` from both queues.
+    pub(crate) fn remove(&mut self, me: &Arc<Signal>) {
+        self.sendq.retain(|e| !Arc::ptr_eq(&e.signal, me));
+        self.recvq.retain(|e| !Arc::ptr_eq(&e.signal, me));
+    }
+
+    /// Gives back a value that a dropped receive future had already been handed: to a
+    /// waiting receiver if there is one, else to the front of the buffer (it was the oldest).
+    pub(crate) fn requeue(&mut self, value: T, wake: &mut Wake) {
+        if let Some(e) = claim_first(&mut self.recvq) {
+            // SAFETY: we won `try_claim` for `e` and complete it right after.
+            unsafe { e.put(value) };
+            wake.complete(e);
+        } else {
+            self.buf.push_front(value);
+        }
+    }
+}
+
+/// A channel: shared by all its senders and receivers.
+pub(crate) struct Chan<T> {
+    state: CachePadded<Mutex<State<T>>>,
+    /// Live `Sender` handles.
+    senders: AtomicUsize,
+    /// Live `Receiver` handles.
+    receivers: AtomicUsize,
+    /// `None` for unbounded.
+    cap: Option<usize>,
+}
+
+impl<T> Chan<T> {
+    pub(crate) fn new(cap: Option<usize>) -> Self {
+        let state = State {
+            buf: VecDeque::with_capacity(cap.map_or(0, |c| c.min(1 << 16))),
+            cap: cap.unwrap_or(usize::MAX),
+            closed: false,
+            sendq: VecDeque::new(),
+            recvq: VecDeque::new(),
+        };
+        Self {
+            state: CachePadded::new(Mutex::new(state)),
+            senders: AtomicUsize::new(1),
+            receivers: AtomicUsize::new(1),
+            cap,
+        }
+    }
+
+    /// Locks the channel.
+    #[inline]
+    pub(crate) fn lock(&self) -> crate::sync::MutexGuard<'_, State<T>> {
+        self.state.lock()
+    }
+
+    pub(crate) fn capacity(&self) -> Option<usize> {
+        self.cap
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.lock().buf.len()
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.lock().closed
+    }
+
+    pub(crate) fn close(&self) -> bool {
+        let mut wake = Wake::default();
+        let closed = self.lock().close(&mut wake);
+        wake.run();
+        closed
+    }
+
+    /// A new sender handle.
+    pub(crate) fn add_sender(&self) {
+        // Relaxed: the caller holds a handle, so the count is already positive; nothing is
+        // published by counting (as in `Arc::clone`).
+        self.senders.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A new receiver handle.
+    pub(crate) fn add_receiver(&self) {
+        // Relaxed: as in `add_sender`.
+        self.receivers.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A sender handle is gone; the last one closes the channel.
+    pub(crate) fn drop_sender(&self) {
+        // Relaxed: the RMW order alone picks exactly one last dropper; the close it performs
+        // is ordered with every send by the channel lock (HB-CHAN-CLOSE).
+        if self.senders.fetch_sub(1, Ordering::Relaxed) == 1 {
+            self.close();
+        }
+    }
+
+    /// A receiver handle is gone; the last one closes the channel so sends fail at once
+    /// (and waiting senders get their values back).
+    pub(crate) fn drop_receiver(&self) {
+        // Relaxed: as in `drop_sender`.
+        if self.receivers.fetch_sub(1, Ordering::Relaxed) == 1 {
+            self.close();
+        }
+    }
+
+    /// Sends, blocking until delivered, closed, or past `deadline`.
+    pub(crate) fn send(
+        &self,
+        value: T,
+        deadline: Option<Instant>,
+    ) -> Result<(), SendTimeoutError<T>> {
+        let mut wake = Wake::default();
+        let mut st = self.lock();
+        let value = match st.try_send(value, &mut wake) {
+            Ok(()) => {
+                drop(st);
+                wake.run();
+                return Ok(());
+            }
+            Err(TrySendError::Closed(v)) => return Err(SendTimeoutError::Closed(v)),
+            Err(TrySendError::Full(v)) => v,
+        };
+        if deadline.is_some_and(crate::time::is_past) {
+            return Err(SendTimeoutError::Timeout(value));
+        }
+        let slot: Slot<T> = UnsafeCell::new(Some(value));
+        let signal = super::signal::for_this_thread();
+        st.push_sender(Entry {
+            signal: signal.clone(),
+            case: 0,
+            slot: &slot,
+        });
+        drop(st);
+        let timed_out = self.wait(&signal, deadline);
+        super::signal::recycle(signal);
+        // We observed DONE (or aborted): no one else touches the slot any more.
+        match slot.with_mut(|p| unsafe_take(p)) {
+            None => Ok(()),
+            Some(v) if timed_out => Err(SendTimeoutError::Timeout(v)),
+            Some(v) => Err(SendTimeoutError::Closed(v)),
+        }
+    }
+
+    /// Receives, blocking until a value comes, the channel is closed and empty, or
+    /// `deadline` passes. `Ok(None)` means closed; `Err(())` means timed out.
+    pub(crate) fn recv(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
+        let mut wake = Wake::default();
+        let mut st = self.lock();
+        match st.try_recv(&mut wake) {
+            Ok(v) => {
+                drop(st);
+                wake.run();
+                return Ok(Some(v));
+            }
+            Err(TryRecvError::Closed) => return Ok(None),
+            Err(TryRecvError::Empty) => {}
+        }
+        if deadline.is_some_and(crate::time::is_past) {
+            return Err(());
+        }
+        let slot: Slot<T> = UnsafeCell::new(None);
+        let signal = super::signal::for_this_thread();
+        st.push_receiver(Entry {
+            signal: signal.clone(),
+            case: 0,
+            slot: &slot,
+        });
+        drop(st);
+        let timed_out = self.wait(&signal, deadline);
+        super::signal::recycle(signal);
+        if timed_out {
+            return Err(());
+        }
+        Ok(slot.with_mut(|p| unsafe_take(p)))
+    }
+
+    /// Waits for the single-case `signal` registered on this channel. Returns `true` if the
+    /// deadline won (the entry is then withdrawn and the slot untouched).
+    fn wait(&self, signal: &Arc<Signal>, deadline: Option<Instant>) -> bool {
+        match deadline {
+            None => {
+                signal.wait_done();
+                false
+            }
+            Some(d) => {
+                if signal.wait_done_until(d).is_some() {
+                    return false;
+                }
+                if signal.try_abort() {
+                    self.lock().remove(signal);
+                    return true;
+                }
+                // A completer won the race with the timer: honour its hand-off.
+                signal.wait_claimed();
+                false
+            }
+        }
+    }
+}
+
+/// Takes the slot's value.
+fn unsafe_take<T>(p: *mut Option<T>) -> Option<T> {
+    // SAFETY: called inside `with_mut` on a slot the caller owns again (its signal is DONE
+    // and observed with Acquire, or ABORTED): no other party can reach it.
+    unsafe { (*p).take() }
+}

@@ -1,0 +1,194 @@
+//! The async faces of send and receive: futures that register on the same waiter queues as
+//! the blocking operations, with a task waker in their [`Signal`].
+//!
+//! Cancel safety (dropping a pending future):
+//! - [`RecvFuture`]: withdraws its entry; if a sender had already handed it a value, the
+//!   value goes back to the channel (to a waiting receiver, else the front of the buffer), so
+//!   no value is lost.
+//! - [`SendFuture`]: withdraws its entry and drops the unsent value; if a receiver had already
+//!   taken the value, the send happened and nothing is reported. It never both delivers the
+//!   value and reports failure.
+
+use std::future::Future;
+use std::marker::PhantomPinned;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use super::engine::{Chan, Entry, Slot, Wake};
+use super::error::{RecvError, SendError, TryRecvError, TrySendError};
+use super::signal::Signal;
+use crate::sync::cell::UnsafeCell;
+use crate::sync::Arc;
+
+/// Future of [`Sender::send_async`](super::Sender::send_async).
+#[must_use = "futures do nothing unless polled"]
+pub struct SendFuture<'a, T> {
+    chan: &'a Chan<T>,
+    /// The value before registration; `None` once it moved into `slot` or was sent.
+    value: Option<T>,
+    /// # Safety
+    /// Once `signal` is `Some`, a queue entry points here: the future is pinned, and `Drop`
+    /// withdraws the entry (or waits for `DONE`) before the slot goes away.
+    slot: Slot<T>,
+    signal: Option<Arc<Signal>>,
+    _pin: PhantomPinned,
+}
+
+/// Future of [`Receiver::recv_async`](super::Receiver::recv_async).
+#[must_use = "futures do nothing unless polled"]
+pub struct RecvFuture<'a, T> {
+    chan: &'a Chan<T>,
+    /// # Safety
+    /// As for `SendFuture::slot`.
+    slot: Slot<T>,
+    signal: Option<Arc<Signal>>,
+    _pin: PhantomPinned,
+}
+
+impl<'a, T> SendFuture<'a, T> {
+    pub(super) fn new(chan: &'a Chan<T>, value: T) -> Self {
+        Self {
+            chan,
+            value: Some(value),
+            slot: UnsafeCell::new(None),
+            signal: None,
+            _pin: PhantomPinned,
+        }
+    }
+}
+
+impl<'a, T> RecvFuture<'a, T> {
+    pub(super) fn new(chan: &'a Chan<T>) -> Self {
+        Self {
+            chan,
+            slot: UnsafeCell::new(None),
+            signal: None,
+            _pin: PhantomPinned,
+        }
+    }
+}
+
+/// Takes the value of a slot that no other party can reach.
+fn take<T>(slot: &Slot<T>) -> Option<T> {
+    // SAFETY: callers own the slot again: their signal is DONE (observed with Acquire) or was
+    // never registered, or aborted.
+    slot.with_mut(|p| unsafe { (*p).take() })
+}
+
+impl<T> Future for SendFuture<'_, T> {
+    type Output = Result<(), SendError<T>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // SAFETY: nothing is moved out of the pinned future; `slot` stays in place.
+        let this = unsafe { self.get_unchecked_mut() };
+        if let Some(signal) = &this.signal {
+            signal.set_waker(cx.waker());
+            if signal.done_case().is_none() {
+                return Poll::Pending;
+            }
+            this.signal = None;
+            return Poll::Ready(match take(&this.slot) {
+                None => Ok(()),
+                Some(v) => Err(SendError(v)),
+            });
+        }
+        let Some(value) = this.value.take() else {
+            panic!("`SendFuture` polled after completion");
+        };
+        let mut wake = Wake::default();
+        let mut st = this.chan.lock();
+        match st.try_send(value, &mut wake) {
+            Ok(()) => {
+                drop(st);
+                wake.run();
+                Poll::Ready(Ok(()))
+            }
+            Err(TrySendError::Closed(v)) => Poll::Ready(Err(SendError(v))),
+            Err(TrySendError::Full(v)) => {
+                this.slot.with_mut(|p| {
+                    // SAFETY: not registered yet: the slot is ours alone.
+                    unsafe { *p = Some(v) }
+                });
+                let signal = Arc::new(Signal::for_task(cx.waker()));
+                st.push_sender(Entry {
+                    signal: signal.clone(),
+                    case: 0,
+                    slot: &this.slot,
+                });
+                this.signal = Some(signal);
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl<T> Future for RecvFuture<'_, T> {
+    type Output = Result<T, RecvError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // SAFETY: nothing is moved out of the pinned future; `slot` stays in place.
+        let this = unsafe { self.get_unchecked_mut() };
+        if let Some(signal) = &this.signal {
+            signal.set_waker(cx.waker());
+            if signal.done_case().is_none() {
+                return Poll::Pending;
+            }
+            this.signal = None;
+            return Poll::Ready(take(&this.slot).ok_or(RecvError));
+        }
+        let mut wake = Wake::default();
+        let mut st = this.chan.lock();
+        match st.try_recv(&mut wake) {
+            Ok(v) => {
+                drop(st);
+                wake.run();
+                Poll::Ready(Ok(v))
+            }
+            Err(TryRecvError::Closed) => Poll::Ready(Err(RecvError)),
+            Err(TryRecvError::Empty) => {
+                let signal = Arc::new(Signal::for_task(cx.waker()));
+                st.push_receiver(Entry {
+                    signal: signal.clone(),
+                    case: 0,
+                    slot: &this.slot,
+                });
+                this.signal = Some(signal);
+                Poll::Pending
+            }
+        }
+    }
+}
+
+/// Withdraws a pending registration; returns whether a completer had already won it.
+fn withdraw<T>(chan: &Chan<T>, signal: &Arc<Signal>) -> bool {
+    if signal.try_abort() {
+        chan.lock().remove(signal);
+        false
+    } else {
+        signal.wait_claimed();
+        true
+    }
+}
+
+impl<T> Drop for SendFuture<'_, T> {
+    fn drop(&mut self) {
+        if let Some(signal) = self.signal.take() {
+            // Delivered or not, nothing is reported: the unsent value (if any) drops here.
+            withdraw(self.chan, &signal);
+        }
+    }
+}
+
+impl<T> Drop for RecvFuture<'_, T> {
+    fn drop(&mut self) {
+        if let Some(signal) = self.signal.take() {
+            if withdraw(self.chan, &signal) {
+                if let Some(v) = take(&self.slot) {
+                    let mut wake = Wake::default();
+                    self.chan.lock().requeue(v, &mut wake);
+                    wake.run();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,392 @@
+//! Go-style channels: multi-producer, multi-consumer, rendezvous, buffered or unbounded.
+//!
+//! | Go                      | hbsync                                   |
+//! |-------------------------|------------------------------------------|
+//! | `make(chan T)`          | [`bounded::<T>(0)`](bounded) (rendezvous) |
+//! | `make(chan T, n)`       | [`bounded::<T>(n)`](bounded)              |
+//! | (none)                  | [`unbounded::<T>()`](unbounded)           |
+//! | `c <- v`                | [`tx.send(v)`](Sender::send)              |
+//! | `v, ok := <-c`          | [`rx.recv()`](Receiver::recv)             |
+//! | `close(c)`              | [`tx.close()`](Sender::close), or drop every `Sender` |
+//! | `for v := range c`      | `for v in &rx`                           |
+//! | `len(c)`, `cap(c)`      | [`len()`](Receiver::len), [`capacity()`](Receiver::capacity) |
+//!
+//! # Happens-before
+//!
+//! In the words of the Go memory model (each bullet is a claim checked by `cargo verify`):
+//!
+//! - **HB-CHAN-SEND**: a send is synchronized before the completion of the receive that
+//!   takes its value (any capacity).
+//! - **HB-CHAN-CLOSE**: closing a channel is synchronized before a receive that returns
+//!   [`RecvError`] / [`TryRecvError::Closed`] because it is closed.
+//! - **HB-CHAN-RENDEZVOUS**: on `bounded(0)`, the receive is synchronized before the
+//!   completion of the matching send.
+//! - **HB-CHAN-CAPACITY**: on a channel of capacity C, the k-th receive is synchronized before
+//!   the completion of the (k+C)-th send.
+//! - **N-CHAN-BUFFERED** (not guaranteed): on a buffered channel a receive is *not*
+//!   synchronized before the send of the same value completes.
+//! - `len`, `is_empty`, `is_full`, `is_closed` and failed `try_` operations synchronize
+//!   nothing that a program may rely on.
+//!
+//! # Closing, and what is never lost
+//!
+//! A channel is closed by [`Sender::close`] or when its last `Sender` is dropped. Receivers
+//! still get every buffered value, then `Closed`. When the last `Receiver` is dropped the
+//! channel closes too, so sends fail at once instead of blocking forever. Every failed send
+//! hands its value back in its error: a value is received exactly once or returned.
+//!
+//! # Differences from Go
+//!
+//! - Closing twice is not an error: [`Sender::close`] returns `false` the second time (Go
+//!   panics with "close of closed channel").
+//! - Sending on a closed channel returns the value in an error (Go panics).
+//! - There are no nil channels: a `select!` arm is disabled instead (see `select!`).
+//!
+//! # Design: the waiter
+//!
+//! One lock per channel guards a ring buffer and two FIFO queues of waiters (Go's `hchan`).
+//! A waiter is a [`signal::Signal`] plus a value slot owned by the waiting party; the other
+//! side completes it directly under the lock (one CAS decides it, so it is completed by
+//! exactly one party), moves the value into or out of the slot, publishes with a Release
+//! store, and wakes the thread or the task waker after unlocking. Blocking calls, async
+//! futures and `select!` share this one mechanism; a `select!` registers one entry per case,
+//! all pointing at one signal, so at most one case can win. A blocking waiter spins briefly
+//! before it parks (a rendezvous partner on another core usually answers within that time).
+//! A waiter withdraws (timeout, dropped future, lost select) by the same CAS; if it loses that
+//! race, it honours the completed hand-off. Details: `engine.rs`, `signal.rs`.
+//!
+//! # Examples
+//!
+//! ```
+//! use hbsync::chan;
+//!
+//! let (tx, rx) = chan::bounded(0); // a rendezvous, like Go's make(chan int)
+//! let worker = std::thread::spawn(move || {
+//!     for v in &rx {
+//!         println!("got {v}");
+//!     }
+//! });
+//! for i in 0..3 {
+//!     tx.send(i).unwrap(); // returns once the worker took i
+//! }
+//! drop(tx); // closes: the worker's loop ends
+//! worker.join().unwrap();
+//! ```
+
+mod engine;
+mod error;
+mod future;
+pub(crate) mod signal;
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+pub use error::{
+    RecvError, RecvTimeoutError, SendError, SendTimeoutError, TryRecvError, TrySendError,
+};
+pub use future::{RecvFuture, SendFuture};
+
+use crate::sync::Arc;
+use engine::{Chan, Wake};
+
+/// Creates a channel of capacity `cap`. `cap == 0` is a rendezvous channel (Go's
+/// `make(chan T)`): a send completes only when a receiver takes the value.
+///
+/// The buffer is allocated once, here: sending on a bounded channel never allocates.
+///
+/// ```
+/// let (tx, rx) = hbsync::chan::bounded(1);
+/// tx.send("hello").unwrap();
+/// assert!(tx.try_send("world").unwrap_err().is_full());
+/// assert_eq!(rx.recv(), Ok("hello"));
+/// ```
+pub fn bounded<T>(cap: usize) -> (Sender<T>, Receiver<T>) {
+    let chan = Arc::new(Chan::new(Some(cap)));
+    (Sender { chan: chan.clone() }, Receiver { chan })
+}
+
+/// Creates a channel with no capacity limit: sends never block.
+///
+/// ```
+/// let (tx, rx) = hbsync::chan::unbounded();
+/// for i in 0..1000 {
+///     tx.send(i).unwrap();
+/// }
+/// assert_eq!(rx.len(), 1000);
+/// ```
+pub fn unbounded<T>() -> (Sender<T>, Receiver<T>) {
+    let chan = Arc::new(Chan::new(None));
+    (Sender { chan: chan.clone() }, Receiver { chan })
+}
+
+/// The sending side of a channel. Clone it for more senders; the channel closes when the last
+/// one is dropped (or at [`close`](Sender::close)).
+pub struct Sender<T> {
+    chan: Arc<Chan<T>>,
+}
+
+/// The receiving side of a channel. Clone it for more receivers (each value goes to one).
+pub struct Receiver<T> {
+    chan: Arc<Chan<T>>,
+}
+
+/// `Instant::now() + d`, or no deadline if that overflows.
+fn deadline_after(d: Duration) -> Option<Instant> {
+    Instant::now().checked_add(d)
+}
+
+impl<T> Sender<T> {
+    /// Sends `value`, blocking until a receiver takes it (rendezvous) or there is room.
+    ///
+    /// Fails with the value back if the channel is closed, including while this call was
+    /// waiting. HB-CHAN-SEND, HB-CHAN-RENDEZVOUS, HB-CHAN-CAPACITY apply.
+    ///
+    /// ```
+    /// let (tx, rx) = hbsync::chan::bounded(1);
+    /// tx.send(1).unwrap();
+    /// drop(rx); // no receiver left: the channel closes
+    /// assert_eq!(tx.send(2).unwrap_err().into_inner(), 2);
+    /// ```
+    pub fn send(&self, value: T) -> Result<(), SendError<T>> {
+        self.chan
+            .send(value, None)
+            .map_err(|e| SendError(e.into_inner()))
+    }
+
+    /// Sends without blocking: `Full(v)` if it would block, `Closed(v)` if closed.
+    /// Never blocks. A failed `try_send` synchronizes nothing.
+    pub fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
+        let mut wake = Wake::default();
+        let r = self.chan.lock().try_send(value, &mut wake);
+        wake.run();
+        r
+    }
+
+    /// Sends, waiting at most `timeout`. On `Timeout(v)` the value was not delivered.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hbsync::chan::{bounded, SendTimeoutError};
+    ///
+    /// let (tx, _rx) = bounded(0); // nobody receives
+    /// let err = tx.send_timeout(7, Duration::from_millis(10)).unwrap_err();
+    /// assert_eq!(err, SendTimeoutError::Timeout(7));
+    /// ```
+    pub fn send_timeout(&self, value: T, timeout: Duration) -> Result<(), SendTimeoutError<T>> {
+        self.chan.send(value, deadline_after(timeout))
+    }
+
+    /// Sends, waiting until `deadline` at most. A deadline in the past still tries once.
+    pub fn send_deadline(&self, value: T, deadline: Instant) -> Result<(), SendTimeoutError<T>> {
+        self.chan.send(value, Some(deadline))
+    }
+
+    /// The async face of [`send`](Sender::send).
+    ///
+    /// Cancel safety: dropping the pending future withdraws the value; if a receiver already
+    /// took it, the send has happened and the drop reports nothing. It never both delivers
+    /// the value and reports failure.
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, rx) = hbsync::chan::bounded(1);
+    /// tx.send_async(5).await.unwrap();
+    /// assert_eq!(rx.recv_async().await, Ok(5));
+    /// # });
+    /// ```
+    pub fn send_async(&self, value: T) -> SendFuture<'_, T> {
+        SendFuture::new(&self.chan, value)
+    }
+
+    /// Closes the channel. Returns `true` if this call closed it, `false` if it was already
+    /// closed (Go panics on a second close; here it is harmless). Blocked senders get their
+    /// values back; receivers drain the buffer, then see `Closed`. HB-CHAN-CLOSE.
+    pub fn close(&self) -> bool {
+        self.chan.close()
+    }
+}
+
+impl<T> Receiver<T> {
+    /// Receives a value, blocking until one comes. `Err(RecvError)` once the channel is
+    /// closed and empty. HB-CHAN-SEND, HB-CHAN-CLOSE, HB-CHAN-RENDEZVOUS apply.
+    pub fn recv(&self) -> Result<T, RecvError> {
+        match self.chan.recv(None) {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) | Err(()) => Err(RecvError),
+        }
+    }
+
+    /// Receives without blocking: `Empty` if nothing is ready, `Closed` if closed and empty.
+    /// Never blocks. A failed `try_recv` synchronizes nothing.
+    pub fn try_recv(&self) -> Result<T, TryRecvError> {
+        let mut wake = Wake::default();
+        let r = self.chan.lock().try_recv(&mut wake);
+        wake.run();
+        r
+    }
+
+    /// Receives, waiting at most `timeout`.
+    pub fn recv_timeout(&self, timeout: Duration) -> Result<T, RecvTimeoutError> {
+        self.recv_until(deadline_after(timeout))
+    }
+
+    /// Receives, waiting until `deadline` at most. A deadline in the past still tries once.
+    pub fn recv_deadline(&self, deadline: Instant) -> Result<T, RecvTimeoutError> {
+        self.recv_until(Some(deadline))
+    }
+
+    fn recv_until(&self, deadline: Option<Instant>) -> Result<T, RecvTimeoutError> {
+        match self.chan.recv(deadline) {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => Err(RecvTimeoutError::Closed),
+            Err(()) => Err(RecvTimeoutError::Timeout),
+        }
+    }
+
+    /// The async face of [`recv`](Receiver::recv).
+    ///
+    /// Cancel safety: dropping the pending future never loses a value. If a sender had
+    /// already handed it one, the value goes back to the channel, ahead of the rest.
+    pub fn recv_async(&self) -> RecvFuture<'_, T> {
+        RecvFuture::new(&self.chan)
+    }
+
+    /// A blocking iterator: yields until the channel is closed and empty (Go's `range`).
+    pub fn iter(&self) -> Iter<'_, T> {
+        Iter { rx: self }
+    }
+
+    /// A non-blocking iterator over what can be received now.
+    pub fn try_iter(&self) -> TryIter<'_, T> {
+        TryIter { rx: self }
+    }
+}
+
+macro_rules! shared_methods {
+    ($ty:ident) => {
+        impl<T> $ty<T> {
+            /// Values buffered now (0 on a rendezvous channel). Synchronizes nothing.
+            pub fn len(&self) -> usize {
+                self.chan.len()
+            }
+
+            /// The capacity: `Some(0)` for rendezvous, `None` for unbounded.
+            pub fn capacity(&self) -> Option<usize> {
+                self.chan.capacity()
+            }
+
+            /// Whether nothing is buffered now.
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+
+            /// Whether the buffer is full now (always for a rendezvous channel).
+            pub fn is_full(&self) -> bool {
+                self.capacity().is_some_and(|c| self.len() >= c)
+            }
+
+            /// Whether the channel is closed.
+            pub fn is_closed(&self) -> bool {
+                self.chan.is_closed()
+            }
+        }
+
+        impl<T> fmt::Debug for $ty<T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($ty))
+                    .field("len", &self.len())
+                    .field("capacity", &self.capacity())
+                    .field("closed", &self.is_closed())
+                    .finish()
+            }
+        }
+    };
+}
+
+shared_methods!(Sender);
+shared_methods!(Receiver);
+
+impl<T> Clone for Sender<T> {
+    fn clone(&self) -> Self {
+        self.chan.add_sender();
+        Self {
+            chan: self.chan.clone(),
+        }
+    }
+}
+
+impl<T> Clone for Receiver<T> {
+    fn clone(&self) -> Self {
+        self.chan.add_receiver();
+        Self {
+            chan: self.chan.clone(),
+        }
+    }
+}
+
+impl<T> Drop for Sender<T> {
+    fn drop(&mut self) {
+        self.chan.drop_sender();
+    }
+}
+
+impl<T> Drop for Receiver<T> {
+    fn drop(&mut self) {
+        self.chan.drop_receiver();
+    }
+}
+
+/// Blocking iterator of [`Receiver::iter`].
+#[derive(Debug)]
+pub struct Iter<'a, T> {
+    rx: &'a Receiver<T>,
+}
+
+/// Non-blocking iterator of [`Receiver::try_iter`].
+#[derive(Debug)]
+pub struct TryIter<'a, T> {
+    rx: &'a Receiver<T>,
+}
+
+/// Owning blocking iterator of `Receiver`'s `IntoIterator`.
+#[derive(Debug)]
+pub struct IntoIter<T> {
+    rx: Receiver<T>,
+}
+
+impl<T> Iterator for Iter<'_, T> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        self.rx.recv().ok()
+    }
+}
+
+impl<T> Iterator for TryIter<'_, T> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        self.rx.try_recv().ok()
+    }
+}
+
+impl<T> Iterator for IntoIter<T> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        self.rx.recv().ok()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Receiver<T> {
+    type Item = T;
+    type IntoIter = Iter<'a, T>;
+    fn into_iter(self) -> Iter<'a, T> {
+        self.iter()
+    }
+}
+
+impl<T> IntoIterator for Receiver<T> {
+    type Item = T;
+    type IntoIter = IntoIter<T>;
+    fn into_iter(self) -> IntoIter<T> {
+        IntoIter { rx: self }
+    }
+}

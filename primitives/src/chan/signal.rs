@@ -1,0 +1,317 @@
+//! The waiter record: one [`Signal`] per blocking operation or `select!`, shared by every
+//! queue entry that operation registers.
+//!
+//! # States
+//!
+//! | state            | meaning                                                          |
+//! |------------------|------------------------------------------------------------------|
+//! | `WAITING`        | registered, nobody has decided it yet                            |
+//! | `… | PARKED`     | (a bit on `WAITING`/`CLAIMED`) the waiting thread parks: unpark it |
+//! | `ABORTED`        | the waiter withdrew (timeout, dropped future, restart of select) |
+//! | `CLAIMED | case` | a completer won it for `case` and is doing the hand-off          |
+//! | `DONE | case`    | the hand-off for `case` is finished and published                |
+//!
+//! # Transitions
+//!
+//! - `WAITING → CLAIMED|case`: a completer, holding the lock of `case`'s channel, by one CAS
+//!   ([`Signal::try_claim`]). Exactly one CAS can win, so a waiter is completed by exactly one
+//!   party and a `select!` completes exactly one case.
+//! - `WAITING → ABORTED`: the waiter itself, by the same CAS ([`Signal::try_abort`]). If it
+//!   loses, a completer owns the slot: the waiter waits for `DONE` and honours the result (a
+//!   timeout never discards a completed hand-off).
+//! - `CLAIMED|case → DONE|case`: the completer that claimed it, after the slot transfer, by a
+//!   Release store ([`Signal::complete`]), then it wakes the waiter *after* releasing the
+//!   channel lock.
+//! - `DONE|ABORTED → WAITING`: only the owner, after it removed every queue entry of its
+//!   own ([`Signal::reset`]), to reuse the record.
+//!
+//! # Invariants
+//!
+//! 1. Only the party that won the CAS touches the waiter's slot until `DONE` is published.
+//! 2. The waiter reads its slot only after an Acquire load observed `DONE` (HB-CHAN-SEND,
+//!    HB-CHAN-RENDEZVOUS, HB-CHAN-CLOSE, HB-CHAN-CAPACITY all pass through this edge when the
+//!    other party was waiting).
+//! 3. A parked thread is unparked after `DONE` is stored; the park token makes an unpark that
+//!    comes before the park count, so no wake-up is lost.
+//!
+//! # The tempting wrong design
+//!
+//! Let the completer wake the waiter and have the waiter lock the channel again to fetch the
+//! value. With two receivers, the woken one can find the value already taken by a barging
+//! third receiver, and a rendezvous sender would return "delivered" for a value that then
+//! sits in no one's hands. Handing the value into the waiter's own slot before waking it
+//! makes delivery and completion one event.
+
+use std::task::Waker;
+
+use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::mutant::{self, ord};
+use crate::sync::thread::{self, Thread};
+use crate::sync::{hint, Mutex};
+
+/// Registered and undecided.
+const WAITING: usize = 0;
+/// Withdrawn by its owner; completers skip it.
+const ABORTED: usize = 1;
+/// Tag: won by a completer for the case in the high bits; the hand-off is in progress.
+const CLAIMED: usize = 2;
+/// Tag: hand-off finished and published for the case in the high bits.
+const DONE: usize = 3;
+/// The low bits that hold the tag.
+const TAG_MASK: usize = 0b11;
+/// Set by a blocking waiter just before it parks: the completer must unpark it. A waiter
+/// that catches `DONE` while spinning costs the completer no `unpark` (and leaves no stale
+/// park token behind).
+const PARKED: usize = 0b100;
+/// The case index sits above the tag and the `PARKED` bit.
+const CASE_SHIFT: usize = 3;
+
+/// How a waiter is woken.
+#[derive(Debug)]
+enum Wake {
+    /// A thread parked in a blocking operation.
+    Thread(Thread),
+    /// An async task; the waker is replaced on every poll.
+    Task(Mutex<Option<Waker>>),
+}
+
+/// The shared decision of one waiting operation (see the module docs).
+#[derive(Debug)]
+pub(crate) struct Signal {
+    state: AtomicUsize,
+    wake: Wake,
+}
+
+/// How long a blocking waiter spins on its state before it parks (std builds only: under a
+/// checker every spin would be an explored branch and buys nothing).
+const SPIN_ROUNDS: u32 = if crate::sync::CHECKER { 0 } else { 64 };
+/// After spinning, how many times a waiter yields its time slice before it parks. Checker
+/// builds keep one round, so a waiter that observes `DONE` without being unparked (and so
+/// without the unpark's own edge) is part of every model.
+const YIELD_ROUNDS: u32 = if crate::sync::CHECKER { 1 } else { 8 };
+
+impl Signal {
+    /// A signal for the current thread (blocking operations).
+    pub(crate) fn for_thread() -> Self {
+        Self {
+            state: AtomicUsize::new(WAITING),
+            wake: Wake::Thread(thread::current()),
+        }
+    }
+
+    /// A signal for an async task, woken through `waker`.
+    pub(crate) fn for_task(waker: &Waker) -> Self {
+        Self {
+            state: AtomicUsize::new(WAITING),
+            wake: Wake::Task(Mutex::new(Some(waker.clone()))),
+        }
+    }
+
+    /// Tries to win this waiter for `case`. Called by a completer holding the lock of the
+    /// channel whose queue holds the entry.
+    #[inline]
+    pub(crate) fn try_claim(&self, case: usize) -> bool {
+        // Relaxed (success and failure): the slot contents were published by the channel lock
+        // under which the entry was pushed, and the completer holds that lock now; the failure
+        // value is not used. What the waiter needs is published later by `complete`.
+        let mut cur = self.state.load(Ordering::Relaxed);
+        loop {
+            if cur & TAG_MASK != WAITING {
+                return false;
+            }
+            let claimed = (case << CASE_SHIFT) | (cur & PARKED) | CLAIMED;
+            match self
+                .state
+                .compare_exchange(cur, claimed, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => return true,
+                // Only the PARKED bit can have changed under us; try again.
+                Err(now) => cur = now,
+            }
+        }
+    }
+
+    /// Publishes the finished hand-off for `case`. Only the claimer calls it, once. Returns
+    /// whether the waiter must be woken (a task, or a thread that parked).
+    #[inline]
+    #[must_use]
+    pub(crate) fn complete(&self, case: usize) -> bool {
+        // Release: pairs with the Acquire load in `done_case` (the waiter's observation); the
+        // completer's slot write (or take), and everything before the completer's operation,
+        // happen before the waiter reads its slot. HB-CHAN-SEND, HB-CHAN-RENDEZVOUS,
+        // HB-CHAN-CLOSE, HB-CHAN-CAPACITY (site `chan.waiter.complete`).
+        let old = self.state.swap(
+            (case << CASE_SHIFT) | DONE,
+            ord(mutant::CHAN_COMPLETE, Ordering::Release),
+        );
+        matches!(self.wake, Wake::Task(_)) || old & PARKED != 0
+    }
+
+    /// Wakes the waiter. Call after `complete`, with no channel lock held.
+    pub(crate) fn wake(&self) {
+        match &self.wake {
+            Wake::Thread(t) => t.unpark(),
+            Wake::Task(slot) => {
+                let waker = slot.lock().take();
+                if let Some(w) = waker {
+                    w.wake();
+                }
+            }
+        }
+    }
+
+    /// The finished case, if the hand-off is done.
+    #[inline]
+    pub(crate) fn done_case(&self) -> Option<usize> {
+        // Acquire: pairs with the Release store in `complete`; after it the waiter may read
+        // its slot. HB-CHAN-SEND, HB-CHAN-RENDEZVOUS, HB-CHAN-CLOSE, HB-CHAN-CAPACITY (site
+        // `chan.waiter.observe`).
+        let s = self
+            .state
+            .load(ord(mutant::CHAN_OBSERVE, Ordering::Acquire));
+        (s & TAG_MASK == DONE).then_some(s >> CASE_SHIFT)
+    }
+
+    /// Withdraws the waiter. `false` means a completer already won it: wait for `DONE`.
+    pub(crate) fn try_abort(&self) -> bool {
+        // Relaxed: winning transfers nothing (the slot never left the waiter); on failure the
+        // caller goes on to `wait_done`, whose Acquire load gives the edge it needs.
+        let mut cur = self.state.load(Ordering::Relaxed);
+        while cur & TAG_MASK == WAITING {
+            match self
+                .state
+                .compare_exchange(cur, ABORTED, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => return true,
+                Err(now) => cur = now,
+            }
+        }
+        false
+    }
+
+    /// Makes the record reusable. The caller must have removed all its queue entries.
+    #[cfg_attr(any(loom, shuttle), allow(dead_code))]
+    pub(crate) fn reset(&self) {
+        // Relaxed: no queue holds an entry for this signal any more (removed under each
+        // channel's lock, which orders this store before any later registration).
+        self.state.store(WAITING, Ordering::Relaxed);
+    }
+
+    /// Replaces the task waker (async operations, on every poll).
+    pub(crate) fn set_waker(&self, waker: &Waker) {
+        if let Wake::Task(slot) = &self.wake {
+            let mut w = slot.lock();
+            match &*w {
+                Some(old) if old.will_wake(waker) => {}
+                _ => *w = Some(waker.clone()),
+            }
+        }
+    }
+
+    /// Blocks the current thread until the hand-off is done; returns the case.
+    pub(crate) fn wait_done(&self) -> usize {
+        for _ in 0..SPIN_ROUNDS {
+            if let Some(case) = self.done_case() {
+                return case;
+            }
+            hint::spin_loop();
+        }
+        for _ in 0..YIELD_ROUNDS {
+            if let Some(case) = self.done_case() {
+                return case;
+            }
+            thread::yield_now();
+        }
+        loop {
+            if let Some(case) = self.done_case() {
+                return case;
+            }
+            if self.announce_park() {
+                thread::park();
+            }
+        }
+    }
+
+    /// Sets `PARKED` unless the hand-off finished meanwhile; `true` means park now (the
+    /// completer's swap will see the bit and unpark).
+    fn announce_park(&self) -> bool {
+        // Relaxed: the bit carries no data; if the completer's swap comes first the CAS fails
+        // and the caller re-reads the state with Acquire.
+        let cur = self.state.load(Ordering::Relaxed);
+        if cur & TAG_MASK == DONE {
+            return false;
+        }
+        cur & PARKED != 0
+            || self
+                .state
+                .compare_exchange(cur, cur | PARKED, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+    }
+
+    /// Like [`Signal::wait_done`], but gives up when `deadline` passes (`None`). In checker
+    /// builds the deadline is virtual: see [`crate::time`].
+    pub(crate) fn wait_done_until(&self, deadline: std::time::Instant) -> Option<usize> {
+        for _ in 0..SPIN_ROUNDS {
+            if let Some(case) = self.done_case() {
+                return Some(case);
+            }
+            hint::spin_loop();
+        }
+        loop {
+            if let Some(case) = self.done_case() {
+                return Some(case);
+            }
+            if self.announce_park() && crate::time::park_until(deadline) {
+                return self.done_case();
+            }
+        }
+    }
+
+    /// Whether nobody has decided this waiter yet (a hint for readiness checks).
+    #[allow(dead_code)] // used by `select!` (next issue)
+    pub(crate) fn is_waiting(&self) -> bool {
+        // Relaxed: only a hint, read under the channel lock; any decision is re-made by CAS.
+        self.state.load(Ordering::Relaxed) & TAG_MASK == WAITING
+    }
+
+    /// Waits for `DONE` after a lost abort. The claimer is inside the channel lock doing a
+    /// short hand-off, so this spins (yielding) rather than parks: the claimer may be about
+    /// to wake a task waker, not this thread.
+    pub(crate) fn wait_claimed(&self) -> usize {
+        loop {
+            if let Some(case) = self.done_case() {
+                return case;
+            }
+            thread::yield_now();
+        }
+    }
+}
+
+#[cfg(not(any(loom, shuttle)))]
+std::thread_local! {
+    /// This thread's reusable signal for blocking operations: no allocation per wait.
+    static CACHED: std::cell::RefCell<Option<crate::sync::Arc<Signal>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// A fresh (`WAITING`) signal for a blocking operation of the current thread.
+pub(crate) fn for_this_thread() -> crate::sync::Arc<Signal> {
+    #[cfg(not(any(loom, shuttle)))]
+    if let Some(s) = CACHED.with(|c| c.borrow_mut().take()) {
+        return s;
+    }
+    crate::sync::Arc::new(Signal::for_thread())
+}
+
+/// Returns a signal whose operation is over (all entries removed) for reuse.
+pub(crate) fn recycle(#[allow(unused_mut)] mut signal: crate::sync::Arc<Signal>) {
+    #[cfg(not(any(loom, shuttle)))]
+    // `get_mut` succeeds only when no completer still holds a clone (it synchronizes with
+    // their drops), so nobody can observe the reset.
+    if crate::sync::Arc::get_mut(&mut signal).is_some() {
+        signal.reset();
+        CACHED.with(|c| *c.borrow_mut() = Some(signal));
+    }
+    #[cfg(any(loom, shuttle))]
+    drop(signal);
+}

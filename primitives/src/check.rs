@@ -1,0 +1,79 @@
+//! Model-check your own code through hbsync.
+//!
+//! Build your crate's tests with `RUSTFLAGS="--cfg loom"` (or `--cfg shuttle`) and hbsync's
+//! primitives run on that checker. Keep your own shared state in the types re-exported here,
+//! so your code and hbsync run on one runtime, of the very version hbsync was built with:
+//!
+//! ```
+//! use hbsync::check;
+//!
+//! check::model(|| {
+//!     let (tx, rx) = hbsync::chan::bounded(0);
+//!     let t = check::thread::spawn(move || tx.send(1).unwrap());
+//!     assert_eq!(rx.recv(), Ok(1));
+//!     t.join().unwrap();
+//! });
+//! ```
+//!
+//! In a std build [`model`] runs the closure once; under loom it explores every
+//! interleaving (bounded by `LOOM_MAX_PREEMPTIONS` if set); under shuttle it runs PCT
+//! schedules (`HBSYNC_SHUTTLE_ITERATIONS`, default 1000, depth 3).
+//!
+//! A deadlock or a data race in the checked code panics like an assertion, so
+//! `#[should_panic]` tests work: hbsync never keeps loom's own `Arc` in its primitives (its
+//! drop during unwinding aborts the process), and [`sync::Arc`] is std's for the same reason.
+
+#[cfg(loom)]
+pub use loom;
+#[cfg(shuttle)]
+pub use shuttle;
+
+/// Threads (model threads under a checker).
+pub mod thread {
+    pub use crate::sync::thread::{current, park, spawn, yield_now, JoinHandle, Thread};
+}
+
+/// Shared state for checked code.
+pub mod sync {
+    /// std's `Arc` in every build (see the module docs for why).
+    pub use crate::sync::Arc;
+    /// Atomics of the active backend.
+    pub mod atomic {
+        pub use crate::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+    }
+}
+
+/// `UnsafeCell` with loom's `with`/`with_mut` API: under loom every access is checked for
+/// data races, which is how a litmus test proves a happens-before edge.
+pub mod cell {
+    pub use crate::sync::cell::UnsafeCell;
+}
+
+/// The names of every ordering site a checker build can weaken (`HBSYNC_MUTANT=<site>`); the
+/// proofs catalogue is checked against this list.
+pub const MUTANT_SITES: &[&str] = crate::sync::mutant::ALL;
+
+/// Runs `f` under the active checker (see the module docs).
+pub fn model<F>(f: F)
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    #[cfg(loom)]
+    {
+        let mut b = loom::model::Builder::new();
+        if b.preemption_bound.is_none() {
+            b.preemption_bound = Some(3);
+        }
+        b.check(f);
+    }
+    #[cfg(all(shuttle, not(loom)))]
+    {
+        let iterations = std::env::var("HBSYNC_SHUTTLE_ITERATIONS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1000);
+        shuttle::check_pct(f, iterations, 3);
+    }
+    #[cfg(not(any(loom, shuttle)))]
+    f();
+}

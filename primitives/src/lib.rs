@@ -1,0 +1,51 @@
+//! Go-style concurrency primitives whose happens-before guarantees are written down and
+//! machine-checked.
+//!
+//! | Go                          | hbsync                                  |
+//! |-----------------------------|-----------------------------------------|
+//! | `go f()`                    | [`go(f)`](go)                            |
+//! | `make(chan T)` / `make(chan T, n)` | [`chan::bounded(0)`](chan::bounded) / [`chan::bounded(n)`](chan::bounded) |
+//! | `c <- v`, `<-c`, `close(c)` | [`Sender::send`](chan::Sender::send), [`Receiver::recv`](chan::Receiver::recv), [`Sender::close`](chan::Sender::close) |
+//!
+//! # One code base, three builds
+//!
+//! - std (default): fast, for users.
+//! - `RUSTFLAGS="--cfg loom"`: every primitive runs on loom, so a loom test of *your* code
+//!   explores all interleavings through hbsync too, with weak memory.
+//! - `RUSTFLAGS="--cfg shuttle"`: every primitive runs on shuttle (randomized and PCT
+//!   schedules, async tasks, larger programs).
+//!
+//! [`check`] re-exports the checker hbsync was built against and gives one entry point,
+//! [`check::model`], that works in all three builds.
+//!
+//! # Happens-before
+//!
+//! - **HB-SPAWN**: [`go`] is synchronized before the first action of the task it starts.
+//! - **N-TASK-EXIT** (not guaranteed): a task's exit synchronizes nothing by itself; use a
+//!   channel or [`JoinHandle::join`](check::thread::JoinHandle::join) to see its writes.
+//!
+//! The channel claims are listed in [`chan`]. `cargo verify` proves each claim with loom and
+//! shows that weakening the ordering it rests on breaks the proof.
+
+#![warn(missing_docs)]
+
+pub mod chan;
+pub mod check;
+mod sync;
+mod time;
+
+/// Starts `f` on a new task (a thread; a model thread under loom or shuttle): Go's `go`
+/// statement. HB-SPAWN: everything before the call happens before `f`'s first action.
+///
+/// ```
+/// let (tx, rx) = hbsync::chan::bounded(0);
+/// hbsync::go(move || tx.send(42).unwrap());
+/// assert_eq!(rx.recv(), Ok(42));
+/// ```
+pub fn go<F, T>(f: F) -> check::thread::JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    sync::thread::spawn(f)
+}

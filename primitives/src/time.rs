@@ -1,0 +1,41 @@
+//! The one clock behind every timeout and deadline in hbsync.
+//!
+//! - **std builds**: real time (`std::time::Instant`); a deadline wait parks with a timeout.
+//! - **checker builds** (loom, shuttle): neither checker has time, so time is *virtual*: a
+//!   wait with a deadline first yields to the checker's scheduler, and if nothing completed it
+//!   by the time the waiter runs again, the deadline has fired. The checker chooses where that
+//!   point falls against every other thread's steps, so both "the work wins" and "the timeout
+//!   wins" are explored, and no model ever sleeps for real. Like Go's `testing/synctest`
+//!   bubble, time only moves when the waiter is scheduled again; unlike it, the firing point
+//!   is chosen by the checker rather than by "all goroutines are durably blocked".
+//!   MODEL GAP: durations are not compared with each other in checker builds: any deadline
+//!   may fire at any scheduling point after the wait begins.
+
+use std::time::Instant;
+
+/// Whether `deadline` has passed (never in checker builds before a wait begins).
+pub(crate) fn is_past(deadline: Instant) -> bool {
+    if crate::sync::CHECKER {
+        return false;
+    }
+    Instant::now() >= deadline
+}
+
+/// Parks the current thread until it is unparked or `deadline` passes; returns whether the
+/// deadline passed.
+#[cfg(not(any(loom, shuttle)))]
+pub(crate) fn park_until(deadline: Instant) -> bool {
+    let now = Instant::now();
+    if now >= deadline {
+        return true;
+    }
+    crate::sync::thread::park_timeout(deadline - now);
+    Instant::now() >= deadline
+}
+
+/// Virtual time: one scheduling point, then the deadline has fired.
+#[cfg(any(loom, shuttle))]
+pub(crate) fn park_until(_deadline: Instant) -> bool {
+    crate::sync::thread::yield_now();
+    true
+}

@@ -1,0 +1,24 @@
+//! Runs one litmus program under loom: `litmus <CLAIM-ID>`. Built with `--cfg loom` by
+//! `cargo verify`, which runs each claim and each mutant (`HBSYNC_MUTANT=<site>`) in its own
+//! process, so a failing model (which may abort) never takes the runner down.
+//! Prints `executions=N seconds=S` on success; a failure panics with the checker's message.
+
+use std::time::Instant;
+
+use hbsync_proofs::{catalogue, litmus};
+
+fn main() {
+    let id = std::env::args().nth(1).expect("usage: litmus <CLAIM-ID>");
+    let claim = catalogue::find(&id).unwrap_or_else(|| panic!("unknown claim {id}"));
+    let program =
+        litmus::program(claim.proof).unwrap_or_else(|| panic!("no program {}", claim.proof));
+    if !cfg!(loom) {
+        eprintln!("warning: not a loom build: the program runs once, nothing is proved");
+    }
+    let start = Instant::now();
+    let n = litmus::explore(program, claim.preemption_bound);
+    println!(
+        "executions={n} seconds={:.3}",
+        start.elapsed().as_secs_f64()
+    );
+}

@@ -1,0 +1,274 @@
+//! `cargo verify`: proves every claim of the catalogue under loom, runs every mutant, prints
+//! the claim table and exits non-zero if a claim is unproved or a mutant survives.
+//!
+//! ```text
+//! cargo verify [--json FILE] [--only CLAIM-ID]... [--markdown]
+//! ```
+//!
+//! It builds the loom build of the litmus runner in its own target directory
+//! (`target/loom`), then runs each claim and each mutant in a separate process, two at a
+//! time (a failing loom model may abort its process; the runner only reads exit codes and
+//! messages).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Instant;
+
+use hbsync_proofs::catalogue::{Claim, Kind, CLAIMS};
+use hbsync_proofs::report::{self, ClaimResult, MutantResult};
+
+/// One process to run: a claim, optionally with one site weakened.
+struct Job {
+    claim: usize,
+    mutant: Option<&'static str>,
+}
+
+/// What one process said.
+struct Outcome {
+    passed: bool,
+    executions: u64,
+    seconds: f64,
+    diagnosis: String,
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+fn build_loom(root: &Path) -> PathBuf {
+    let target = root.join("target").join("loom");
+    eprintln!(
+        "verify: building the loom build of the litmus runner ({})",
+        target.display()
+    );
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root)
+        .args([
+            "build",
+            "--release",
+            "-q",
+            "-p",
+            "hbsync-proofs",
+            "--bin",
+            "litmus",
+        ])
+        .env("RUSTFLAGS", "--cfg loom")
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .expect("run cargo");
+    assert!(status.success(), "verify: the loom build failed");
+    target.join("release").join("litmus")
+}
+
+/// The first line of a failure that says what the checker found.
+fn diagnose(stderr: &str) -> String {
+    let wanted = [
+        "Causality violation",
+        "deadlock",
+        "panicked at",
+        "assertion",
+    ];
+    for w in wanted {
+        if let Some(line) = stderr.lines().find(|l| l.contains(w)) {
+            // loom prints the message on the line after "panicked at …".
+            if line.contains("panicked at") {
+                let mut it = stderr.lines().skip_while(|l| !l.contains("panicked at"));
+                it.next();
+                if let Some(msg) = it.next() {
+                    return msg.trim().to_string();
+                }
+            }
+            return line.trim().to_string();
+        }
+    }
+    stderr.lines().last().unwrap_or("").trim().to_string()
+}
+
+fn run(bin: &Path, claim: &Claim, mutant: Option<&str>) -> Outcome {
+    let start = Instant::now();
+    let mut cmd = Command::new(bin);
+    cmd.arg(claim.id)
+        .env_remove("HBSYNC_MUTANT")
+        .env("RUST_BACKTRACE", "0");
+    for v in [
+        "LOOM_MAX_PERMUTATIONS",
+        "LOOM_MAX_DURATION",
+        "LOOM_MAX_PREEMPTIONS",
+        "LOOM_LOG",
+    ] {
+        cmd.env_remove(v);
+    }
+    if let Some(site) = mutant {
+        cmd.env("HBSYNC_MUTANT", site);
+    }
+    let out = cmd.output().expect("run the litmus runner");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let executions = stdout
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("executions="))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    Outcome {
+        passed: out.status.success(),
+        executions,
+        seconds: start.elapsed().as_secs_f64(),
+        diagnosis: if out.status.success() {
+            "passed".into()
+        } else {
+            diagnose(&stderr)
+        },
+    }
+}
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let mut json: Option<PathBuf> = None;
+    let mut only: Vec<String> = Vec::new();
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--json" => json = Some(args.next().expect("--json FILE").into()),
+            "--only" => only.push(args.next().expect("--only CLAIM-ID")),
+            "--markdown" => {
+                print!("{}", report::markdown_claims(CLAIMS));
+                return ExitCode::SUCCESS;
+            }
+            "-h" | "--help" => {
+                println!("usage: cargo verify [--json FILE] [--only CLAIM-ID]... [--markdown]");
+                return ExitCode::SUCCESS;
+            }
+            other => {
+                eprintln!("verify: unknown argument {other}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let chosen: Vec<usize> = (0..CLAIMS.len())
+        .filter(|&i| only.is_empty() || only.iter().any(|o| o == CLAIMS[i].id))
+        .collect();
+    let root = root();
+    let bin = build_loom(&root);
+
+    let mut jobs = Vec::new();
+    for &i in &chosen {
+        jobs.push(Job {
+            claim: i,
+            mutant: None,
+        });
+        if CLAIMS[i].kind == Kind::Positive {
+            jobs.extend(CLAIMS[i].sites.iter().map(|&s| Job {
+                claim: i,
+                mutant: Some(s),
+            }));
+        }
+    }
+    let total = jobs.len();
+    eprintln!(
+        "verify: {} claims, {total} runs (claims and mutants), 2 at a time",
+        chosen.len()
+    );
+    let queue = Arc::new(Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>()));
+    let (tx, rx) = mpsc::channel();
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let (queue, tx, bin) = (queue.clone(), tx.clone(), bin.clone());
+            std::thread::spawn(move || loop {
+                let Some((n, job)) = queue.lock().unwrap().pop() else {
+                    break;
+                };
+                let out = run(&bin, &CLAIMS[job.claim], job.mutant);
+                tx.send((n, job, out)).unwrap();
+            })
+        })
+        .collect();
+    drop(tx);
+    let mut done = Vec::new();
+    for (k, (n, job, out)) in rx.iter().enumerate() {
+        let what = job
+            .mutant
+            .map_or("claim".to_string(), |s| format!("mutant {s}"));
+        eprintln!(
+            "verify: [{:>2}/{total}] {:<19} {:<36} {} ({:.1}s)",
+            k + 1,
+            CLAIMS[job.claim].id,
+            what,
+            if out.passed {
+                "passed".to_string()
+            } else {
+                format!("failed: {}", out.diagnosis)
+            },
+            out.seconds
+        );
+        let _ = std::io::stderr().flush();
+        done.push((n, job, out));
+    }
+    for w in workers {
+        w.join().unwrap();
+    }
+    done.sort_by_key(|(n, _, _)| *n);
+
+    let mut results: Vec<ClaimResult> = Vec::new();
+    for (_, job, out) in done {
+        let claim = CLAIMS[job.claim];
+        match job.mutant {
+            None => {
+                let verdict = match (claim.kind, out.passed) {
+                    (Kind::Positive, true) => "proved",
+                    (Kind::Positive, false) => "failed",
+                    (Kind::Negative, false) if out.diagnosis.contains("Causality violation") => {
+                        "race-found"
+                    }
+                    (Kind::Negative, false) => "failed",
+                    (Kind::Negative, true) => "no-race-found",
+                };
+                results.push(ClaimResult {
+                    claim,
+                    verdict: verdict.to_string(),
+                    interleavings: out.executions,
+                    seconds: out.seconds,
+                    complete: out.passed,
+                    diagnosis: out.diagnosis,
+                    mutants: Vec::new(),
+                });
+            }
+            Some(site) => {
+                let r = results
+                    .iter_mut()
+                    .rev()
+                    .find(|r| r.claim.id == claim.id)
+                    .expect("claim runs first");
+                r.mutants.push(MutantResult {
+                    site: site.to_string(),
+                    killed: !out.passed,
+                    diagnosis: out.diagnosis,
+                });
+            }
+        }
+    }
+    println!();
+    print!("{}", report::table(&results));
+    if let Some(path) = json {
+        std::fs::write(&path, report::json(&results)).expect("write the JSON report");
+        eprintln!("verify: wrote {}", path.display());
+    }
+    let bad: Vec<_> = results
+        .iter()
+        .filter(|r| !r.ok())
+        .map(|r| r.claim.id)
+        .collect();
+    if bad.is_empty() {
+        println!(
+            "\nverify: all {} claims as stated; every mutant killed",
+            results.len()
+        );
+        ExitCode::SUCCESS
+    } else {
+        println!("\nverify: NOT VERIFIED: {}", bad.join(", "));
+        ExitCode::FAILURE
+    }
+}

@@ -1,0 +1,141 @@
+//! The claim catalogue as data: one row per happens-before claim. The README's claim table,
+//! `cargo verify`'s report and its JSON are generated from these rows; adding a claim is
+//! adding a row here and its litmus program in [`crate::litmus`].
+
+/// Whether a claim states an edge hbsync guarantees, or one it does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A guarantee: loom must find no data race; each mutant must make it fail.
+    Positive,
+    /// A non-guarantee: the program wrongly relies on the edge; loom must find its race.
+    Negative,
+}
+
+/// One happens-before claim.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim {
+    /// Stable id, as used in docs and code comments (`HB-CHAN-SEND`).
+    pub id: &'static str,
+    /// The claim in Go memory-model words.
+    pub statement: &'static str,
+    /// Where the rule comes from.
+    pub source: &'static str,
+    /// The primitive it is about.
+    pub primitive: &'static str,
+    /// Guarantee or non-guarantee.
+    pub kind: Kind,
+    /// The litmus program (a function name in `litmus.rs`).
+    pub proof: &'static str,
+    /// The configuration the proof explores, in words.
+    pub config: &'static str,
+    /// Model threads, including the model's main thread.
+    pub threads: usize,
+    /// loom preemption bound (`None`: unbounded, exhaustive).
+    pub preemption_bound: Option<usize>,
+    /// The ordering sites the claim rests on; each is a mutant that must break the proof.
+    pub sites: &'static [&'static str],
+    /// Why a positive claim has no site of hbsync's own, if so.
+    pub note: &'static str,
+}
+
+const WAITER: &[&str] = &["chan.waiter.complete", "chan.waiter.observe"];
+
+/// Every claim, in report order.
+pub const CLAIMS: &[Claim] = &[
+    Claim {
+        id: "HB-SPAWN",
+        statement: "go(f) is synchronized before the first action of f's task",
+        source: "Go memory model: goroutine creation",
+        primitive: "go",
+        kind: Kind::Positive,
+        proof: "hb_spawn",
+        config: "main writes, then go(read)",
+        threads: 2,
+        preemption_bound: None,
+        sites: &[],
+        note: "edge is the thread runtime's spawn; hbsync has no ordering of its own to weaken",
+    },
+    Claim {
+        id: "HB-CHAN-SEND",
+        statement: "a send is synchronized before the completion of the receive that takes its value",
+        source: "Go memory model: channel communication, rule 1",
+        primitive: "chan",
+        kind: Kind::Positive,
+        proof: "hb_chan_send",
+        config: "1 sender, 1 receiver; cap 0, 1, unbounded",
+        threads: 2,
+        preemption_bound: None,
+        sites: WAITER,
+        note: "",
+    },
+    Claim {
+        id: "HB-CHAN-CLOSE",
+        statement: "closing a channel is synchronized before a receive that returns because it is closed",
+        source: "Go memory model: channel communication, rule 2",
+        primitive: "chan",
+        kind: Kind::Positive,
+        proof: "hb_chan_close",
+        config: "1 closer, 1 receiver; cap 0, 1",
+        threads: 2,
+        preemption_bound: None,
+        sites: WAITER,
+        note: "",
+    },
+    Claim {
+        id: "HB-CHAN-RENDEZVOUS",
+        statement: "on bounded(0), the receive is synchronized before the completion of the matching send",
+        source: "Go memory model: channel communication, rule 3",
+        primitive: "chan",
+        kind: Kind::Positive,
+        proof: "hb_chan_rendezvous",
+        config: "1 sender, 1 receiver; cap 0",
+        threads: 2,
+        preemption_bound: None,
+        sites: WAITER,
+        note: "",
+    },
+    Claim {
+        id: "HB-CHAN-CAPACITY",
+        statement: "on a channel of capacity C, the k-th receive is synchronized before the completion of the (k+C)-th send",
+        source: "Go memory model: channel communication, rule 4",
+        primitive: "chan",
+        kind: Kind::Positive,
+        proof: "hb_chan_capacity",
+        config: "cap 1: 2 sends, 1 receive; cap 2: 3 sends, 1 receive",
+        threads: 2,
+        preemption_bound: None,
+        sites: WAITER,
+        note: "",
+    },
+    Claim {
+        id: "N-TASK-EXIT",
+        statement: "a task's exit is synchronized before nothing: without a join or a channel its writes may be unseen",
+        source: "Go memory model: goroutine destruction",
+        primitive: "go",
+        kind: Kind::Negative,
+        proof: "n_task_exit",
+        config: "task writes and exits; main reads without join",
+        threads: 2,
+        preemption_bound: None,
+        sites: &[],
+        note: "",
+    },
+    Claim {
+        id: "N-CHAN-BUFFERED",
+        statement: "on a buffered channel the receive is not synchronized before the send completes",
+        source: "Go memory model: channel communication (make(chan int, 10) example)",
+        primitive: "chan",
+        kind: Kind::Negative,
+        proof: "n_chan_buffered",
+        config: "cap 1: receiver writes then receives; sender sends then reads",
+        threads: 2,
+        preemption_bound: None,
+        sites: &[],
+        note: "",
+    },
+];
+
+/// The claim with `id`.
+pub fn find(id: &str) -> Option<&'static Claim> {
+    CLAIMS.iter().find(|c| c.id == id)
+}

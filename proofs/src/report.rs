@@ -1,0 +1,185 @@
+//! Results of `cargo verify` and their renderings: the terminal table, Markdown, JSON.
+
+use std::fmt::Write as _;
+
+use crate::catalogue::{Claim, Kind};
+
+/// What happened to one mutant (one weakened site) of a claim's proof.
+#[derive(Debug, Clone)]
+pub struct MutantResult {
+    /// The weakened site.
+    pub site: String,
+    /// Whether the proof failed under it (it must).
+    pub killed: bool,
+    /// What the checker reported (first line of its failure), or "passed".
+    pub diagnosis: String,
+}
+
+/// One claim's result.
+#[derive(Debug, Clone)]
+pub struct ClaimResult {
+    /// The claim.
+    pub claim: Claim,
+    /// `proved`, `race-found`, or a failure verdict (`failed`, `no-race-found`).
+    pub verdict: String,
+    /// Executions loom explored (0 when the run failed).
+    pub interleavings: u64,
+    /// Wall time of the unmutated run.
+    pub seconds: f64,
+    /// Whether exploration was complete within the stated bounds.
+    pub complete: bool,
+    /// What the checker said, for failures and negative claims.
+    pub diagnosis: String,
+    /// One entry per mutant site.
+    pub mutants: Vec<MutantResult>,
+}
+
+impl ClaimResult {
+    /// Killed mutants.
+    pub fn killed(&self) -> usize {
+        self.mutants.iter().filter(|m| m.killed).count()
+    }
+
+    /// Whether this row is as it must be: the verdict expected for its kind, every mutant
+    /// killed.
+    pub fn ok(&self) -> bool {
+        let expected = match self.claim.kind {
+            Kind::Positive => "proved",
+            Kind::Negative => "race-found",
+        };
+        self.verdict == expected && self.killed() == self.mutants.len()
+    }
+
+    fn bounds(&self) -> String {
+        let pb = self
+            .claim
+            .preemption_bound
+            .map_or("none".to_string(), |b| b.to_string());
+        format!("{} threads, preemption bound {pb}", self.claim.threads)
+    }
+}
+
+/// The terminal table.
+pub fn table(results: &[ClaimResult]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{:<19} {:<11} {:<7} {:>13} {:>8} {:>8}  {:<32} statement",
+        "claim", "verdict", "checker", "interleavings", "time(s)", "mutants", "configuration"
+    );
+    for r in results {
+        let _ = writeln!(
+            s,
+            "{:<19} {:<11} {:<7} {:>13} {:>8.2} {:>8}  {:<32} {}",
+            r.claim.id,
+            r.verdict,
+            "loom",
+            r.interleavings,
+            r.seconds,
+            format!("{}/{}", r.killed(), r.mutants.len()),
+            r.bounds(),
+            r.claim.statement
+        );
+        for m in r.mutants.iter().filter(|m| !m.killed) {
+            let _ = writeln!(
+                s,
+                "    SURVIVING MUTANT {}: the proof still passes with it weakened",
+                m.site
+            );
+        }
+    }
+    s
+}
+
+/// The README's claim table (static columns only, so it does not change between runs).
+pub fn markdown_claims(claims: &[Claim]) -> String {
+    let mut s = String::from(
+        "| claim | statement | kind | proof | mutant sites |\n|---|---|---|---|---|\n",
+    );
+    for c in claims {
+        let sites = if c.sites.is_empty() {
+            if c.note.is_empty() {
+                "—".to_string()
+            } else {
+                format!("— ({})", c.note)
+            }
+        } else {
+            c.sites
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let kind = match c.kind {
+            Kind::Positive => "guarantee",
+            Kind::Negative => "not guaranteed",
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {kind} | `litmus::{}` | {sites} |",
+            c.id, c.statement, c.proof
+        );
+    }
+    s
+}
+
+fn json_str(s: &str) -> String {
+    let mut o = String::from("\"");
+    for ch in s.chars() {
+        match ch {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            '\n' => o.push_str("\\n"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(o, "\\u{:04x}", c as u32);
+            }
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
+/// The machine-readable report (schema in the foundation issue; `pitfalls` and `programs`
+/// are filled by the models).
+pub fn json(results: &[ClaimResult]) -> String {
+    let claims: Vec<String> = results
+        .iter()
+        .map(|r| {
+            let mutants: Vec<String> = r
+                .mutants
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{{\"site\":{},\"killed\":{},\"diagnosis\":{}}}",
+                        json_str(&m.site),
+                        m.killed,
+                        json_str(&m.diagnosis)
+                    )
+                })
+                .collect();
+            format!(
+                "{{\"id\":{},\"statement\":{},\"kind\":{},\"verdict\":{},\"checker\":\"loom\",\
+                 \"interleavings\":{},\"seconds\":{:.3},\"threads\":{},\"preemption_bound\":{},\
+                 \"complete\":{},\"diagnosis\":{},\"mutants\":{{\"killed\":{},\"total\":{},\"sites\":[{}]}}}}",
+                json_str(r.claim.id),
+                json_str(r.claim.statement),
+                json_str(if r.claim.kind == Kind::Positive { "positive" } else { "negative" }),
+                json_str(&r.verdict),
+                r.interleavings,
+                r.seconds,
+                r.claim.threads,
+                r.claim.preemption_bound.map_or("null".to_string(), |b| b.to_string()),
+                r.complete,
+                json_str(&r.diagnosis),
+                r.killed(),
+                r.mutants.len(),
+                mutants.join(",")
+            )
+        })
+        .collect();
+    format!(
+        "{{\"claims\":[{}],\"pitfalls\":[],\"programs\":[]}}\n",
+        claims.join(",")
+    )
+}
