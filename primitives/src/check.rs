@@ -77,3 +77,36 @@ where
     #[cfg(not(any(loom, shuttle)))]
     f();
 }
+
+/// Runs a future to completion on the current thread (a model thread under a checker),
+/// parking between polls. Wakers unpark this thread, so hbsync's async operations can be
+/// model-checked without an executor of the checker's own.
+///
+/// ```
+/// let (tx, rx) = hbsync::chan::bounded(1);
+/// hbsync::check::block_on(async { tx.send_async(3).await.unwrap() });
+/// assert_eq!(hbsync::check::block_on(rx.recv_async()), Ok(3));
+/// ```
+pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
+    use std::task::{Context, Poll, Wake, Waker};
+
+    struct Unparker(crate::sync::thread::Thread);
+    impl Wake for Unparker {
+        fn wake(self: crate::sync::Arc<Self>) {
+            self.0.unpark();
+        }
+        fn wake_by_ref(self: &crate::sync::Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
+    let waker = Waker::from(crate::sync::Arc::new(Unparker(crate::sync::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut fut = std::pin::pin!(fut);
+    loop {
+        if let Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
+            return v;
+        }
+        crate::sync::thread::park();
+    }
+}

@@ -31,6 +31,7 @@
 
 pub mod chan;
 pub mod check;
+pub mod spec;
 mod sync;
 mod time;
 

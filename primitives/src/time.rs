@@ -22,20 +22,25 @@ pub(crate) fn is_past(deadline: Instant) -> bool {
 }
 
 /// Parks the current thread until it is unparked or `deadline` passes; returns whether the
-/// deadline passed.
+/// deadline passed. `announce` is called right before really parking and may veto it
+/// (`false`: the awaited event already happened; the caller re-checks).
 #[cfg(not(any(loom, shuttle)))]
-pub(crate) fn park_until(deadline: Instant) -> bool {
+pub(crate) fn park_until(deadline: Instant, announce: impl FnOnce() -> bool) -> bool {
     let now = Instant::now();
     if now >= deadline {
         return true;
     }
-    crate::sync::thread::park_timeout(deadline - now);
+    if announce() {
+        crate::sync::thread::park_timeout(deadline - now);
+    }
     Instant::now() >= deadline
 }
 
-/// Virtual time: one scheduling point, then the deadline has fired.
+/// Virtual time: one scheduling point, then the deadline has fired. Nothing parks, so
+/// nothing is announced (a completer must not unpark a thread that is not parked: the token
+/// would wake the thread's next, unrelated wait).
 #[cfg(any(loom, shuttle))]
-pub(crate) fn park_until(_deadline: Instant) -> bool {
+pub(crate) fn park_until(_deadline: Instant, _announce: impl FnOnce() -> bool) -> bool {
     crate::sync::thread::yield_now();
     true
 }

@@ -1,1 +1,1 @@
-//! placeholder
+//! Integration, conformance, property and stress tests of hbsync (see `tests/`).

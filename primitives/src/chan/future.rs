@@ -172,6 +172,9 @@ fn withdraw<T>(chan: &Chan<T>, signal: &Arc<Signal>) -> bool {
 
 impl<T> Drop for SendFuture<'_, T> {
     fn drop(&mut self) {
+        if crate::sync::unwinding_checker() {
+            return;
+        }
         if let Some(signal) = self.signal.take() {
             // Delivered or not, nothing is reported: the unsent value (if any) drops here.
             withdraw(self.chan, &signal);
@@ -181,6 +184,9 @@ impl<T> Drop for SendFuture<'_, T> {
 
 impl<T> Drop for RecvFuture<'_, T> {
     fn drop(&mut self) {
+        if crate::sync::unwinding_checker() {
+            return;
+        }
         if let Some(signal) = self.signal.take() {
             if withdraw(self.chan, &signal) {
                 if let Some(v) = take(&self.slot) {

@@ -326,12 +326,18 @@ impl<T> Clone for Receiver<T> {
 
 impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
+        if crate::sync::unwinding_checker() {
+            return;
+        }
         self.chan.drop_sender();
     }
 }
 
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
+        if crate::sync::unwinding_checker() {
+            return;
+        }
         self.chan.drop_receiver();
     }
 }

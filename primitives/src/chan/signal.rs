@@ -261,7 +261,7 @@ impl Signal {
             if let Some(case) = self.done_case() {
                 return Some(case);
             }
-            if self.announce_park() && crate::time::park_until(deadline) {
+            if crate::time::park_until(deadline, || self.announce_park()) {
                 return self.done_case();
             }
         }

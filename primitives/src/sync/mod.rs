@@ -53,3 +53,13 @@ pub(crate) fn preemption_point() {
     #[cfg(any(loom, shuttle))]
     thread::yield_now();
 }
+
+/// Whether this is a checker build unwinding from a failed model. The checker's execution is
+/// gone by then: touching any of its objects (an atomic, a lock) panics again inside a
+/// destructor and aborts the test binary. Every `Drop` of a primitive that would touch such
+/// an object returns early when this is true, so a failing model (deadlock, data race,
+/// assertion) stays an ordinary, catchable panic. Always `false` in std builds.
+#[inline(always)]
+pub(crate) fn unwinding_checker() -> bool {
+    CHECKER && std::thread::panicking()
+}

@@ -1,0 +1,140 @@
+//! Shuttle models of channels: several senders and receivers, a close in the middle,
+//! rendezvous and buffered. Each asserts no loss, no duplication, per-sender FIFO (as seen by
+//! each receiver) and the capacity bound. Shuttle's atomics are sequentially consistent, so
+//! these models check safety and progress, never an ordering claim (that is loom's job).
+#![cfg(shuttle)]
+
+use std::sync::Mutex as StdMutex;
+
+use hbsync::chan::{bounded, unbounded, Receiver, Sender};
+use hbsync::check::{self, sync::Arc, thread};
+
+const SENDERS: usize = 3;
+const RECEIVERS: usize = 2;
+const PER_SENDER: usize = 3;
+
+/// Runs the scenario; `close_after` closes the channel after that many values were received.
+fn scenario(tx: Sender<(usize, usize)>, rx: Receiver<(usize, usize)>, close_after: Option<usize>) {
+    let cap = tx.capacity();
+    let returned = Arc::new(StdMutex::new(Vec::new()));
+    let senders: Vec<_> = (0..SENDERS)
+        .map(|s| {
+            let tx = tx.clone();
+            let returned = returned.clone();
+            thread::spawn(move || {
+                for i in 0..PER_SENDER {
+                    if let Err(e) = tx.send((s, i)) {
+                        returned.lock().unwrap().push(e.into_inner());
+                    }
+                    if let Some(c) = cap {
+                        assert!(tx.len() <= c, "capacity exceeded");
+                    }
+                }
+            })
+        })
+        .collect();
+    // Receivers hold a sender clone only when one of them is to close the channel (a live
+    // clone would otherwise keep it open forever).
+    let closer = close_after.map(|_| tx.clone());
+    drop(tx);
+    let received = Arc::new(StdMutex::new(0usize));
+    let receivers: Vec<_> = (0..RECEIVERS)
+        .map(|_| {
+            let rx = rx.clone();
+            let closer = closer.clone();
+            let received = received.clone();
+            thread::spawn(move || {
+                let mut got = Vec::new();
+                for v in &rx {
+                    got.push(v);
+                    let n = {
+                        let mut r = received.lock().unwrap();
+                        *r += 1;
+                        *r
+                    };
+                    if let (Some(c), Some(at)) = (&closer, close_after) {
+                        if n == at {
+                            c.close();
+                        }
+                    }
+                }
+                got
+            })
+        })
+        .collect();
+    drop((rx, closer));
+    for s in senders {
+        s.join().unwrap();
+    }
+    let mut all: Vec<(usize, usize)> = Vec::new();
+    for r in receivers {
+        let got = r.join().unwrap();
+        let mut last = [None::<usize>; SENDERS];
+        for &(s, i) in &got {
+            assert!(last[s].is_none_or(|l| l < i), "per-sender FIFO broken: {got:?}");
+            last[s] = Some(i);
+        }
+        all.extend(got);
+    }
+    all.extend(returned.lock().unwrap().iter().copied());
+    all.sort_unstable();
+    let want: Vec<_> = (0..SENDERS).flat_map(|s| (0..PER_SENDER).map(move |i| (s, i))).collect();
+    assert_eq!(all, want, "every value received exactly once or handed back");
+}
+
+#[test]
+fn rendezvous_mpmc_no_loss() {
+    check::model(|| {
+        let (tx, rx) = bounded(0);
+        scenario(tx, rx, None);
+    });
+}
+
+#[test]
+fn buffered_mpmc_no_loss() {
+    check::model(|| {
+        let (tx, rx) = bounded(2);
+        scenario(tx, rx, None);
+    });
+}
+
+#[test]
+fn unbounded_mpmc_no_loss() {
+    check::model(|| {
+        let (tx, rx) = unbounded();
+        scenario(tx, rx, None);
+    });
+}
+
+#[test]
+fn rendezvous_close_in_the_middle() {
+    check::model(|| {
+        let (tx, rx) = bounded(0);
+        scenario(tx, rx, Some(4));
+    });
+}
+
+#[test]
+fn buffered_close_in_the_middle() {
+    check::model(|| {
+        let (tx, rx) = bounded(2);
+        scenario(tx, rx, Some(4));
+    });
+}
+
+/// Async and blocking parties on one rendezvous channel.
+#[test]
+fn async_and_blocking_mixed() {
+    check::model(|| {
+        let (tx, rx) = bounded::<u32>(0);
+        let tx2 = tx.clone();
+        let a = thread::spawn(move || check::block_on(async move { tx2.send_async(1).await.unwrap() }));
+        let b = thread::spawn(move || tx.send(2).unwrap());
+        let rx2 = rx.clone();
+        let mut got = vec![check::block_on(rx2.recv_async()).unwrap(), rx.recv().unwrap()];
+        got.sort_unstable();
+        assert_eq!(got, vec![1, 2]);
+        a.join().unwrap();
+        b.join().unwrap();
+    });
+}
