@@ -71,15 +71,23 @@ fn scenario(tx: Sender<(usize, usize)>, rx: Receiver<(usize, usize)>, close_afte
         let got = r.join().unwrap();
         let mut last = [None::<usize>; SENDERS];
         for &(s, i) in &got {
-            assert!(last[s].is_none_or(|l| l < i), "per-sender FIFO broken: {got:?}");
+            assert!(
+                last[s].is_none_or(|l| l < i),
+                "per-sender FIFO broken: {got:?}"
+            );
             last[s] = Some(i);
         }
         all.extend(got);
     }
     all.extend(returned.lock().unwrap().iter().copied());
     all.sort_unstable();
-    let want: Vec<_> = (0..SENDERS).flat_map(|s| (0..PER_SENDER).map(move |i| (s, i))).collect();
-    assert_eq!(all, want, "every value received exactly once or handed back");
+    let want: Vec<_> = (0..SENDERS)
+        .flat_map(|s| (0..PER_SENDER).map(move |i| (s, i)))
+        .collect();
+    assert_eq!(
+        all, want,
+        "every value received exactly once or handed back"
+    );
 }
 
 #[test]
@@ -128,10 +136,14 @@ fn async_and_blocking_mixed() {
     check::model(|| {
         let (tx, rx) = bounded::<u32>(0);
         let tx2 = tx.clone();
-        let a = thread::spawn(move || check::block_on(async move { tx2.send_async(1).await.unwrap() }));
+        let a =
+            thread::spawn(move || check::block_on(async move { tx2.send_async(1).await.unwrap() }));
         let b = thread::spawn(move || tx.send(2).unwrap());
         let rx2 = rx.clone();
-        let mut got = vec![check::block_on(rx2.recv_async()).unwrap(), rx.recv().unwrap()];
+        let mut got = vec![
+            check::block_on(rx2.recv_async()).unwrap(),
+            rx.recv().unwrap(),
+        ];
         got.sort_unstable();
         assert_eq!(got, vec![1, 2]);
         a.join().unwrap();

@@ -1,1 +1,213 @@
-fn main() {}
+//! Channel benchmarks: hbsync side by side with crossbeam-channel, flume, kanal and
+//! std::sync::mpsc, in one process and one run. Shapes: seq (one thread, send then receive),
+//! spsc, mpsc (4→1), mpmc (4→4); flavors bounded(0), bounded(1), bounded(1000), unbounded.
+//! Each iteration moves `MSGS` messages; criterion reports time per iteration and, with the
+//! throughput set, per message. `python3 tools/bench_table.py` turns the saved estimates into
+//! the README's ns/message table with ratios to the fastest peer.
+#![allow(missing_docs)]
+
+use std::thread;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+
+const MSGS: u64 = 20_000;
+
+/// One channel implementation under test.
+trait Flavor {
+    type S: Send + 'static;
+    type R: Send + 'static;
+    const NAME: &'static str;
+    /// Whether its receiver can be shared (MPMC).
+    const MPMC: bool = true;
+    fn make(cap: Option<usize>) -> (Self::S, Self::R);
+    fn clone_s(s: &Self::S) -> Self::S;
+    fn clone_r(r: &Self::R) -> Self::R;
+    fn send(s: &Self::S, v: u64);
+    fn recv(r: &Self::R) -> u64;
+}
+
+macro_rules! flavor {
+    ($ty:ident, $name:literal, $s:ty, $r:ty, $make:expr, $send:expr, $recv:expr) => {
+        struct $ty;
+        impl Flavor for $ty {
+            type S = $s;
+            type R = $r;
+            const NAME: &'static str = $name;
+            fn make(cap: Option<usize>) -> (Self::S, Self::R) {
+                $make(cap)
+            }
+            fn clone_s(s: &Self::S) -> Self::S {
+                s.clone()
+            }
+            fn clone_r(r: &Self::R) -> Self::R {
+                r.clone()
+            }
+            fn send(s: &Self::S, v: u64) {
+                $send(s, v)
+            }
+            fn recv(r: &Self::R) -> u64 {
+                $recv(r)
+            }
+        }
+    };
+}
+
+flavor!(
+    Hbsync,
+    "hbsync",
+    hbsync::chan::Sender<u64>,
+    hbsync::chan::Receiver<u64>,
+    |cap: Option<usize>| cap.map_or_else(hbsync::chan::unbounded, hbsync::chan::bounded),
+    |s: &hbsync::chan::Sender<u64>, v| s.send(v).unwrap(),
+    |r: &hbsync::chan::Receiver<u64>| r.recv().unwrap()
+);
+flavor!(
+    Crossbeam,
+    "crossbeam",
+    crossbeam_channel::Sender<u64>,
+    crossbeam_channel::Receiver<u64>,
+    |cap: Option<usize>| cap.map_or_else(crossbeam_channel::unbounded, crossbeam_channel::bounded),
+    |s: &crossbeam_channel::Sender<u64>, v| s.send(v).unwrap(),
+    |r: &crossbeam_channel::Receiver<u64>| r.recv().unwrap()
+);
+flavor!(
+    Flume,
+    "flume",
+    flume::Sender<u64>,
+    flume::Receiver<u64>,
+    |cap: Option<usize>| cap.map_or_else(flume::unbounded, flume::bounded),
+    |s: &flume::Sender<u64>, v| s.send(v).unwrap(),
+    |r: &flume::Receiver<u64>| r.recv().unwrap()
+);
+flavor!(
+    Kanal,
+    "kanal",
+    kanal::Sender<u64>,
+    kanal::Receiver<u64>,
+    |cap: Option<usize>| cap.map_or_else(kanal::unbounded, kanal::bounded),
+    |s: &kanal::Sender<u64>, v| s.send(v).unwrap(),
+    |r: &kanal::Receiver<u64>| r.recv().unwrap()
+);
+
+/// std's mpsc: `sync_channel` for bounded, `channel` for unbounded; not MPMC.
+struct StdMpsc;
+enum StdSender {
+    Sync(std::sync::mpsc::SyncSender<u64>),
+    Async(std::sync::mpsc::Sender<u64>),
+}
+struct StdReceiver(std::sync::mpsc::Receiver<u64>);
+impl Flavor for StdMpsc {
+    type S = StdSender;
+    type R = StdReceiver;
+    const NAME: &'static str = "std-mpsc";
+    const MPMC: bool = false;
+    fn make(cap: Option<usize>) -> (StdSender, StdReceiver) {
+        match cap {
+            Some(c) => {
+                let (s, r) = std::sync::mpsc::sync_channel(c);
+                (StdSender::Sync(s), StdReceiver(r))
+            }
+            None => {
+                let (s, r) = std::sync::mpsc::channel();
+                (StdSender::Async(s), StdReceiver(r))
+            }
+        }
+    }
+    fn clone_s(s: &StdSender) -> StdSender {
+        match s {
+            StdSender::Sync(s) => StdSender::Sync(s.clone()),
+            StdSender::Async(s) => StdSender::Async(s.clone()),
+        }
+    }
+    fn clone_r(_: &StdReceiver) -> StdReceiver {
+        unreachable!("std mpsc has one receiver")
+    }
+    fn send(s: &StdSender, v: u64) {
+        match s {
+            StdSender::Sync(s) => s.send(v).unwrap(),
+            StdSender::Async(s) => s.send(v).unwrap(),
+        }
+    }
+    fn recv(r: &StdReceiver) -> u64 {
+        r.0.recv().unwrap()
+    }
+}
+
+/// Moves `MSGS` messages from `senders` threads to `receivers` threads; returns the checksum.
+fn run<F: Flavor>(cap: Option<usize>, senders: u64, receivers: u64) -> u64 {
+    let (s, r) = F::make(cap);
+    let per = MSGS / senders;
+    let hs: Vec<_> = (0..senders)
+        .map(|_| {
+            let s = F::clone_s(&s);
+            thread::spawn(move || {
+                for i in 0..per {
+                    F::send(&s, i);
+                }
+            })
+        })
+        .collect();
+    drop(s);
+    let per_r = per * senders / receivers;
+    let mut rs = Vec::new();
+    for k in 1..receivers {
+        let _ = k;
+        let r = F::clone_r(&r);
+        rs.push(thread::spawn(move || (0..per_r).map(|_| F::recv(&r)).sum::<u64>()));
+    }
+    let mut sum: u64 = (0..per_r).map(|_| F::recv(&r)).sum();
+    for h in hs {
+        h.join().unwrap();
+    }
+    for h in rs {
+        sum += h.join().unwrap();
+    }
+    sum
+}
+
+/// One thread: send a batch that fits, then receive it.
+fn seq<F: Flavor>(cap: Option<usize>) -> u64 {
+    let (s, r) = F::make(cap);
+    let batch = cap.unwrap_or(1000).min(1000) as u64;
+    let mut sum = 0;
+    for _ in 0..MSGS / batch {
+        for i in 0..batch {
+            F::send(&s, i);
+        }
+        for _ in 0..batch {
+            sum += F::recv(&r);
+        }
+    }
+    sum
+}
+
+fn bench_flavor<F: Flavor>(c: &mut Criterion) {
+    let caps: [(&str, Option<usize>); 4] =
+        [("bounded0", Some(0)), ("bounded1", Some(1)), ("bounded1000", Some(1000)), ("unbounded", None)];
+    for (cap_name, cap) in caps {
+        let mut g = c.benchmark_group(format!("chan/{cap_name}"));
+        g.throughput(Throughput::Elements(MSGS));
+        g.sample_size(10).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(1));
+        if cap != Some(0) {
+            g.bench_function(BenchmarkId::new("seq", F::NAME), |b| b.iter(|| seq::<F>(cap)));
+        }
+        g.bench_function(BenchmarkId::new("spsc", F::NAME), |b| b.iter(|| run::<F>(cap, 1, 1)));
+        g.bench_function(BenchmarkId::new("mpsc", F::NAME), |b| b.iter(|| run::<F>(cap, 4, 1)));
+        if F::MPMC {
+            g.bench_function(BenchmarkId::new("mpmc", F::NAME), |b| b.iter(|| run::<F>(cap, 4, 4)));
+        }
+        g.finish();
+    }
+}
+
+fn channels(c: &mut Criterion) {
+    bench_flavor::<Hbsync>(c);
+    bench_flavor::<Crossbeam>(c);
+    bench_flavor::<Flume>(c);
+    bench_flavor::<Kanal>(c);
+    bench_flavor::<StdMpsc>(c);
+}
+
+criterion_group!(benches, channels);
+criterion_main!(benches);

@@ -100,7 +100,9 @@ pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
         }
     }
 
-    let waker = Waker::from(crate::sync::Arc::new(Unparker(crate::sync::thread::current())));
+    let waker = Waker::from(crate::sync::Arc::new(Unparker(
+        crate::sync::thread::current(),
+    )));
     let mut cx = Context::from_waker(&waker);
     let mut fut = std::pin::pin!(fut);
     loop {

@@ -18,7 +18,11 @@ pub struct ChanSpec<T> {
 impl<T> ChanSpec<T> {
     /// A channel of capacity `cap` (`None`: unbounded).
     pub fn new(cap: Option<usize>) -> Self {
-        Self { buf: VecDeque::new(), cap, closed: false }
+        Self {
+            buf: VecDeque::new(),
+            cap,
+            closed: false,
+        }
     }
 
     /// `try_send`: with one thread, a rendezvous send never finds a receiver.

@@ -48,7 +48,9 @@ async fn tokio_many_tasks_exactly_once() {
         all.extend(c.await.unwrap());
     }
     all.sort_unstable();
-    let want: Vec<u32> = (0..4).flat_map(|p| (0..250).map(move |i| p * 1000 + i)).collect();
+    let want: Vec<u32> = (0..4)
+        .flat_map(|p| (0..250).map(move |i| p * 1000 + i))
+        .collect();
     assert_eq!(all, want);
 }
 
@@ -159,7 +161,7 @@ fn dropped_recv_future_requeues_value() {
         let mut fut = pin!(rx.recv_async());
         assert!(fut.as_mut().poll(&mut cx).is_pending()); // registered
         tx.send(11).unwrap(); // handed to the registered future
-        // dropped here without being polled again
+                              // dropped here without being polled again
     }
     assert_eq!(rx.try_recv(), Ok(11), "the value went back to the channel");
     // A dropped send future that was never taken withdraws its value.

@@ -5,7 +5,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use hbsync::chan::{
-    bounded, unbounded, RecvError, RecvTimeoutError, SendError, SendTimeoutError, TryRecvError, TrySendError,
+    bounded, unbounded, RecvError, RecvTimeoutError, SendError, SendTimeoutError, TryRecvError,
+    TrySendError,
 };
 
 #[test]
@@ -56,7 +57,10 @@ fn close_drains_buffer_then_reports_closed() {
     assert_eq!(rx.try_recv(), Ok(2));
     assert_eq!(rx.recv(), Err(RecvError));
     assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
-    assert_eq!(rx.recv_timeout(Duration::from_millis(1)), Err(RecvTimeoutError::Closed));
+    assert_eq!(
+        rx.recv_timeout(Duration::from_millis(1)),
+        Err(RecvTimeoutError::Closed)
+    );
 }
 
 #[test]
@@ -108,11 +112,23 @@ fn close_wakes_blocked_receivers_and_senders() {
 fn timeouts_give_value_back() {
     let (tx, rx) = bounded::<u32>(0);
     let start = Instant::now();
-    assert_eq!(tx.send_timeout(3, Duration::from_millis(30)), Err(SendTimeoutError::Timeout(3)));
+    assert_eq!(
+        tx.send_timeout(3, Duration::from_millis(30)),
+        Err(SendTimeoutError::Timeout(3))
+    );
     assert!(start.elapsed() >= Duration::from_millis(30));
-    assert_eq!(rx.recv_timeout(Duration::from_millis(10)), Err(RecvTimeoutError::Timeout));
-    assert_eq!(tx.send_deadline(4, Instant::now()), Err(SendTimeoutError::Timeout(4)));
-    assert_eq!(rx.recv_deadline(Instant::now() - Duration::from_millis(1)), Err(RecvTimeoutError::Timeout));
+    assert_eq!(
+        rx.recv_timeout(Duration::from_millis(10)),
+        Err(RecvTimeoutError::Timeout)
+    );
+    assert_eq!(
+        tx.send_deadline(4, Instant::now()),
+        Err(SendTimeoutError::Timeout(4))
+    );
+    assert_eq!(
+        rx.recv_deadline(Instant::now() - Duration::from_millis(1)),
+        Err(RecvTimeoutError::Timeout)
+    );
     // A huge timeout does not overflow: it means "no deadline".
     let t = thread::spawn(move || rx.recv_timeout(Duration::MAX));
     tx.send(1).unwrap();
@@ -133,18 +149,30 @@ fn timeout_then_success() {
 #[test]
 fn past_deadline_still_tries_once() {
     let (tx, rx) = bounded(1);
-    assert_eq!(tx.send_deadline(1, Instant::now() - Duration::from_secs(1)), Ok(()));
-    assert_eq!(rx.recv_deadline(Instant::now() - Duration::from_secs(1)), Ok(1));
+    assert_eq!(
+        tx.send_deadline(1, Instant::now() - Duration::from_secs(1)),
+        Ok(())
+    );
+    assert_eq!(
+        rx.recv_deadline(Instant::now() - Duration::from_secs(1)),
+        Ok(1)
+    );
 }
 
 #[test]
 fn errors_read_like_go_and_give_values_back() {
     assert_eq!(SendError(1).to_string(), "send on closed channel");
     assert_eq!(TrySendError::Full(1).to_string(), "send on full channel");
-    assert_eq!(TrySendError::Closed(1).to_string(), "send on closed channel");
+    assert_eq!(
+        TrySendError::Closed(1).to_string(),
+        "send on closed channel"
+    );
     assert_eq!(SendTimeoutError::Timeout(1).to_string(), "send timed out");
     assert_eq!(RecvError.to_string(), "receive from closed channel");
-    assert_eq!(TryRecvError::Empty.to_string(), "receive from empty channel");
+    assert_eq!(
+        TryRecvError::Empty.to_string(),
+        "receive from empty channel"
+    );
     assert_eq!(RecvTimeoutError::Timeout.to_string(), "receive timed out");
     assert_eq!(SendError(vec![1]).into_inner(), vec![1]);
     assert_eq!(TrySendError::Full(2).into_inner(), 2);
@@ -170,8 +198,14 @@ fn errors_read_like_go_and_give_values_back() {
 fn debug_shows_state() {
     let (tx, rx) = bounded::<u8>(2);
     tx.send(1).unwrap();
-    assert_eq!(format!("{tx:?}"), "Sender { len: 1, capacity: Some(2), closed: false }");
-    assert_eq!(format!("{rx:?}"), "Receiver { len: 1, capacity: Some(2), closed: false }");
+    assert_eq!(
+        format!("{tx:?}"),
+        "Sender { len: 1, capacity: Some(2), closed: false }"
+    );
+    assert_eq!(
+        format!("{rx:?}"),
+        "Receiver { len: 1, capacity: Some(2), closed: false }"
+    );
 }
 
 #[test]
@@ -207,11 +241,18 @@ fn nothing_lost_when_values_are_dropped_with_the_channel() {
     for _ in 0..3 {
         tx.send(Counted(drops.clone())).unwrap();
     }
-    let back = tx.try_send(Counted(drops.clone())).unwrap_err().into_inner();
+    let back = tx
+        .try_send(Counted(drops.clone()))
+        .unwrap_err()
+        .into_inner();
     drop(back);
     assert_eq!(drops.load(Ordering::SeqCst), 1);
     drop((tx, rx));
-    assert_eq!(drops.load(Ordering::SeqCst), 4, "buffered values are dropped with the channel");
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        4,
+        "buffered values are dropped with the channel"
+    );
 }
 
 #[test]
@@ -250,7 +291,9 @@ fn per_sender_fifo_mpmc() {
         all.extend(got);
     }
     all.sort_unstable();
-    let want: Vec<_> = (0..3).flat_map(|s| (0..2000).map(move |i| (s, i))).collect();
+    let want: Vec<_> = (0..3)
+        .flat_map(|s| (0..2000).map(move |i| (s, i)))
+        .collect();
     assert_eq!(all, want);
 }
 
