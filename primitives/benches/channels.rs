@@ -154,7 +154,9 @@ fn run<F: Flavor>(cap: Option<usize>, senders: u64, receivers: u64) -> u64 {
     for k in 1..receivers {
         let _ = k;
         let r = F::clone_r(&r);
-        rs.push(thread::spawn(move || (0..per_r).map(|_| F::recv(&r)).sum::<u64>()));
+        rs.push(thread::spawn(move || {
+            (0..per_r).map(|_| F::recv(&r)).sum::<u64>()
+        }));
     }
     let mut sum: u64 = (0..per_r).map(|_| F::recv(&r)).sum();
     for h in hs {
@@ -183,19 +185,33 @@ fn seq<F: Flavor>(cap: Option<usize>) -> u64 {
 }
 
 fn bench_flavor<F: Flavor>(c: &mut Criterion) {
-    let caps: [(&str, Option<usize>); 4] =
-        [("bounded0", Some(0)), ("bounded1", Some(1)), ("bounded1000", Some(1000)), ("unbounded", None)];
+    let caps: [(&str, Option<usize>); 4] = [
+        ("bounded0", Some(0)),
+        ("bounded1", Some(1)),
+        ("bounded1000", Some(1000)),
+        ("unbounded", None),
+    ];
     for (cap_name, cap) in caps {
         let mut g = c.benchmark_group(format!("chan/{cap_name}"));
         g.throughput(Throughput::Elements(MSGS));
-        g.sample_size(10).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(1));
+        g.sample_size(10)
+            .warm_up_time(Duration::from_millis(300))
+            .measurement_time(Duration::from_secs(1));
         if cap != Some(0) {
-            g.bench_function(BenchmarkId::new("seq", F::NAME), |b| b.iter(|| seq::<F>(cap)));
+            g.bench_function(BenchmarkId::new("seq", F::NAME), |b| {
+                b.iter(|| seq::<F>(cap))
+            });
         }
-        g.bench_function(BenchmarkId::new("spsc", F::NAME), |b| b.iter(|| run::<F>(cap, 1, 1)));
-        g.bench_function(BenchmarkId::new("mpsc", F::NAME), |b| b.iter(|| run::<F>(cap, 4, 1)));
+        g.bench_function(BenchmarkId::new("spsc", F::NAME), |b| {
+            b.iter(|| run::<F>(cap, 1, 1))
+        });
+        g.bench_function(BenchmarkId::new("mpsc", F::NAME), |b| {
+            b.iter(|| run::<F>(cap, 4, 1))
+        });
         if F::MPMC {
-            g.bench_function(BenchmarkId::new("mpmc", F::NAME), |b| b.iter(|| run::<F>(cap, 4, 4)));
+            g.bench_function(BenchmarkId::new("mpmc", F::NAME), |b| {
+                b.iter(|| run::<F>(cap, 4, 4))
+            });
         }
         g.finish();
     }
