@@ -45,7 +45,7 @@
 //! # Design: the waiter
 //!
 //! One lock per channel guards a ring buffer and two FIFO queues of waiters (Go's `hchan`).
-//! A waiter is a [`signal::Signal`] plus a value slot owned by the waiting party; the other
+//! A waiter is a signal (`signal.rs`) plus a value slot owned by the waiting party; the other
 //! side completes it directly under the lock (one CAS decides it, so it is completed by
 //! exactly one party), moves the value into or out of the slot, publishes with a Release
 //! store, and wakes the thread or the task waker after unlocking. Blocking calls, async

@@ -210,13 +210,13 @@ impl Signal {
 
     /// Blocks the current thread until the hand-off is done; returns the case.
     pub(crate) fn wait_done(&self) -> usize {
-        for _ in 0..SPIN_ROUNDS {
+        for () in std::iter::repeat_n((), SPIN_ROUNDS as usize) {
             if let Some(case) = self.done_case() {
                 return case;
             }
             hint::spin_loop();
         }
-        for _ in 0..YIELD_ROUNDS {
+        for () in std::iter::repeat_n((), YIELD_ROUNDS as usize) {
             if let Some(case) = self.done_case() {
                 return case;
             }
@@ -251,7 +251,7 @@ impl Signal {
     /// Like [`Signal::wait_done`], but gives up when `deadline` passes (`None`). In checker
     /// builds the deadline is virtual: see [`crate::time`].
     pub(crate) fn wait_done_until(&self, deadline: std::time::Instant) -> Option<usize> {
-        for _ in 0..SPIN_ROUNDS {
+        for () in std::iter::repeat_n((), SPIN_ROUNDS as usize) {
             if let Some(case) = self.done_case() {
                 return Some(case);
             }
