@@ -44,3 +44,33 @@ pub(crate) fn park_until(_deadline: Instant, _announce: impl FnOnce() -> bool) -
     crate::sync::thread::yield_now();
     true
 }
+
+/// A pseudo-random number for select's fair poll order (std builds; xorshift per thread).
+#[cfg(not(any(loom, shuttle)))]
+pub(crate) fn random_u64() -> u64 {
+    use std::cell::Cell;
+    std::thread_local! {
+        static STATE: Cell<u64> = const { Cell::new(0) };
+    }
+    STATE.with(|s| {
+        let mut x = s.get();
+        if x == 0 {
+            let t = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64);
+            x = (s as *const Cell<u64> as u64) ^ t ^ 0x9E37_79B9_7F4A_7C15;
+            x |= 1;
+        }
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        s.set(x);
+        x
+    })
+}
+
+/// Checker builds use source order (see `select`): never called.
+#[cfg(any(loom, shuttle))]
+pub(crate) fn random_u64() -> u64 {
+    0
+}

@@ -185,7 +185,6 @@ impl<T> State<T> {
     }
 
     /// Whether a send could complete now without blocking, ignoring entries of `me`.
-    #[allow(dead_code)] // used by `select!` (next issue)
     pub(crate) fn send_ready(&self, me: &Signal) -> bool {
         self.closed
             || self.buf.len() < self.cap
@@ -196,7 +195,6 @@ impl<T> State<T> {
     }
 
     /// Whether a receive could complete now without blocking, ignoring entries of `me`.
-    #[allow(dead_code)] // used by `select!` (next issue)
     pub(crate) fn recv_ready(&self, me: &Signal) -> bool {
         self.closed
             || !self.buf.is_empty()

@@ -76,6 +76,8 @@
 mod engine;
 mod error;
 mod future;
+#[doc(hidden)]
+pub mod select;
 pub(crate) mod signal;
 
 use std::fmt;
@@ -85,6 +87,7 @@ pub use error::{
     RecvError, RecvTimeoutError, SendError, SendTimeoutError, TryRecvError, TrySendError,
 };
 pub use future::{RecvFuture, SendFuture};
+pub use select::{RecvOperand, Select, SendOperand};
 
 use crate::sync::Arc;
 use engine::{Chan, Wake};

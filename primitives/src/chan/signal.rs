@@ -267,8 +267,13 @@ impl Signal {
         }
     }
 
+    /// Whether the owner withdrew this waiter.
+    pub(crate) fn is_aborted(&self) -> bool {
+        // Relaxed: only the owner writes ABORTED, and only the owner asks.
+        self.state.load(Ordering::Relaxed) == ABORTED
+    }
+
     /// Whether nobody has decided this waiter yet (a hint for readiness checks).
-    #[allow(dead_code)] // used by `select!` (next issue)
     pub(crate) fn is_waiting(&self) -> bool {
         // Relaxed: only a hint, read under the channel lock; any decision is re-made by CAS.
         self.state.load(Ordering::Relaxed) & TAG_MASK == WAITING

@@ -1,0 +1,537 @@
+//! `select!` and [`Select`]: wait on several channel operations, complete exactly one.
+//!
+//! Written once against the waiter protocol of the channel engine, in labelled phases (Go's
+//! `selectgo`, crossbeam's `run_select`):
+//!
+//! 1. **poll** every enabled case once, without blocking, in a random order (fairness: among
+//!    ready cases each is chosen with equal probability; checker builds use source order so
+//!    models stay deterministic);
+//! 2. with `default`, stop here;
+//! 3. **register** one queue entry per enabled case, all sharing one signal, each under its
+//!    own channel's lock. A case found ready while registering (a partner arrived between
+//!    phases 1 and 3) aborts the signal and the select starts over at phase 1; a case is never
+//!    completed by its own select (no self-pairing: `send_ready`/`recv_ready` ignore entries
+//!    of the same signal);
+//! 4. **wait** until one completer wins the signal (one CAS: at most one case completes), or
+//!    the deadline fires and the waiter withdraws (a lost withdrawal honours the completion);
+//! 5. **unregister** every other entry.
+//!
+//! Deadlock freedom: no two channel locks are ever held at once (each phase locks one channel
+//! at a time), so no lock order is needed.
+//!
+//! # Happens-before
+//!
+//! - **HB-SELECT**: a case that completes gives exactly the edges of the plain operation it
+//!   performed (HB-CHAN-SEND, HB-CHAN-CLOSE, HB-CHAN-RENDEZVOUS, HB-CHAN-CAPACITY); a case not
+//!   taken gives none and consumes nothing: it sends nothing and receives nothing.
+
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+use super::engine::{Chan, Entry, Slot, Wake};
+use super::error::{RecvError, SendError, TryRecvError, TrySendError};
+use super::signal::Signal;
+use super::{Receiver, Sender};
+use crate::sync::cell::UnsafeCell;
+use crate::sync::Arc;
+
+/// A channel operand of a `recv` case: a receiver, or `None` to disable the case (Go's nil
+/// channel: the case never proceeds).
+pub trait RecvOperand<T> {
+    #[doc(hidden)]
+    fn receiver(&self) -> Option<&Receiver<T>>;
+}
+
+/// A channel operand of a `send` case: a sender, or `None` to disable the case.
+pub trait SendOperand<T> {
+    #[doc(hidden)]
+    fn sender(&self) -> Option<&Sender<T>>;
+}
+
+impl<T> RecvOperand<T> for Receiver<T> {
+    fn receiver(&self) -> Option<&Receiver<T>> {
+        Some(self)
+    }
+}
+impl<T> RecvOperand<T> for Option<Receiver<T>> {
+    fn receiver(&self) -> Option<&Receiver<T>> {
+        self.as_ref()
+    }
+}
+impl<T> RecvOperand<T> for Option<&Receiver<T>> {
+    fn receiver(&self) -> Option<&Receiver<T>> {
+        *self
+    }
+}
+impl<T, R: RecvOperand<T> + ?Sized> RecvOperand<T> for &R {
+    fn receiver(&self) -> Option<&Receiver<T>> {
+        (**self).receiver()
+    }
+}
+impl<T> SendOperand<T> for Sender<T> {
+    fn sender(&self) -> Option<&Sender<T>> {
+        Some(self)
+    }
+}
+impl<T> SendOperand<T> for Option<Sender<T>> {
+    fn sender(&self) -> Option<&Sender<T>> {
+        self.as_ref()
+    }
+}
+impl<T> SendOperand<T> for Option<&Sender<T>> {
+    fn sender(&self) -> Option<&Sender<T>> {
+        *self
+    }
+}
+impl<T, S: SendOperand<T> + ?Sized> SendOperand<T> for &S {
+    fn sender(&self) -> Option<&Sender<T>> {
+        (**self).sender()
+    }
+}
+
+/// The handle every case registers with (one per select).
+#[doc(hidden)]
+pub struct Waiter(Arc<Signal>);
+
+/// One operation of a select (implementation detail of `select!` and [`Select`]).
+#[doc(hidden)]
+pub trait Case {
+    /// Whether the case takes part (its channel is not "nil").
+    fn enabled(&self) -> bool;
+    /// Tries the operation without blocking; `true` if it completed (result stored).
+    fn try_now(&self) -> bool;
+    /// Registers a waiting entry for case `index`; `false` (nothing registered) if the
+    /// operation could complete now.
+    fn register(&self, w: &Waiter, index: usize) -> bool;
+    /// Removes every entry of `w` from this case's channel.
+    fn unregister(&self, w: &Waiter);
+    /// Marks this case as the one that completed.
+    fn set_won(&self);
+}
+
+/// A `recv` case.
+#[doc(hidden)]
+pub struct RecvCase<'a, T> {
+    chan: Option<&'a Chan<T>>,
+    /// # Safety
+    /// Registered entries point here; `run` removes every entry before it returns.
+    slot: Slot<T>,
+    won: Cell<bool>,
+}
+
+/// A `send` case; its slot holds the value until a receiver takes it.
+#[doc(hidden)]
+pub struct SendCase<'a, T> {
+    chan: Option<&'a Chan<T>>,
+    /// # Safety
+    /// As for `RecvCase::slot`.
+    slot: Slot<T>,
+    won: Cell<bool>,
+}
+
+impl<'a, T> RecvCase<'a, T> {
+    /// A case receiving from `rx` (disabled if `rx` is `None`).
+    pub fn new<R: RecvOperand<T> + ?Sized>(rx: &'a R) -> Self {
+        Self {
+            chan: rx.receiver().map(|r| &*r.chan),
+            slot: UnsafeCell::new(None),
+            won: Cell::new(false),
+        }
+    }
+
+    /// Whether this case completed.
+    pub fn won(&self) -> bool {
+        self.won.get()
+    }
+
+    /// The received value, or `Err` if the channel was closed. Only after `won()`.
+    pub fn take(&self) -> Result<T, RecvError> {
+        take_slot(&self.slot).ok_or(RecvError)
+    }
+}
+
+impl<'a, T> SendCase<'a, T> {
+    /// A case sending `value` on `tx` (disabled if `tx` is `None`; the value is then dropped
+    /// with the case, as Go evaluates the operand anyway).
+    pub fn new<S: SendOperand<T> + ?Sized>(tx: &'a S, value: T) -> Self {
+        Self {
+            chan: tx.sender().map(|s| &*s.chan),
+            slot: UnsafeCell::new(Some(value)),
+            won: Cell::new(false),
+        }
+    }
+
+    /// Whether this case completed.
+    pub fn won(&self) -> bool {
+        self.won.get()
+    }
+
+    /// `Ok` if the value was delivered, `Err` with the value if the channel was closed.
+    pub fn take(&self) -> Result<(), SendError<T>> {
+        take_slot(&self.slot).map_or(Ok(()), |v| Err(SendError(v)))
+    }
+}
+
+/// Takes a case's slot value. Only while no queue entry points at the slot (before
+/// registration, or after `run` removed them all) or after `DONE` was observed.
+fn take_slot<T>(slot: &Slot<T>) -> Option<T> {
+    // SAFETY: per the contract above, no other party can reach the slot.
+    slot.with_mut(|p| unsafe { (*p).take() })
+}
+
+fn put_slot<T>(slot: &Slot<T>, v: Option<T>) {
+    // SAFETY: as in `take_slot`.
+    slot.with_mut(|p| unsafe { *p = v })
+}
+
+impl<T> Case for RecvCase<'_, T> {
+    fn enabled(&self) -> bool {
+        self.chan.is_some()
+    }
+
+    fn try_now(&self) -> bool {
+        let Some(chan) = self.chan else { return false };
+        let mut wake = Wake::default();
+        let r = chan.lock().try_recv(&mut wake);
+        wake.run();
+        match r {
+            Ok(v) => put_slot(&self.slot, Some(v)),
+            Err(TryRecvError::Closed) => put_slot(&self.slot, None),
+            Err(TryRecvError::Empty) => return false,
+        }
+        true
+    }
+
+    fn register(&self, w: &Waiter, index: usize) -> bool {
+        let Some(chan) = self.chan else { return true };
+        let mut st = chan.lock();
+        if st.recv_ready(&w.0) {
+            return false;
+        }
+        st.push_receiver(Entry {
+            signal: w.0.clone(),
+            case: index,
+            slot: &self.slot,
+        });
+        true
+    }
+
+    fn unregister(&self, w: &Waiter) {
+        if let Some(chan) = self.chan {
+            chan.lock().remove(&w.0);
+        }
+    }
+
+    fn set_won(&self) {
+        self.won.set(true);
+    }
+}
+
+impl<T> Case for SendCase<'_, T> {
+    fn enabled(&self) -> bool {
+        self.chan.is_some()
+    }
+
+    fn try_now(&self) -> bool {
+        let Some(chan) = self.chan else { return false };
+        let Some(value) = take_slot(&self.slot) else {
+            return false;
+        };
+        let mut wake = Wake::default();
+        let r = chan.lock().try_send(value, &mut wake);
+        wake.run();
+        match r {
+            Ok(()) => true,
+            Err(TrySendError::Closed(v)) => {
+                put_slot(&self.slot, Some(v));
+                true
+            }
+            Err(TrySendError::Full(v)) => {
+                put_slot(&self.slot, Some(v));
+                false
+            }
+        }
+    }
+
+    fn register(&self, w: &Waiter, index: usize) -> bool {
+        let Some(chan) = self.chan else { return true };
+        let mut st = chan.lock();
+        if st.send_ready(&w.0) {
+            return false;
+        }
+        st.push_sender(Entry {
+            signal: w.0.clone(),
+            case: index,
+            slot: &self.slot,
+        });
+        true
+    }
+
+    fn unregister(&self, w: &Waiter) {
+        if let Some(chan) = self.chan {
+            chan.lock().remove(&w.0);
+        }
+    }
+
+    fn set_won(&self) {
+        self.won.set(true);
+    }
+}
+
+/// How long a select may wait.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub enum Mode {
+    /// Until a case completes.
+    Block,
+    /// Not at all (`default`).
+    Try,
+    /// Until the deadline (`default(timeout)`); `None`: the deadline overflowed, block.
+    Until(Option<Instant>),
+}
+
+impl Mode {
+    /// `default(timeout)`.
+    pub fn timeout(d: Duration) -> Self {
+        Self::Until(Instant::now().checked_add(d))
+    }
+}
+
+/// A random order of `0..n` (source order in checker builds, to keep models deterministic).
+fn poll_order(n: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    if !crate::sync::CHECKER {
+        for i in (1..n).rev() {
+            let j = (crate::time::random_u64() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+    }
+    order
+}
+
+/// Runs a select over `cases`; returns the index of the completed case, or `None` when
+/// `default` (or its timeout) applies. Every case's queue entries are gone on return.
+#[doc(hidden)]
+pub fn run(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
+    let won = run_inner(cases, mode);
+    if let Some(i) = won {
+        cases[i].set_won();
+    }
+    won
+}
+
+fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
+    loop {
+        // Phase 1: poll.
+        for i in poll_order(cases.len()) {
+            if cases[i].enabled() && cases[i].try_now() {
+                return Some(i);
+            }
+        }
+        // Phase 2: default.
+        let deadline = match mode {
+            Mode::Try => return None,
+            Mode::Until(Some(d)) if crate::time::is_past(d) => return None,
+            Mode::Until(d) => d,
+            Mode::Block => None,
+        };
+        // Phase 3: register.
+        let w = Waiter(Arc::new(Signal::for_thread()));
+        let mut claimed = false;
+        for (i, c) in cases.iter().enumerate() {
+            if !c.register(&w, i) {
+                if w.0.try_abort() {
+                    unregister_all(cases, &w);
+                    // A partner arrived since phase 1: start over.
+                    crate::sync::hint::spin_loop();
+                    break;
+                }
+                claimed = true; // a completer won us on an earlier case: wait for it
+                break;
+            }
+        }
+        if w.0.is_aborted() && !claimed {
+            continue;
+        }
+        // Phase 4: wait.
+        let won = match deadline {
+            None => Some(w.0.wait_done()),
+            Some(d) => match w.0.wait_done_until(d) {
+                Some(case) => Some(case),
+                None if w.0.try_abort() => None,
+                None => Some(w.0.wait_claimed()),
+            },
+        };
+        // Phase 5: unregister the rest.
+        unregister_all(cases, &w);
+        return won;
+    }
+}
+
+fn unregister_all(cases: &[&dyn Case], w: &Waiter) {
+    for c in cases {
+        c.unregister(w);
+    }
+}
+
+/// A select over a set of operations known only at run time (the dynamic form of
+/// [`select!`](crate::select)).
+///
+/// ```
+/// use hbsync::chan::{bounded, Select};
+///
+/// let chans: Vec<_> = (0..4).map(|_| bounded::<usize>(1)).collect();
+/// chans[2].0.send(2).unwrap();
+/// let rxs: Vec<_> = chans.iter().map(|(_, rx)| rx).collect();
+/// let (index, value) = Select::recv_any(&rxs).unwrap();
+/// assert_eq!((index, value), (2, Ok(2)));
+/// ```
+#[derive(Debug)]
+pub struct Select;
+
+impl Select {
+    /// Blocks until one of `rxs` yields a value or is closed; returns its index and result.
+    /// `None` only if every receiver is disabled... which blocks forever, as in Go; so this
+    /// returns `Some` whenever it returns.
+    pub fn recv_any<T, R: RecvOperand<T>>(rxs: &[R]) -> Option<(usize, Result<T, RecvError>)> {
+        Self::recv_any_mode(rxs, Mode::Block)
+    }
+
+    /// Like [`Select::recv_any`], without blocking: `None` if no receiver is ready.
+    pub fn try_recv_any<T, R: RecvOperand<T>>(rxs: &[R]) -> Option<(usize, Result<T, RecvError>)> {
+        Self::recv_any_mode(rxs, Mode::Try)
+    }
+
+    /// Like [`Select::recv_any`], waiting at most `timeout`.
+    pub fn recv_any_timeout<T, R: RecvOperand<T>>(
+        rxs: &[R],
+        timeout: Duration,
+    ) -> Option<(usize, Result<T, RecvError>)> {
+        Self::recv_any_mode(rxs, Mode::timeout(timeout))
+    }
+
+    fn recv_any_mode<T, R: RecvOperand<T>>(
+        rxs: &[R],
+        mode: Mode,
+    ) -> Option<(usize, Result<T, RecvError>)> {
+        let cases: Vec<RecvCase<'_, T>> = rxs.iter().map(|r| RecvCase::new(r)).collect();
+        let dyns: Vec<&dyn Case> = cases.iter().map(|c| c as &dyn Case).collect();
+        let i = run(&dyns, mode)?;
+        Some((i, cases[i].take()))
+    }
+}
+
+/// Waits on several channel operations and completes exactly one, as Go's `select`.
+///
+/// ```
+/// use std::time::Duration;
+/// use hbsync::chan::bounded;
+///
+/// let (tx1, rx1) = bounded::<i32>(1);
+/// let (tx2, rx2) = bounded::<&str>(1);
+/// tx2.send("hi").unwrap();
+/// hbsync::select! {
+///     recv(rx1) -> v => panic!("nothing was sent on 1: {v:?}"),
+///     recv(rx2) -> v => assert_eq!(v, Ok("hi")),
+/// }
+/// // A send arm, and a default that runs when nothing is ready.
+/// tx1.send(1).unwrap();
+/// let sent = hbsync::select! {
+///     send(tx1, 2) -> r => r.is_ok(),
+///     default => false,
+/// };
+/// assert!(!sent, "rx1's buffer is full");
+/// // default(timeout): wait at most that long.
+/// let (_tx, never) = bounded::<()>(0);
+/// hbsync::select! {
+///     recv(never) -> _ => unreachable!(),
+///     default(Duration::from_millis(5)) => {}
+/// }
+/// ```
+///
+/// Arms: `recv(rx) -> res => expr`, `send(tx, value) -> res => expr`, `default => expr`,
+/// `default(timeout) => expr`, separated by commas. `res` is the result of the plain
+/// operation (`Result<T, RecvError>` / `Result<(), SendError<T>>`); a closed channel's
+/// `recv` arm is ready and yields `Err(RecvError)`; a send arm chosen on a closed channel
+/// yields `Err` with the value (Go panics). If several arms are ready, one is chosen
+/// uniformly at random. An operand may be an `Option` of a channel: `None` disables the arm
+/// (Go's nil channel). Without any enabled arm and without `default`, the select blocks
+/// forever, as `select {}` does. HB-SELECT applies.
+#[macro_export]
+macro_rules! select {
+    ($($tokens:tt)*) => {
+        $crate::__select_parse!(@cases [] @default [] $($tokens)*)
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __select_parse {
+    (@cases [$($c:tt)*] @default [$($d:tt)*] recv($rx:expr) -> $res:pat => $body:expr, $($rest:tt)*) => {
+        $crate::__select_parse!(@cases [$($c)* (__case (recv ($rx)) $res => $body)] @default [$($d)*] $($rest)*)
+    };
+    (@cases [$($c:tt)*] @default [$($d:tt)*] recv($rx:expr) -> $res:pat => $body:expr) => {
+        $crate::__select_parse!(@cases [$($c)* (__case (recv ($rx)) $res => $body)] @default [$($d)*])
+    };
+    (@cases [$($c:tt)*] @default [$($d:tt)*] send($tx:expr, $v:expr) -> $res:pat => $body:expr, $($rest:tt)*) => {
+        $crate::__select_parse!(@cases [$($c)* (__case (send ($tx, $v)) $res => $body)] @default [$($d)*] $($rest)*)
+    };
+    (@cases [$($c:tt)*] @default [$($d:tt)*] send($tx:expr, $v:expr) -> $res:pat => $body:expr) => {
+        $crate::__select_parse!(@cases [$($c)* (__case (send ($tx, $v)) $res => $body)] @default [$($d)*])
+    };
+    (@cases [$($c:tt)*] @default [] default => $body:expr, $($rest:tt)*) => {
+        $crate::__select_parse!(@cases [$($c)*] @default [($crate::chan::select::Mode::Try) $body] $($rest)*)
+    };
+    (@cases [$($c:tt)*] @default [] default => $body:expr) => {
+        $crate::__select_parse!(@cases [$($c)*] @default [($crate::chan::select::Mode::Try) $body])
+    };
+    (@cases [$($c:tt)*] @default [] default($t:expr) => $body:expr, $($rest:tt)*) => {
+        $crate::__select_parse!(@cases [$($c)*] @default [($crate::chan::select::Mode::timeout($t)) $body] $($rest)*)
+    };
+    (@cases [$($c:tt)*] @default [] default($t:expr) => $body:expr) => {
+        $crate::__select_parse!(@cases [$($c)*] @default [($crate::chan::select::Mode::timeout($t)) $body])
+    };
+    // All arms parsed.
+    (@cases [$(($case:ident ($kind:ident $args:tt) $res:pat => $body:expr))*] @default [$(($mode:expr) $dbody:expr)?]) => {{
+        $( let $case = $crate::__select_case!($kind $args); )*
+        let __mode = $crate::__select_mode!($($mode)?);
+        let _ = $crate::chan::select::run(&[$(&$case as &dyn $crate::chan::select::Case),*], __mode);
+        match () {
+            $( () if $case.won() => { let $res = $case.take(); $body } )*
+            () => { $crate::__select_default!($($dbody)?) }
+        }
+    }};
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __select_case {
+    (recv ($rx:expr)) => {
+        $crate::chan::select::RecvCase::new(&$rx)
+    };
+    (send ($tx:expr, $v:expr)) => {
+        $crate::chan::select::SendCase::new(&$tx, $v)
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __select_mode {
+    () => {
+        $crate::chan::select::Mode::Block
+    };
+    ($mode:expr) => {
+        $mode
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __select_default {
+    () => {
+        unreachable!("a blocking select returned without a case")
+    };
+    ($body:expr) => {
+        $body
+    };
+}

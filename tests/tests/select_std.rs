@@ -1,0 +1,266 @@
+//! `select!` and `Select` behaviour, following Go's select tests (each test names its source).
+#![cfg(not(any(loom, shuttle)))]
+
+use std::thread;
+use std::time::Duration;
+
+use hbsync::chan::{bounded, unbounded, Receiver, RecvError, Select, Sender};
+use hbsync::select;
+
+/// Go runtime/chan_test.go TestSelectFairness: two always-ready channels in a 4-case select
+/// are each chosen about half the time (Go allows 10 sigma; 10,000 trials).
+#[test]
+fn select_fairness() {
+    const TRIALS: usize = 10_000;
+    let (tx1, rx1) = bounded::<u8>(TRIALS);
+    let (tx2, rx2) = bounded::<u8>(TRIALS);
+    for _ in 0..TRIALS {
+        tx1.send(1).unwrap();
+        tx2.send(2).unwrap();
+    }
+    let (_tx3, rx3) = bounded::<u8>(0);
+    let (_tx4, rx4) = bounded::<u8>(0);
+    let mut counts = [0usize; 2];
+    for _ in 0..TRIALS {
+        select! {
+            recv(rx1) -> _ => counts[0] += 1,
+            recv(rx2) -> _ => counts[1] += 1,
+            recv(rx3) -> _ => unreachable!(),
+            recv(rx4) -> _ => unreachable!(),
+        }
+    }
+    // Binomial(10,000, 0.5): sigma = 50; 10 sigma = 500.
+    let dev = (counts[0] as i64 - (TRIALS / 2) as i64).abs();
+    assert!(dev <= 500, "unfair: {counts:?}");
+}
+
+/// Go test/chan/nonblock.go: non-blocking send/receive with default on cap 0 and 1.
+#[test]
+fn nonblock() {
+    for cap in [0, 1] {
+        let (tx, rx) = bounded::<i32>(cap);
+        let got = select! { recv(rx) -> v => Some(v), default => None };
+        assert_eq!(got, None, "empty channel must take default");
+        let sent = select! { send(tx, 1) -> r => r.is_ok(), default => false };
+        assert_eq!(sent, cap == 1, "cap {cap}");
+        // A receiver blocked on the other side makes the send ready.
+        let mut t = Some(thread::spawn({
+            let rx = rx.clone();
+            move || rx.recv()
+        }));
+        if cap == 1 {
+            assert_eq!(t.take().unwrap().join().unwrap(), Ok(1));
+        }
+        let mut sent = false;
+        for _ in 0..1000 {
+            sent = select! { send(tx, 7) -> r => r.is_ok(), default => false };
+            if sent {
+                break;
+            }
+            thread::sleep(Duration::from_millis(1));
+        }
+        assert!(sent);
+        if let Some(t) = t {
+            assert_eq!(t.join().unwrap(), Ok(7));
+        } else {
+            assert_eq!(rx.recv(), Ok(7));
+        }
+    }
+}
+
+/// Go test/chan/select3.go: a closed channel's receive is always ready and yields "closed";
+/// a nil (disabled) channel is never selected; default never blocks.
+#[test]
+fn select3_closed_and_nil() {
+    let (tx, rx) = bounded::<i32>(0);
+    tx.close();
+    let r = select! { recv(rx) -> v => v, default => Ok(99) };
+    assert_eq!(r, Err(RecvError));
+    let nil: Option<Receiver<i32>> = None;
+    let r = select! { recv(nil) -> _ => "nil", default => "default" };
+    assert_eq!(r, "default");
+    let nil_tx: Option<Sender<i32>> = None;
+    let r = select! { send(nil_tx, 1) -> _ => "nil", recv(rx) -> _ => "closed" };
+    assert_eq!(r, "closed");
+    // Send arm on a closed channel yields the value back (Go panics).
+    let r = select! { send(tx, 5) -> r => r };
+    assert_eq!(r.unwrap_err().into_inner(), 5);
+}
+
+/// Go runtime/chan_test.go TestSelfSelect: a select with a send and a receive on the same
+/// channel must not pair with itself (cap 0), and never deadlocks (cap 0 and 1).
+#[test]
+fn self_select() {
+    for cap in [0, 1] {
+        let (tx, rx) = bounded::<usize>(cap);
+        let hs: Vec<_> = (0..2)
+            .map(|p| {
+                let (tx, rx) = (tx.clone(), rx.clone());
+                thread::spawn(move || {
+                    for i in 0..1000 {
+                        if p == 0 || i % 2 == 0 {
+                            select! {
+                                send(tx, p) -> r => r.unwrap(),
+                                recv(rx) -> v => {
+                                    let v = v.unwrap();
+                                    if cap == 0 {
+                                        assert_ne!(v, p, "self-pairing");
+                                    }
+                                }
+                            }
+                        } else {
+                            select! {
+                                recv(rx) -> v => {
+                                    let v = v.unwrap();
+                                    if cap == 0 {
+                                        assert_ne!(v, p, "self-pairing");
+                                    }
+                                },
+                                send(tx, p) -> r => r.unwrap(),
+                            }
+                        }
+                    }
+                })
+            })
+            .collect();
+        for h in hs {
+            h.join().unwrap();
+        }
+    }
+}
+
+/// Go test/chan/doubleselect.go: a sender selecting over four unbuffered channels never
+/// completes two cases for one value; receivers check for duplicates.
+#[test]
+fn doubleselect() {
+    const N: u32 = 5000;
+    let chans: Vec<_> = (0..4).map(|_| bounded::<u32>(0)).collect();
+    let txs: Vec<Sender<u32>> = chans.iter().map(|c| c.0.clone()).collect();
+    let (out_tx, out_rx) = unbounded::<u32>();
+    let rs: Vec<_> = chans
+        .into_iter()
+        .map(|(_, rx)| {
+            let out = out_tx.clone();
+            thread::spawn(move || {
+                for v in &rx {
+                    out.send(v).unwrap();
+                }
+            })
+        })
+        .collect();
+    drop(out_tx);
+    for i in 0..N {
+        select! {
+            send(txs[0], i) -> r => r.unwrap(),
+            send(txs[1], i) -> r => r.unwrap(),
+            send(txs[2], i) -> r => r.unwrap(),
+            send(txs[3], i) -> r => r.unwrap(),
+        }
+    }
+    drop(txs);
+    for r in rs {
+        r.join().unwrap();
+    }
+    let mut all: Vec<u32> = out_rx.iter().collect();
+    all.sort_unstable();
+    assert_eq!(
+        all,
+        (0..N).collect::<Vec<_>>(),
+        "a value was lost or duplicated"
+    );
+}
+
+/// A select blocked on several channels is woken by a send on any one, and by a close.
+#[test]
+fn blocked_select_woken_by_send_or_close() {
+    for close in [false, true] {
+        let (tx1, rx1) = bounded::<i32>(0);
+        let (tx2, rx2) = bounded::<i32>(0);
+        let t = thread::spawn(move || {
+            select! {
+                recv(rx1) -> v => (1, v),
+                recv(rx2) -> v => (2, v),
+            }
+        });
+        thread::sleep(Duration::from_millis(20));
+        if close {
+            tx2.close();
+            assert_eq!(t.join().unwrap(), (2, Err(RecvError)));
+        } else {
+            tx1.send(5).unwrap();
+            assert_eq!(t.join().unwrap(), (1, Ok(5)));
+        }
+        drop((tx1, tx2));
+    }
+}
+
+/// default(timeout) waits, then gives up; nothing is consumed by the arms not taken.
+#[test]
+fn timeout_consumes_nothing() {
+    let (tx, rx) = bounded::<i32>(0);
+    let r = select! {
+        recv(rx) -> _ => "recv",
+        default(Duration::from_millis(20)) => "timeout",
+    };
+    assert_eq!(r, "timeout");
+    let (btx, brx) = bounded::<i32>(1);
+    btx.send(1).unwrap();
+    let r = select! { send(btx, 2) -> _ => "sent", default(Duration::from_millis(5)) => "timeout" };
+    assert_eq!(r, "timeout");
+    assert_eq!(
+        brx.try_iter().collect::<Vec<_>>(),
+        vec![1],
+        "the losing send sent nothing"
+    );
+    drop(tx);
+}
+
+#[test]
+fn select_builder_dynamic() {
+    let chans: Vec<_> = (0..5).map(|_| bounded::<usize>(1)).collect();
+    let rxs: Vec<&Receiver<usize>> = chans.iter().map(|c| &c.1).collect();
+    assert!(Select::try_recv_any(&rxs).is_none());
+    assert!(Select::recv_any_timeout(&rxs, Duration::from_millis(5)).is_none());
+    chans[3].0.send(30).unwrap();
+    assert_eq!(Select::recv_any(&rxs), Some((3, Ok(30))));
+}
+
+/// Go test/chan/sieve1.go: a prime sieve as a chain of filter tasks over rendezvous channels.
+#[test]
+fn sieve1() {
+    fn generate(tx: Sender<u32>) {
+        for i in 2.. {
+            if tx.send(i).is_err() {
+                return;
+            }
+        }
+    }
+    fn filter(rx: Receiver<u32>, tx: Sender<u32>, prime: u32) {
+        for i in &rx {
+            if i % prime != 0 && tx.send(i).is_err() {
+                return;
+            }
+        }
+    }
+    let (tx, mut rx) = bounded(0);
+    thread::spawn(move || generate(tx));
+    let mut primes = Vec::new();
+    loop {
+        let prime = rx.recv().unwrap();
+        if prime > 100 {
+            break;
+        }
+        primes.push(prime);
+        let (tx2, rx2) = bounded(0);
+        let old = std::mem::replace(&mut rx, rx2);
+        thread::spawn(move || filter(old, tx2, prime));
+    }
+    drop(rx); // the chain unwinds: each filter's send fails and it returns
+    assert_eq!(
+        primes,
+        vec![
+            2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83,
+            89, 97
+        ]
+    );
+}
