@@ -109,9 +109,10 @@ pub trait Case {
     fn set_won(&self);
 }
 
-/// A `recv` case.
+/// One operation of a select: `SEND` tells the direction. A send case's slot holds the value
+/// until a receiver takes it; a receive case's slot receives.
 #[doc(hidden)]
-pub struct RecvCase<'a, T> {
+pub struct OpCase<'a, T, const SEND: bool> {
     chan: Option<&'a Chan<T>>,
     /// # Safety
     /// Registered entries point here; `run` removes every entry before it returns.
@@ -119,14 +120,19 @@ pub struct RecvCase<'a, T> {
     won: Cell<bool>,
 }
 
-/// A `send` case; its slot holds the value until a receiver takes it.
+/// A `recv` case.
 #[doc(hidden)]
-pub struct SendCase<'a, T> {
-    chan: Option<&'a Chan<T>>,
-    /// # Safety
-    /// As for `RecvCase::slot`.
-    slot: Slot<T>,
-    won: Cell<bool>,
+pub type RecvCase<'a, T> = OpCase<'a, T, false>;
+
+/// A `send` case.
+#[doc(hidden)]
+pub type SendCase<'a, T> = OpCase<'a, T, true>;
+
+impl<T, const SEND: bool> OpCase<'_, T, SEND> {
+    /// Whether this case completed.
+    pub fn won(&self) -> bool {
+        self.won.get()
+    }
 }
 
 impl<'a, T> RecvCase<'a, T> {
@@ -137,11 +143,6 @@ impl<'a, T> RecvCase<'a, T> {
             slot: UnsafeCell::new(None),
             won: Cell::new(false),
         }
-    }
-
-    /// Whether this case completed.
-    pub fn won(&self) -> bool {
-        self.won.get()
     }
 
     /// The received value, or `Err` if the channel was closed. Only after `won()`.
@@ -159,11 +160,6 @@ impl<'a, T> SendCase<'a, T> {
             slot: UnsafeCell::new(Some(value)),
             won: Cell::new(false),
         }
-    }
-
-    /// Whether this case completed.
-    pub fn won(&self) -> bool {
-        self.won.get()
     }
 
     /// `Ok` if the value was delivered, `Err` with the value if the channel was closed.
@@ -184,86 +180,76 @@ fn put_slot<T>(slot: &Slot<T>, v: Option<T>) {
     slot.with_mut(|p| unsafe { *p = v })
 }
 
-impl<T> Case for RecvCase<'_, T> {
-    fn enabled(&self) -> bool {
-        self.chan.is_some()
+/// A receive case's non-blocking attempt; `true` if it completed (value or closed in `slot`).
+fn try_recv_now<T>(chan: &Chan<T>, slot: &Slot<T>) -> bool {
+    let mut wake = Wake::default();
+    let r = chan.lock().try_recv(&mut wake);
+    wake.run();
+    match r {
+        Ok(v) => put_slot(slot, Some(v)),
+        Err(TryRecvError::Closed) => put_slot(slot, None),
+        Err(TryRecvError::Empty) => return false,
     }
+    true
+}
 
-    fn try_now(&self) -> bool {
-        let Some(chan) = self.chan else { return false };
-        let mut wake = Wake::default();
-        let r = chan.lock().try_recv(&mut wake);
-        wake.run();
-        match r {
-            Ok(v) => put_slot(&self.slot, Some(v)),
-            Err(TryRecvError::Closed) => put_slot(&self.slot, None),
-            Err(TryRecvError::Empty) => return false,
+/// A send case's non-blocking attempt; `true` if it completed (`slot` keeps the value only
+/// when the channel was closed).
+fn try_send_now<T>(chan: &Chan<T>, slot: &Slot<T>) -> bool {
+    let Some(value) = take_slot(slot) else {
+        return false;
+    };
+    let mut wake = Wake::default();
+    let r = chan.lock().try_send(value, &mut wake);
+    wake.run();
+    match r {
+        Ok(()) => true,
+        Err(TrySendError::Closed(v)) => {
+            put_slot(slot, Some(v));
+            true
         }
-        true
-    }
-
-    fn register(&self, w: &Waiter, index: usize) -> bool {
-        let Some(chan) = self.chan else { return true };
-        let mut st = chan.lock();
-        if st.recv_ready(&w.0) {
-            return false;
+        Err(TrySendError::Full(v)) => {
+            put_slot(slot, Some(v));
+            false
         }
-        st.push_receiver(Entry {
-            signal: w.0.clone(),
-            case: index,
-            slot: &self.slot,
-        });
-        true
-    }
-
-    fn unregister(&self, w: &Waiter) {
-        if let Some(chan) = self.chan {
-            chan.lock().remove(&w.0);
-        }
-    }
-
-    fn set_won(&self) {
-        self.won.set(true);
     }
 }
 
-impl<T> Case for SendCase<'_, T> {
+impl<T, const SEND: bool> Case for OpCase<'_, T, SEND> {
     fn enabled(&self) -> bool {
         self.chan.is_some()
     }
 
     fn try_now(&self) -> bool {
         let Some(chan) = self.chan else { return false };
-        let Some(value) = take_slot(&self.slot) else {
-            return false;
-        };
-        let mut wake = Wake::default();
-        let r = chan.lock().try_send(value, &mut wake);
-        wake.run();
-        match r {
-            Ok(()) => true,
-            Err(TrySendError::Closed(v)) => {
-                put_slot(&self.slot, Some(v));
-                true
-            }
-            Err(TrySendError::Full(v)) => {
-                put_slot(&self.slot, Some(v));
-                false
-            }
+        if SEND {
+            try_send_now(chan, &self.slot)
+        } else {
+            try_recv_now(chan, &self.slot)
         }
     }
 
     fn register(&self, w: &Waiter, index: usize) -> bool {
         let Some(chan) = self.chan else { return true };
         let mut st = chan.lock();
-        if st.send_ready(&w.0) {
+        let ready = if SEND {
+            st.send_ready(&w.0)
+        } else {
+            st.recv_ready(&w.0)
+        };
+        if ready {
             return false;
         }
-        st.push_sender(Entry {
+        let entry = Entry {
             signal: w.0.clone(),
             case: index,
             slot: &self.slot,
-        });
+        };
+        if SEND {
+            st.push_sender(entry);
+        } else {
+            st.push_receiver(entry);
+        }
         true
     }
 
