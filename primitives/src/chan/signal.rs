@@ -139,7 +139,7 @@ impl Signal {
         // Release: pairs with the Acquire load in `done_case` (the waiter's observation); the
         // completer's slot write (or take), and everything before the completer's operation,
         // happen before the waiter reads its slot. HB-CHAN-SEND, HB-CHAN-RENDEZVOUS,
-        // HB-CHAN-CLOSE, HB-CHAN-CAPACITY (site `chan.waiter.complete`).
+        // HB-CHAN-CLOSE, HB-CHAN-CAPACITY, HB-SELECT (site `chan.waiter.complete`).
         let old = self.state.swap(
             (case << CASE_SHIFT) | DONE,
             ord(mutant::CHAN_COMPLETE, Ordering::Release),
@@ -165,7 +165,7 @@ impl Signal {
     pub(crate) fn done_case(&self) -> Option<usize> {
         // Acquire: pairs with the Release store in `complete`; after it the waiter may read
         // its slot. HB-CHAN-SEND, HB-CHAN-RENDEZVOUS, HB-CHAN-CLOSE, HB-CHAN-CAPACITY (site
-        // `chan.waiter.observe`).
+        // `chan.waiter.observe`); HB-SELECT through the same load.
         let s = self
             .state
             .load(ord(mutant::CHAN_OBSERVE, Ordering::Acquire));
