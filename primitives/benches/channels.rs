@@ -151,8 +151,7 @@ fn run<F: Flavor>(cap: Option<usize>, senders: u64, receivers: u64) -> u64 {
     drop(s);
     let per_r = per * senders / receivers;
     let mut rs = Vec::new();
-    for k in 1..receivers {
-        let _ = k;
+    for _ in 1..receivers {
         let r = F::clone_r(&r);
         rs.push(thread::spawn(move || {
             (0..per_r).map(|_| F::recv(&r)).sum::<u64>()

@@ -348,7 +348,7 @@ impl<T> Chan<T> {
         let timed_out = self.wait(&signal, deadline);
         super::signal::recycle(signal);
         // We observed DONE (or aborted): no one else touches the slot any more.
-        match slot.with_mut(|p| unsafe_take(p)) {
+        match take_slot(&slot) {
             None => Ok(()),
             Some(v) if timed_out => Err(SendTimeoutError::Timeout(v)),
             Some(v) => Err(SendTimeoutError::Closed(v)),
@@ -385,7 +385,7 @@ impl<T> Chan<T> {
         if timed_out {
             return Err(());
         }
-        Ok(slot.with_mut(|p| unsafe_take(p)))
+        Ok(take_slot(&slot))
     }
 
     /// Waits for the single-case `signal` registered on this channel. Returns `true` if the
@@ -412,9 +412,16 @@ impl<T> Chan<T> {
     }
 }
 
-/// Takes the slot's value.
-fn unsafe_take<T>(p: *mut Option<T>) -> Option<T> {
-    // SAFETY: called inside `with_mut` on a slot the caller owns again (its signal is DONE
-    // and observed with Acquire, or ABORTED): no other party can reach it.
-    unsafe { (*p).take() }
+/// Takes the value out of a slot its owner holds alone again: never registered, or its
+/// entry withdrawn (`ABORTED`), or its `DONE` observed with Acquire. Blocking calls, futures
+/// and select cases all use this one accessor.
+pub(crate) fn take_slot<T>(slot: &Slot<T>) -> Option<T> {
+    // SAFETY: per the contract above, no other party can reach the slot.
+    slot.with_mut(|p| unsafe { (*p).take() })
+}
+
+/// Stores into a slot its owner holds alone (see [`take_slot`]).
+pub(crate) fn put_slot<T>(slot: &Slot<T>, v: Option<T>) {
+    // SAFETY: as in `take_slot`.
+    slot.with_mut(|p| unsafe { *p = v })
 }

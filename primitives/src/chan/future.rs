@@ -14,7 +14,7 @@ use std::marker::PhantomPinned;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::engine::{Chan, Entry, Slot, Wake};
+use super::engine::{put_slot, take_slot, Chan, Entry, Slot, Wake};
 use super::error::{RecvError, SendError, TryRecvError, TrySendError};
 use super::signal::Signal;
 use crate::sync::cell::UnsafeCell;
@@ -68,13 +68,6 @@ impl<'a, T> RecvFuture<'a, T> {
     }
 }
 
-/// Takes the value of a slot that no other party can reach.
-fn take<T>(slot: &Slot<T>) -> Option<T> {
-    // SAFETY: callers own the slot again: their signal is DONE (observed with Acquire) or was
-    // never registered, or aborted.
-    slot.with_mut(|p| unsafe { (*p).take() })
-}
-
 impl<T> Future for SendFuture<'_, T> {
     type Output = Result<(), SendError<T>>;
 
@@ -87,7 +80,7 @@ impl<T> Future for SendFuture<'_, T> {
                 return Poll::Pending;
             }
             this.signal = None;
-            return Poll::Ready(match take(&this.slot) {
+            return Poll::Ready(match take_slot(&this.slot) {
                 None => Ok(()),
                 Some(v) => Err(SendError(v)),
             });
@@ -105,10 +98,7 @@ impl<T> Future for SendFuture<'_, T> {
             }
             Err(TrySendError::Closed(v)) => Poll::Ready(Err(SendError(v))),
             Err(TrySendError::Full(v)) => {
-                this.slot.with_mut(|p| {
-                    // SAFETY: not registered yet: the slot is ours alone.
-                    unsafe { *p = Some(v) }
-                });
+                put_slot(&this.slot, Some(v)); // not registered yet: ours alone
                 let signal = Arc::new(Signal::for_task(cx.waker()));
                 st.push_sender(Entry {
                     signal: signal.clone(),
@@ -134,7 +124,7 @@ impl<T> Future for RecvFuture<'_, T> {
                 return Poll::Pending;
             }
             this.signal = None;
-            return Poll::Ready(take(&this.slot).ok_or(RecvError));
+            return Poll::Ready(take_slot(&this.slot).ok_or(RecvError));
         }
         let mut wake = Wake::default();
         let mut st = this.chan.lock();
@@ -189,7 +179,7 @@ impl<T> Drop for RecvFuture<'_, T> {
         }
         if let Some(signal) = self.signal.take() {
             if withdraw(self.chan, &signal) {
-                if let Some(v) = take(&self.slot) {
+                if let Some(v) = take_slot(&self.slot) {
                     let mut wake = Wake::default();
                     self.chan.lock().requeue(v, &mut wake);
                     wake.run();

@@ -28,7 +28,7 @@
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-use super::engine::{Chan, Entry, Slot, Wake};
+use super::engine::{put_slot, take_slot, Chan, Entry, Slot, Wake};
 use super::error::{RecvError, SendError, TryRecvError, TrySendError};
 use super::signal::Signal;
 use super::{Receiver, Sender};
@@ -166,18 +166,6 @@ impl<'a, T> SendCase<'a, T> {
     pub fn take(&self) -> Result<(), SendError<T>> {
         take_slot(&self.slot).map_or(Ok(()), |v| Err(SendError(v)))
     }
-}
-
-/// Takes a case's slot value. Only while no queue entry points at the slot (before
-/// registration, or after `run` removed them all) or after `DONE` was observed.
-fn take_slot<T>(slot: &Slot<T>) -> Option<T> {
-    // SAFETY: per the contract above, no other party can reach the slot.
-    slot.with_mut(|p| unsafe { (*p).take() })
-}
-
-fn put_slot<T>(slot: &Slot<T>, v: Option<T>) {
-    // SAFETY: as in `take_slot`.
-    slot.with_mut(|p| unsafe { *p = v })
 }
 
 /// A receive case's non-blocking attempt; `true` if it completed (value or closed in `slot`).
@@ -377,8 +365,8 @@ pub struct Select;
 
 impl Select {
     /// Blocks until one of `rxs` yields a value or is closed; returns its index and result.
-    /// `None` only if every receiver is disabled... which blocks forever, as in Go; so this
-    /// returns `Some` whenever it returns.
+    /// With every receiver disabled it blocks forever, as Go's `select {}`; so whenever it
+    /// returns, it returns `Some`.
     pub fn recv_any<T, R: RecvOperand<T>>(rxs: &[R]) -> Option<(usize, Result<T, RecvError>)> {
         Self::recv_any_mode(rxs, Mode::Block)
     }
