@@ -33,7 +33,7 @@ pub mod chan;
 pub mod check;
 pub mod spec;
 mod sync;
-mod time;
+pub mod time;
 
 /// Starts `f` on a new task (a thread; a model thread under loom or shuttle): Go's `go`
 /// statement. HB-SPAWN: everything before the call happens before `f`'s first action.

@@ -1,17 +1,135 @@
-//! The one clock behind every timeout and deadline in hbsync.
+//! Timers as channels, and the one clock behind every timeout and deadline in hbsync.
 //!
-//! - **std builds**: real time (`std::time::Instant`); a deadline wait parks with a timeout.
-//! - **checker builds** (loom, shuttle): neither checker has time, so time is *virtual*: a
-//!   wait with a deadline first yields to the checker's scheduler, and if nothing completed it
-//!   by the time the waiter runs again, the deadline has fired. The checker chooses where that
-//!   point falls against every other thread's steps, so both "the work wins" and "the timeout
-//!   wins" are explored, and no model ever sleeps for real. Like Go's `testing/synctest`
-//!   bubble, time only moves when the waiter is scheduled again; unlike it, the firing point
-//!   is chosen by the checker rather than by "all goroutines are durably blocked".
-//!   MODEL GAP: durations are not compared with each other in checker builds: any deadline
-//!   may fire at any scheduling point after the wait begins.
+//! [`after`], [`at`], [`tick`] and [`never`] return a [`Receiver`]: use it with
+//! [`recv`](Receiver::recv), [`recv_async`](Receiver::recv_async), or as a `recv` arm of
+//! [`select!`](crate::select). A timer is lazy: it is a channel that nobody sends on; a
+//! receive finds a value once the timer is due (no background thread, nothing to stop; drop
+//! the receiver to forget it).
+//!
+//! ```
+//! use std::time::Duration;
+//! use hbsync::{chan, time};
+//!
+//! let (_tx, work) = chan::bounded::<u32>(0); // nobody ever sends
+//! let timeout = time::after(Duration::from_millis(10));
+//! let outcome = hbsync::select! {
+//!     recv(work) -> v => format!("work: {v:?}"),
+//!     recv(timeout) -> _ => "timed out".to_string(),
+//! };
+//! assert_eq!(outcome, "timed out");
+//! ```
+//!
+//! # Real time and virtual time
+//!
+//! - **std builds**: real time (`std::time::Instant`); a wait with a deadline parks with a
+//!   timeout; `recv_async` on a timer is woken by one shared timer thread.
+//! - **checker builds** (loom, shuttle): neither checker has a clock, so time is *virtual*.
+//!   A wait with a deadline (a `recv_timeout`, a `default(timeout)` arm, a blocking receive
+//!   on a timer) first yields to the checker's scheduler; if nothing completed the wait by
+//!   the time the waiter runs again, its earliest deadline has fired. The checker chooses
+//!   where that point falls against every other thread's step, so both "the work wins" and
+//!   "the timeout wins" are explored, and no model sleeps for real. A timer is due in virtual
+//!   time once a wait on it fired (or at once for a zero duration); a `try_recv` alone never
+//!   makes it due. Among several deadlines of one wait the earliest fires first, so their
+//!   order is kept; their lengths are not otherwise compared.
+//!
+//! Compared with Go's `testing/synctest`: there, a bubble's fake clock jumps to the next
+//! timer when every goroutine in the bubble is durably blocked, so a timeout fires only when
+//! nothing else can happen. Here the checker may fire it at *any* point the waiter is
+//! scheduled, which is stronger for finding bugs (a timeout that races with work that would
+//! eventually arrive is explored too) and weaker for durations (a 1 ms and a 1 h timer of
+//! two different waits are not ordered against each other).
+//!
+//! # Happens-before
+//!
+//! A timer value carries no edge from any other task. A timeout that fires gives no edge
+//! either: only a completed operation synchronizes (HB-SELECT).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use crate::chan::engine::{Chan, Timer};
+use crate::chan::Receiver;
+use crate::sync::Arc;
+
+/// A receiver that yields one value, the instant it was due, `d` from now; afterwards it
+/// never yields again (it is not closed), as Go's `time.After`. A zero `d` is due at once.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// let start = Instant::now();
+/// let at = hbsync::time::after(Duration::from_millis(5)).recv().unwrap();
+/// assert!(at >= start + Duration::from_millis(5) && Instant::now() >= at);
+/// ```
+pub fn after(d: Duration) -> Receiver<Instant> {
+    let now = Instant::now();
+    match now.checked_add(d) {
+        Some(due) => timer(due, None, d.is_zero()),
+        None => never(),
+    }
+}
+
+/// A receiver that yields one value at `deadline` (at once if it has passed, in std
+/// builds), then never again.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// let due = Instant::now() + Duration::from_millis(2);
+/// assert_eq!(hbsync::time::at(due).recv(), Ok(due));
+/// ```
+pub fn at(deadline: Instant) -> Receiver<Instant> {
+    timer(deadline, None, false)
+}
+
+/// A receiver that yields the instant of each tick, every `period`, starting one period
+/// from now, as Go's `time.Tick`. A receiver slower than the ticks gets one overdue tick at
+/// once and then the ticks after now: missed ticks are dropped, never queued.
+///
+/// # Panics
+/// If `period` is zero (Go's `time.NewTicker` panics on a non-positive period).
+///
+/// ```
+/// use std::time::Duration;
+/// let ticks = hbsync::time::tick(Duration::from_millis(1));
+/// let a = ticks.recv().unwrap();
+/// let b = ticks.recv().unwrap();
+/// assert!(b > a);
+/// ```
+pub fn tick(period: Duration) -> Receiver<Instant> {
+    assert!(!period.is_zero(), "non-positive interval for time::tick");
+    match Instant::now().checked_add(period) {
+        Some(first) => timer(first, Some(period), false),
+        None => never(),
+    }
+}
+
+/// A receiver that never yields and is never closed: a `recv` arm on it never proceeds (an
+/// explicit form of Go's nil channel).
+///
+/// ```
+/// use std::time::Duration;
+/// let never = hbsync::time::never::<u8>();
+/// assert!(never.recv_timeout(Duration::from_millis(1)).is_err());
+/// ```
+pub fn never<T>() -> Receiver<T> {
+    Receiver::from_chan(Arc::new(Chan::with_timer(Some(0), None)))
+}
+
+/// Sleeps for `d`: real time in std builds; in checker builds one scheduling point (virtual
+/// time passes only for waits).
+pub fn sleep(d: Duration) {
+    #[cfg(not(any(loom, shuttle)))]
+    std::thread::sleep(d);
+    #[cfg(any(loom, shuttle))]
+    {
+        let _ = d;
+        crate::sync::thread::yield_now();
+    }
+}
+
+fn timer(due: Instant, period: Option<Duration>, due_now: bool) -> Receiver<Instant> {
+    let t = Timer::new(due, period, due_now, |at| at);
+    Receiver::from_chan(Arc::new(Chan::with_timer(Some(0), Some(t))))
+}
 
 /// Whether `deadline` has passed (never in checker builds before a wait begins).
 pub(crate) fn is_past(deadline: Instant) -> bool {
@@ -19,6 +137,96 @@ pub(crate) fn is_past(deadline: Instant) -> bool {
         return false;
     }
     Instant::now() >= deadline
+}
+
+/// The earlier of a caller's deadline and a timer channel's; `true` when the timer's is the
+/// earlier one (on a tie the timer wins, so its value is delivered).
+pub(crate) fn earliest(
+    deadline: Option<Instant>,
+    timer: Option<Instant>,
+) -> (Option<Instant>, bool) {
+    match (deadline, timer) {
+        (Some(d), Some(t)) if t <= d => (Some(t), true),
+        (None, Some(t)) => (Some(t), true),
+        (d, _) => (d, false),
+    }
+}
+
+/// Arranges for `waker` to be woken at `deadline` (a timer channel's pending `recv_async`).
+#[cfg(not(any(loom, shuttle)))]
+pub(crate) fn wake_at(deadline: Instant, waker: std::task::Waker) {
+    wheel::wake_at(deadline, waker);
+}
+
+/// One thread for all async timer wake-ups (std builds), started on first use.
+#[cfg(not(any(loom, shuttle)))]
+mod wheel {
+    use std::collections::BinaryHeap;
+    use std::sync::{Condvar, Mutex, OnceLock};
+    use std::task::Waker;
+    use std::time::Instant;
+
+    struct Due(Instant, Waker);
+    impl PartialEq for Due {
+        fn eq(&self, o: &Self) -> bool {
+            self.0 == o.0
+        }
+    }
+    impl Eq for Due {}
+    impl PartialOrd for Due {
+        fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(o))
+        }
+    }
+    impl Ord for Due {
+        fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+            o.0.cmp(&self.0) // earliest first in a max-heap
+        }
+    }
+
+    struct Wheel {
+        heap: Mutex<BinaryHeap<Due>>,
+        changed: Condvar,
+    }
+
+    pub(super) fn wake_at(deadline: Instant, waker: Waker) {
+        static WHEEL: OnceLock<&'static Wheel> = OnceLock::new();
+        let w = *WHEEL.get_or_init(|| {
+            let w: &'static Wheel = Box::leak(Box::new(Wheel {
+                heap: Mutex::new(BinaryHeap::new()),
+                changed: Condvar::new(),
+            }));
+            std::thread::Builder::new()
+                .name("hbsync-timers".into())
+                .spawn(move || run(w))
+                .expect("spawn the hbsync timer thread");
+            w
+        });
+        w.heap
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Due(deadline, waker));
+        w.changed.notify_one();
+    }
+
+    fn run(w: &Wheel) {
+        let mut heap = w.heap.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let now = Instant::now();
+            while heap.peek().is_some_and(|d| d.0 <= now) {
+                if let Some(Due(_, waker)) = heap.pop() {
+                    waker.wake();
+                }
+            }
+            heap = match heap.peek().map(|d| d.0 - now) {
+                Some(wait) => w
+                    .changed
+                    .wait_timeout(heap, wait)
+                    .map_or_else(|e| e.into_inner().0, |r| r.0),
+                None => w.changed.wait(heap).unwrap_or_else(|e| e.into_inner()),
+            };
+        }
+    }
 }
 
 /// Parks the current thread until it is unparked or `deadline` passes; returns whether the

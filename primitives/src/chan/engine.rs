@@ -111,6 +111,39 @@ fn claim_first<T>(q: &mut VecDeque<Entry<T>>) -> Option<Entry<T>> {
     None
 }
 
+/// The source of a timer channel's values ([`crate::time`]): no sender exists; a receive
+/// finds a value when the timer is due.
+pub(crate) struct Timer<T> {
+    /// When the next value is due.
+    next: Instant,
+    /// `Some` for a ticker: the distance between values.
+    period: Option<std::time::Duration>,
+    /// Virtual time (checker builds): a waiter on this timer saw its deadline fire.
+    fired: bool,
+    /// Builds the value from the instant it was due.
+    make: fn(Instant) -> T,
+}
+
+impl<T> Timer<T> {
+    pub(crate) fn new(
+        next: Instant,
+        period: Option<std::time::Duration>,
+        due_now: bool,
+        make: fn(Instant) -> T,
+    ) -> Self {
+        Self {
+            next,
+            period,
+            fired: due_now,
+            make,
+        }
+    }
+
+    fn due(&self) -> bool {
+        self.fired || crate::time::is_past(self.next)
+    }
+}
+
 /// The channel state guarded by the channel lock.
 pub(crate) struct State<T> {
     buf: VecDeque<T>,
@@ -118,6 +151,8 @@ pub(crate) struct State<T> {
     closed: bool,
     sendq: VecDeque<Entry<T>>,
     recvq: VecDeque<Entry<T>>,
+    /// A timer channel's source (`None` for every ordinary channel).
+    timer: Option<Timer<T>>,
 }
 
 impl<T> State<T> {
@@ -161,9 +196,44 @@ impl<T> State<T> {
             return v.ok_or(TryRecvError::Closed);
         }
         if self.closed {
-            Err(TryRecvError::Closed)
-        } else {
-            Err(TryRecvError::Empty)
+            return Err(TryRecvError::Closed);
+        }
+        self.take_due_timer().ok_or(TryRecvError::Empty)
+    }
+
+    /// A timer channel's value, if the timer is due. A one-shot timer is spent after it (the
+    /// channel then never yields again and is not closed, as Go's `time.After`); a ticker
+    /// moves to its next tick after now, dropping ticks a slow receiver missed.
+    fn take_due_timer(&mut self) -> Option<T> {
+        let t = self.timer.as_mut().filter(|t| t.due())?;
+        let at = t.next;
+        let value = (t.make)(at);
+        match t.period {
+            None => self.timer = None,
+            Some(p) => {
+                t.fired = false;
+                t.next += p;
+                if !crate::sync::CHECKER {
+                    let now = Instant::now();
+                    while t.next <= now {
+                        t.next += p;
+                    }
+                }
+            }
+        }
+        Some(value)
+    }
+
+    /// When a timer channel's next value is due (`None`: not a timer, or spent).
+    pub(crate) fn timer_deadline(&self) -> Option<Instant> {
+        self.timer.as_ref().map(|t| t.next)
+    }
+
+    /// A waiter's deadline `at` fired: in virtual time, the timer is now due if `at` reached
+    /// it (in real time the clock says so by itself).
+    pub(crate) fn fire_timer(&mut self, at: Instant) {
+        if let Some(t) = self.timer.as_mut().filter(|t| t.next <= at) {
+            t.fired = true;
         }
     }
 
@@ -198,6 +268,7 @@ impl<T> State<T> {
     pub(crate) fn recv_ready(&self, me: &Signal) -> bool {
         self.closed
             || !self.buf.is_empty()
+            || self.timer.as_ref().is_some_and(Timer::due)
             || self
                 .sendq
                 .iter()
@@ -246,12 +317,19 @@ pub(crate) struct Chan<T> {
 
 impl<T> Chan<T> {
     pub(crate) fn new(cap: Option<usize>) -> Self {
+        Self::with_timer(cap, None)
+    }
+
+    /// A channel fed by `timer` (or by no one, for `time::never`). The creator keeps no
+    /// `Sender`, but the sender count starts at one, so it never closes by itself.
+    pub(crate) fn with_timer(cap: Option<usize>, timer: Option<Timer<T>>) -> Self {
         let state = State {
             buf: VecDeque::with_capacity(cap.map_or(0, |c| c.min(1 << 16))),
             cap: cap.unwrap_or(usize::MAX),
             closed: false,
             sendq: VecDeque::new(),
             recvq: VecDeque::new(),
+            timer,
         };
         Self {
             state: CachePadded::new(Mutex::new(state)),
@@ -356,36 +434,41 @@ impl<T> Chan<T> {
     }
 
     /// Receives, blocking until a value comes, the channel is closed and empty, or
-    /// `deadline` passes. `Ok(None)` means closed; `Err(())` means timed out.
+    /// `deadline` passes. `Ok(None)` means closed; `Err(())` means timed out. On a timer
+    /// channel the wait also ends when the timer is due (then the receive is retried).
     pub(crate) fn recv(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
-        let mut wake = Wake::default();
-        let mut st = self.lock();
-        match st.try_recv(&mut wake) {
-            Ok(v) => {
-                drop(st);
-                wake.run();
-                return Ok(Some(v));
+        loop {
+            let mut wake = Wake::default();
+            let mut st = self.lock();
+            match st.try_recv(&mut wake) {
+                Ok(v) => {
+                    drop(st);
+                    wake.run();
+                    return Ok(Some(v));
+                }
+                Err(TryRecvError::Closed) => return Ok(None),
+                Err(TryRecvError::Empty) => {}
             }
-            Err(TryRecvError::Closed) => return Ok(None),
-            Err(TryRecvError::Empty) => {}
+            if deadline.is_some_and(crate::time::is_past) {
+                return Err(());
+            }
+            let (until, timer_first) = crate::time::earliest(deadline, st.timer_deadline());
+            let slot: Slot<T> = UnsafeCell::new(None);
+            let signal = super::signal::for_this_thread();
+            st.push_receiver(Entry {
+                signal: signal.clone(),
+                case: 0,
+                slot: &slot,
+            });
+            drop(st);
+            let timed_out = self.wait(&signal, until);
+            super::signal::recycle(signal);
+            match (timed_out, until) {
+                (false, _) => return Ok(take_slot(&slot)),
+                (true, Some(at)) if timer_first => self.lock().fire_timer(at),
+                (true, _) => return Err(()),
+            }
         }
-        if deadline.is_some_and(crate::time::is_past) {
-            return Err(());
-        }
-        let slot: Slot<T> = UnsafeCell::new(None);
-        let signal = super::signal::for_this_thread();
-        st.push_receiver(Entry {
-            signal: signal.clone(),
-            case: 0,
-            slot: &slot,
-        });
-        drop(st);
-        let timed_out = self.wait(&signal, deadline);
-        super::signal::recycle(signal);
-        if timed_out {
-            return Err(());
-        }
-        Ok(take_slot(&slot))
     }
 
     /// Waits for the single-case `signal` registered on this channel. Returns `true` if the

@@ -120,11 +120,28 @@ impl<T> Future for RecvFuture<'_, T> {
         let this = unsafe { self.get_unchecked_mut() };
         if let Some(signal) = &this.signal {
             signal.set_waker(cx.waker());
-            if signal.done_case().is_none() {
+            if signal.done_case().is_some() {
+                this.signal = None;
+                return Poll::Ready(take_slot(&this.slot).ok_or(RecvError));
+            }
+            // A timer channel: nobody completes us; once the timer is due, withdraw and
+            // receive its value below. (Virtual time: it is due from the second poll on.)
+            let due = {
+                let mut st = this.chan.lock();
+                let next = st.timer_deadline();
+                if let Some(at) = next.filter(|_| crate::sync::CHECKER) {
+                    st.fire_timer(at);
+                }
+                next.is_some_and(|at| crate::sync::CHECKER || crate::time::is_past(at))
+            };
+            if !due {
                 return Poll::Pending;
             }
+            if withdraw(this.chan, signal) {
+                this.signal = None;
+                return Poll::Ready(take_slot(&this.slot).ok_or(RecvError));
+            }
             this.signal = None;
-            return Poll::Ready(take_slot(&this.slot).ok_or(RecvError));
         }
         let mut wake = Wake::default();
         let mut st = this.chan.lock();
@@ -136,6 +153,17 @@ impl<T> Future for RecvFuture<'_, T> {
             }
             Err(TryRecvError::Closed) => Poll::Ready(Err(RecvError)),
             Err(TryRecvError::Empty) => {
+                if let Some(at) = st.timer_deadline() {
+                    // Real time: the timer thread wakes us when it is due. Virtual time: poll
+                    // again at the task's next scheduling point, when it will have fired.
+                    #[cfg(not(any(loom, shuttle)))]
+                    crate::time::wake_at(at, cx.waker().clone());
+                    #[cfg(any(loom, shuttle))]
+                    {
+                        let _ = at;
+                        cx.waker().wake_by_ref();
+                    }
+                }
                 let signal = Arc::new(Signal::for_task(cx.waker()));
                 st.push_receiver(Entry {
                     signal: signal.clone(),

@@ -73,7 +73,7 @@
 //! worker.join().unwrap();
 //! ```
 
-mod engine;
+pub(crate) mod engine;
 mod error;
 mod future;
 #[doc(hidden)]
@@ -210,6 +210,11 @@ impl<T> Sender<T> {
 }
 
 impl<T> Receiver<T> {
+    /// A receiver of a channel made elsewhere in the crate (timers).
+    pub(crate) fn from_chan(chan: Arc<Chan<T>>) -> Self {
+        Self { chan }
+    }
+
     /// Receives a value, blocking until one comes. `Err(RecvError)` once the channel is
     /// closed and empty. HB-CHAN-SEND, HB-CHAN-CLOSE, HB-CHAN-RENDEZVOUS apply.
     pub fn recv(&self) -> Result<T, RecvError> {

@@ -107,6 +107,10 @@ pub trait Case {
     fn unregister(&self, w: &Waiter);
     /// Marks this case as the one that completed.
     fn set_won(&self);
+    /// A timer channel's next due instant (a receive case on a timer).
+    fn timer(&self) -> Option<Instant>;
+    /// The select's wait fired at `at`: a timer due by then becomes ready (virtual time).
+    fn fire(&self, at: Instant);
 }
 
 /// One operation of a select: `SEND` tells the direction. A send case's slot holds the value
@@ -250,6 +254,16 @@ impl<T, const SEND: bool> Case for OpCase<'_, T, SEND> {
     fn set_won(&self) {
         self.won.set(true);
     }
+
+    fn timer(&self) -> Option<Instant> {
+        self.chan.filter(|_| !SEND)?.lock().timer_deadline()
+    }
+
+    fn fire(&self, at: Instant) {
+        if let Some(chan) = self.chan.filter(|_| !SEND) {
+            chan.lock().fire_timer(at);
+        }
+    }
 }
 
 /// How long a select may wait.
@@ -309,6 +323,9 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
             Mode::Until(d) => d,
             Mode::Block => None,
         };
+        // A timer case ends the wait too (then the select starts over and finds it ready).
+        let timer = cases.iter().filter_map(|c| c.timer()).min();
+        let (deadline, timer_first) = crate::time::earliest(deadline, timer);
         // Phase 3: register.
         let w = Waiter(Arc::new(Signal::for_thread()));
         let mut claimed = false;
@@ -338,6 +355,12 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
         };
         // Phase 5: unregister the rest.
         unregister_all(cases, &w);
+        if let (None, Some(at), true) = (won, deadline, timer_first) {
+            for c in cases {
+                c.fire(at);
+            }
+            continue;
+        }
         return won;
     }
 }
