@@ -50,3 +50,8 @@ where
 {
     sync::thread::spawn(f)
 }
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;

@@ -264,3 +264,243 @@ fn sieve1() {
         ]
     );
 }
+
+/// Go test/chan/select.go: every send operand is evaluated once per select, taken or not,
+/// nil (disabled) or not; a disabled arm never proceeds.
+#[test]
+fn select_evaluates_every_operand() {
+    let counter = std::cell::Cell::new(0u32);
+    let shift = std::cell::Cell::new(0u32);
+    let get_value = || {
+        counter.set(counter.get() + 1);
+        1u32 << shift.get()
+    };
+    let send = |mut a: Option<&Sender<u32>>, mut b: Option<&Sender<u32>>| {
+        let mut i = 0;
+        loop {
+            let more = select! {
+                send(a, get_value()) -> r => { r.unwrap(); i += 1; a = None; true },
+                send(b, get_value()) -> r => { r.unwrap(); i += 1; b = None; true },
+                default => false,
+            };
+            if !more {
+                return i;
+            }
+            shift.set(shift.get() + 1);
+        }
+    };
+    let (a_tx, a_rx) = bounded::<u32>(1);
+    let (b_tx, b_rx) = bounded::<u32>(1);
+    assert_eq!(send(Some(&a_tx), Some(&b_tx)), 2);
+    assert_eq!(a_rx.recv().unwrap() | b_rx.recv().unwrap(), 3, "bad values");
+    assert_eq!(send(Some(&a_tx), None), 1);
+    assert_eq!(
+        counter.get(),
+        10,
+        "each arm's value is evaluated on every select"
+    );
+}
+
+/// Go test/chan/select6.go (issue 2075): a select's failed cases must not corrupt the queues
+/// of channels that have other waiters.
+#[test]
+fn select6_failed_cases_keep_queues_intact() {
+    let (c1_tx, c1_rx) = bounded::<bool>(0);
+    let (c2_tx, c2_rx) = bounded::<bool>(0);
+    let (c3_tx, c3_rx) = bounded::<bool>(0);
+    let r1 = c1_rx.clone();
+    let a = thread::spawn(move || {
+        r1.recv().unwrap();
+    });
+    let r1 = c1_rx.clone();
+    let b = thread::spawn(move || {
+        select! {
+            recv(r1) -> _ => panic!("dummy"),
+            recv(c2_rx) -> _ => c3_tx.send(true).unwrap(),
+        }
+        r1.recv().unwrap();
+    });
+    let c = thread::spawn(move || c2_tx.send(true).unwrap());
+    c3_rx.recv().unwrap();
+    c1_tx.send(true).unwrap();
+    c1_tx.send(true).unwrap();
+    for t in [a, b, c] {
+        t.join().unwrap();
+    }
+}
+
+type Recv = fn(&Receiver<i32>) -> i32;
+type Send = fn(Sender<i32>);
+
+/// Go test/chan/select7.go: receive with a plain receive, a one-arm select and a two-arm
+/// select, against a send by a plain send, a one-arm select and a two-arm select.
+#[test]
+fn select7_every_receive_form_with_every_send_form() {
+    let recvs: [(&str, Recv); 3] = [
+        ("recv1", |c| c.recv().unwrap()),
+        ("recv2", |c| select! { recv(c) -> v => v.unwrap() }),
+        ("recv3", |c| {
+            let (_keep, dummy) = bounded::<i32>(0);
+            select! { recv(c) -> v => v.unwrap(), recv(dummy) -> _ => panic!("dummy") }
+        }),
+    ];
+    let sends: [(&str, Send); 3] = [
+        ("send1", |c| c.send(1).unwrap()),
+        ("send2", |c| select! { send(c, 1) -> r => r.unwrap() }),
+        ("send3", |c| {
+            let (dummy, _keep) = bounded::<i32>(0);
+            select! { send(c, 1) -> r => r.unwrap(), send(dummy, 1) -> _ => panic!("dummy") }
+        }),
+    ];
+    for (rname, recv) in recvs {
+        for (sname, send) in sends {
+            // Both orders: the receiver arrives first, or the sender does.
+            for receiver_first in [true, false] {
+                let (tx, rx) = bounded::<i32>(0);
+                let t = thread::spawn(move || {
+                    if receiver_first {
+                        thread::sleep(Duration::from_millis(1));
+                    }
+                    send(tx)
+                });
+                if !receiver_first {
+                    thread::sleep(Duration::from_millis(1));
+                }
+                assert_eq!(recv(&rx), 1, "{rname} with {sname}");
+                t.join().unwrap();
+            }
+        }
+    }
+}
+
+/// Go runtime/chan_test.go TestSelectStress: four channels (two rendezvous, capacities 2
+/// and 3) each get N plain sends and N sends from one select loop, and N plain receives and
+/// N receives from another select loop; arms are disabled (nil) as their quota is met.
+#[test]
+fn select_stress() {
+    const N: usize = 10_000;
+    let chans: Vec<(Sender<usize>, Receiver<usize>)> =
+        vec![bounded(0), bounded(0), bounded(2), bounded(3)];
+    let mut handles = Vec::new();
+    for (tx, rx) in &chans {
+        let tx = tx.clone();
+        handles.push(thread::spawn(move || {
+            for i in 0..N {
+                tx.send(i).unwrap();
+            }
+        }));
+        let rx = rx.clone();
+        handles.push(thread::spawn(move || {
+            for _ in 0..N {
+                rx.recv().unwrap();
+            }
+        }));
+    }
+    let txs: Vec<Sender<usize>> = chans.iter().map(|(t, _)| t.clone()).collect();
+    handles.push(thread::spawn(move || {
+        let mut n = [0usize; 4];
+        let mut c: Vec<Option<&Sender<usize>>> = txs.iter().map(Some).collect();
+        for _ in 0..4 * N {
+            let i = select! {
+                send(c[3], 0) -> r => { r.unwrap(); 3 },
+                send(c[2], 0) -> r => { r.unwrap(); 2 },
+                send(c[0], 0) -> r => { r.unwrap(); 0 },
+                send(c[1], 0) -> r => { r.unwrap(); 1 },
+            };
+            n[i] += 1;
+            if n[i] == N {
+                c[i] = None;
+            }
+        }
+    }));
+    let rxs: Vec<Receiver<usize>> = chans.iter().map(|(_, r)| r.clone()).collect();
+    handles.push(thread::spawn(move || {
+        let mut n = [0usize; 4];
+        let mut c: Vec<Option<&Receiver<usize>>> = rxs.iter().map(Some).collect();
+        for _ in 0..4 * N {
+            let i = select! {
+                recv(c[0]) -> v => { v.unwrap(); 0 },
+                recv(c[1]) -> v => { v.unwrap(); 1 },
+                recv(c[2]) -> v => { v.unwrap(); 2 },
+                recv(c[3]) -> v => { v.unwrap(); 3 },
+            };
+            n[i] += 1;
+            if n[i] == N {
+                c[i] = None;
+            }
+        }
+    }));
+    for h in handles {
+        h.join().unwrap();
+    }
+    for (_, rx) in &chans {
+        assert!(rx.is_empty());
+    }
+}
+
+/// Go runtime/chan_test.go TestSelectDuplicateChannel: a select with the same channel in two
+/// arms, woken through a third channel, leaves no stale entry that would steal a later
+/// plain receive's value.
+#[test]
+fn select_duplicate_channel() {
+    let (c_tx, c_rx) = bounded::<i32>(0);
+    let (d_tx, d_rx) = bounded::<i32>(0);
+    let (e_tx, e_rx) = bounded::<i32>(0);
+    let c2 = c_rx.clone();
+    thread::spawn(move || {
+        select! {
+            recv(c2) -> _ => panic!("c"),
+            recv(c2) -> _ => panic!("c"),
+            recv(d_rx) -> _ => {},
+        }
+        e_tx.send(9).unwrap();
+    });
+    thread::sleep(Duration::from_millis(1)); // the select is blocked
+    let c3 = c_rx.clone();
+    let plain = thread::spawn(move || c3.recv());
+    thread::sleep(Duration::from_millis(1)); // the plain receive is queued
+    d_tx.send(7).unwrap(); // wakes the select, which must withdraw both c entries
+    assert_eq!(e_rx.recv(), Ok(9));
+    c_tx.send(8).unwrap(); // goes to the plain receive
+    assert_eq!(plain.join().unwrap(), Ok(8));
+}
+
+/// The `Select` builder with send and receive operations of different types.
+#[test]
+fn select_builder_mixed_directions() {
+    let (num_tx, num_rx) = bounded::<u32>(0);
+    let (txt_tx, txt_rx) = bounded::<String>(0);
+    let t = thread::spawn(move || txt_rx.recv().unwrap());
+    let mut sel = Select::new();
+    let recv_num = sel.recv(&num_rx);
+    let send_txt = sel.send(&txt_tx, "hello".to_string());
+    let index = sel.wait();
+    assert_eq!(index, send_txt.index());
+    assert_eq!(send_txt.take(), Some(Ok(())));
+    assert_eq!(recv_num.take(), None);
+    assert_eq!(t.join().unwrap(), "hello");
+    // try_wait with nothing ready, and a disabled operation.
+    let none: Option<&Receiver<u32>> = None;
+    let mut sel = Select::new();
+    let _ = sel.recv(&none);
+    let _ = sel.recv(&num_rx);
+    assert_eq!(sel.try_wait(), None);
+    // A closed channel's send gives the value back.
+    drop(num_tx);
+    let (tx, rx) = bounded::<u32>(0);
+    drop(rx);
+    let mut sel = Select::new();
+    let s = sel.send(&tx, 5);
+    assert_eq!(sel.wait_timeout(Duration::from_secs(5)), Some(0));
+    assert_eq!(s.take().unwrap().unwrap_err().into_inner(), 5);
+}
+
+#[test]
+#[should_panic(expected = "a Select runs once")]
+fn select_builder_runs_once() {
+    let (tx, _rx) = bounded::<u32>(1);
+    let mut sel = Select::new();
+    let _ = sel.send(&tx, 1);
+    sel.wait();
+    sel.wait();
+}

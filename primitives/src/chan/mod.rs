@@ -87,7 +87,7 @@ pub use error::{
     RecvError, RecvTimeoutError, SendError, SendTimeoutError, TryRecvError, TrySendError,
 };
 pub use future::{RecvFuture, SendFuture};
-pub use select::{RecvOperand, Select, SendOperand};
+pub use select::{RecvOperand, Select, SelectRecv, SelectSend, SendOperand};
 
 use crate::sync::Arc;
 use engine::{Chan, Wake};

@@ -1,0 +1,126 @@
+//! `select!` benchmarks: hbsync side by side with crossbeam-channel's `select!`, in one run.
+//!
+//! - `select_rx`: 4 senders, each on its own channel; one receiver selects over the 4.
+//! - `select_both`: 4 threads select to send over the 4 channels, 4 threads select to
+//!   receive over them.
+//!
+//! Flavors bounded(0), bounded(1), bounded(1000), unbounded; `MSGS` messages per iteration.
+//! `python3 tools/bench_table.py select/` prints the README table.
+#![allow(missing_docs)]
+
+use std::thread;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+
+const MSGS: u64 = 20_000;
+const THREADS: u64 = 4;
+
+macro_rules! select_benches {
+    ($name:ident, $make:expr, $select:ident) => {
+        mod $name {
+            use super::*;
+
+            pub(super) fn select_rx(cap: Option<usize>) {
+                let chans: Vec<_> = (0..THREADS).map(|_| $make(cap)).collect();
+                thread::scope(|s| {
+                    for (tx, _) in &chans {
+                        s.spawn(move || {
+                            for i in 0..MSGS / THREADS {
+                                tx.send(i).unwrap();
+                            }
+                        });
+                    }
+                    let [r0, r1, r2, r3] = [&chans[0].1, &chans[1].1, &chans[2].1, &chans[3].1];
+                    for _ in 0..MSGS {
+                        $select! {
+                            recv(r0) -> v => { v.unwrap(); },
+                            recv(r1) -> v => { v.unwrap(); },
+                            recv(r2) -> v => { v.unwrap(); },
+                            recv(r3) -> v => { v.unwrap(); },
+                        }
+                    }
+                });
+            }
+
+            pub(super) fn select_both(cap: Option<usize>) {
+                let chans: Vec<_> = (0..THREADS).map(|_| $make(cap)).collect();
+                let [t0, t1, t2, t3] = [&chans[0].0, &chans[1].0, &chans[2].0, &chans[3].0];
+                let [r0, r1, r2, r3] = [&chans[0].1, &chans[1].1, &chans[2].1, &chans[3].1];
+                thread::scope(|s| {
+                    for _ in 0..THREADS {
+                        s.spawn(move || {
+                            for i in 0..MSGS / THREADS {
+                                $select! {
+                                    send(t0, i) -> r => r.unwrap(),
+                                    send(t1, i) -> r => r.unwrap(),
+                                    send(t2, i) -> r => r.unwrap(),
+                                    send(t3, i) -> r => r.unwrap(),
+                                }
+                            }
+                        });
+                        s.spawn(move || {
+                            for _ in 0..MSGS / THREADS {
+                                $select! {
+                                    recv(r0) -> v => { v.unwrap(); },
+                                    recv(r1) -> v => { v.unwrap(); },
+                                    recv(r2) -> v => { v.unwrap(); },
+                                    recv(r3) -> v => { v.unwrap(); },
+                                }
+                            }
+                        });
+                    }
+                });
+            }
+        }
+    };
+}
+
+use crossbeam_channel::select as cb_select;
+use hbsync::select as hb_select;
+
+select_benches!(
+    hb,
+    |cap: Option<usize>| cap.map_or_else(hbsync::chan::unbounded, hbsync::chan::bounded::<u64>),
+    hb_select
+);
+select_benches!(
+    cb,
+    |cap: Option<usize>| cap.map_or_else(
+        crossbeam_channel::unbounded,
+        crossbeam_channel::bounded::<u64>
+    ),
+    cb_select
+);
+
+fn selects(c: &mut Criterion) {
+    let caps: [(&str, Option<usize>); 4] = [
+        ("bounded0", Some(0)),
+        ("bounded1", Some(1)),
+        ("bounded1000", Some(1000)),
+        ("unbounded", None),
+    ];
+    for (cap_name, cap) in caps {
+        let mut g = c.benchmark_group(format!("select/{cap_name}"));
+        g.throughput(Throughput::Elements(MSGS));
+        g.sample_size(10)
+            .warm_up_time(Duration::from_millis(300))
+            .measurement_time(Duration::from_secs(1));
+        g.bench_function(BenchmarkId::new("select_rx", "hbsync"), |b| {
+            b.iter(|| hb::select_rx(cap))
+        });
+        g.bench_function(BenchmarkId::new("select_rx", "crossbeam"), |b| {
+            b.iter(|| cb::select_rx(cap))
+        });
+        g.bench_function(BenchmarkId::new("select_both", "hbsync"), |b| {
+            b.iter(|| hb::select_both(cap))
+        });
+        g.bench_function(BenchmarkId::new("select_both", "crossbeam"), |b| {
+            b.iter(|| cb::select_both(cap))
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, selects);
+criterion_main!(benches);
