@@ -1,6 +1,6 @@
 //! Timers as channels, and the one clock behind every timeout and deadline in hbsync.
 //!
-//! [`after`], [`at`], [`tick`] and [`never`] return a [`Receiver`]: use it with
+//! [`after`], [`at`], [`tick`] and [`never`](never()) return a [`Receiver`]: use it with
 //! [`recv`](Receiver::recv), [`recv_async`](Receiver::recv_async), or as a `recv` arm of
 //! [`select!`](crate::select). A timer is lazy: it is a channel that nobody sends on; a
 //! receive finds a value once the timer is due (no background thread, nothing to stop; drop
