@@ -6,6 +6,11 @@
 //! | `go f()`                    | [`go(f)`](go)                            |
 //! | `make(chan T)` / `make(chan T, n)` | [`chan::bounded(0)`](chan::bounded) / [`chan::bounded(n)`](chan::bounded) |
 //! | `c <- v`, `<-c`, `close(c)` | [`Sender::send`](chan::Sender::send), [`Receiver::recv`](chan::Receiver::recv), [`Sender::close`](chan::Sender::close) |
+//! | `select { … }`              | [`select!`]                              |
+//! | `time.After`, `time.Tick`   | [`time::after`], [`time::tick`]          |
+//! | `sync.Mutex`                | [`Mutex`]                                |
+//! | `sync.WaitGroup`            | [`WaitGroup`]                            |
+//! | `sync.Once`, `sync.OnceValue` | [`Once`], [`OnceValue`]                |
 //!
 //! # One code base, three builds
 //!
@@ -24,16 +29,24 @@
 //! - **N-TASK-EXIT** (not guaranteed): a task's exit synchronizes nothing by itself; use a
 //!   channel or [`JoinHandle::join`](check::thread::JoinHandle::join) to see its writes.
 //!
-//! The channel claims are listed in [`chan`]. `cargo verify` proves each claim with loom and
+//! The channel claims are listed in [`chan`]; HB-MUTEX and N-TRYLOCK on [`Mutex`], HB-WG on
+//! [`WaitGroup`], HB-ONCE on [`Once`]. `cargo verify` proves each claim with loom and
 //! shows that weakening the ordering it rests on breaks the proof.
 
 #![warn(missing_docs)]
 
 pub mod chan;
 pub mod check;
+mod mutex;
+mod once;
 pub mod spec;
 mod sync;
 pub mod time;
+mod waitgroup;
+
+pub use mutex::{AsyncMutexGuard, LockFuture, Mutex, MutexGuard, STARVATION_THRESHOLD};
+pub use once::{Once, OnceValue};
+pub use waitgroup::{WaitFuture, WaitGroup};
 
 /// Starts `f` on a new task (a thread; a model thread under loom or shuttle): Go's `go`
 /// statement. HB-SPAWN: everything before the call happens before `f`'s first action.

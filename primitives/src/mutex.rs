@@ -1,0 +1,517 @@
+//! [`Mutex`]: one lock shared by threads ([`Mutex::lock`]) and async tasks
+//! ([`Mutex::lock_async`]), with Go's two modes.
+//!
+//! # State word
+//!
+//! | bit        | meaning                                                                |
+//! |------------|------------------------------------------------------------------------|
+//! | `LOCKED`   | someone holds the lock                                                 |
+//! | `WAITERS`  | the waiter queue is not empty (kept under the queue lock)              |
+//! | `STARVING` | hand-off mode: unlock passes the lock to the first waiter, no barging  |
+//!
+//! **Normal mode** (Go's): `unlock` clears `LOCKED` and wakes the first waiter, which then
+//! competes with lockers that arrive meanwhile ("barging"). That keeps the lock busy and is
+//! fast, but a waiter can lose again and again. **Starvation mode**: a waiter that has waited
+//! longer than [`STARVATION_THRESHOLD`] (1 ms, as Go) sets `STARVING` and goes to the front of
+//! the queue; from then on `unlock` hands the lock directly to the first waiter (`LOCKED`
+//! never clears) and new lockers queue behind, until the queue is empty. So no waiter starves.
+//!
+//! # Waiting
+//!
+//! A waiter is a [`Signal`] (the same record channels use) in a FIFO queue under a small
+//! internal lock. A waiter sets `WAITERS` and re-checks `LOCKED` in one RMW while it holds the
+//! queue lock; an unlocker that saw `WAITERS` takes the queue lock before it wakes anyone. So
+//! either the waiter sees the lock free and takes it, or the unlocker finds it queued: no lost
+//! wake-up. Signal cases: [`WOKEN`] (compete again) and [`HANDED`] (you own the lock).
+//!
+//! # Happens-before
+//!
+//! - **HB-MUTEX**: the n-th unlock is synchronized before the return of the (n+1)-th lock
+//!   (Release at site `mutex.unlock`, Acquire at site `mutex.lock`; in starvation mode, the
+//!   waiter signal's Release/Acquire pair carries the hand-off). A successful `try_lock` is a
+//!   lock.
+//! - **N-TRYLOCK** (not guaranteed): a *failed* `try_lock` synchronizes nothing; it does not
+//!   show what the holder wrote.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::ops::{Deref, DerefMut};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use crate::chan::signal::{self, Signal};
+use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::cell::UnsafeCell;
+use crate::sync::mutant::{self, ord};
+use crate::sync::{Arc, Mutex as QueueLock};
+
+const LOCKED: usize = 1;
+const WAITERS: usize = 2;
+const STARVING: usize = 4;
+
+/// Signal case: the unlocker woke you; compete for the lock again.
+const WOKEN: usize = 0;
+/// Signal case: the unlocker handed you the lock (starvation mode).
+const HANDED: usize = 1;
+
+/// How long a waiter waits before the lock switches to hand-off (Go: 1 ms). In checker
+/// builds, where time is virtual, a waiter starves after it lost the lock once after a
+/// wake-up, so models explore the hand-off path too.
+pub const STARVATION_THRESHOLD: Duration = Duration::from_millis(1);
+
+/// A mutual-exclusion lock for threads and async tasks alike, as Go's `sync.Mutex` holding
+/// its data.
+///
+/// - **No poisoning** (Go has none): a panic while the guard is held unlocks the mutex as
+///   the guard drops; later lockers see the data as the panicking code left it. std's
+///   `Mutex` would instead report `PoisonError` to every later locker.
+/// - **Fairness**: normal mode lets new lockers barge; a waiter that waited longer than
+///   [`STARVATION_THRESHOLD`] switches the lock to FIFO hand-off (see the module source).
+/// - **Blocking and async on one lock**: `lock` parks the thread, `lock_async` suspends the
+///   task; both queue in the same FIFO. Holding a blocking guard across an `.await` on a
+///   single-threaded executor can deadlock (the classic pitfall; hbsync's models reproduce
+///   it); hold a guard from `lock_async` instead, or release before awaiting.
+///
+/// HB-MUTEX: the n-th unlock is synchronized before the return of the (n+1)-th lock.
+/// N-TRYLOCK: a failed [`try_lock`](Mutex::try_lock) synchronizes nothing.
+///
+/// ```
+/// use std::sync::Arc;
+/// use hbsync::{Mutex, WaitGroup};
+///
+/// let counter = Arc::new(Mutex::new(0));
+/// let wg = WaitGroup::new();
+/// for _ in 0..4 {
+///     let counter = counter.clone();
+///     wg.go(move || *counter.lock() += 1);
+/// }
+/// wg.wait();
+/// assert_eq!(*counter.lock(), 4);
+/// ```
+pub struct Mutex<T> {
+    state: AtomicUsize,
+    queue: QueueLock<VecDeque<Arc<Signal>>>,
+    data: UnsafeCell<T>,
+}
+
+// SAFETY: the lock gives one holder at a time exclusive access to `data`, so sending the
+// mutex (or sharing it) moves/shares only `T: Send` values between threads, as std's Mutex.
+unsafe impl<T: Send> Send for Mutex<T> {}
+// SAFETY: as above: `&Mutex` hands out `&mut T` to one holder at a time.
+unsafe impl<T: Send> Sync for Mutex<T> {}
+
+/// Proof of holding a [`Mutex`]; unlocks when dropped.
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct MutexGuard<'a, T> {
+    mutex: &'a Mutex<T>,
+    /// `!Send`, like std's guard: a future holding a blocking guard across `.await` cannot
+    /// be spawned on a multi-threaded executor (use [`Mutex::lock_async`] there).
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+// SAFETY: sharing `&MutexGuard` only gives `&T`.
+unsafe impl<T: Sync> Sync for MutexGuard<'_, T> {}
+
+/// Proof of holding a [`Mutex`] obtained by [`Mutex::lock_async`]: `Send`, so it may be held
+/// across `.await` in multi-threaded executors. Unlocks when dropped.
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct AsyncMutexGuard<'a, T> {
+    mutex: &'a Mutex<T>,
+}
+
+impl<T> Mutex<T> {
+    /// A new unlocked mutex holding `value` (`const` in std builds, so it can be a `static`).
+    #[cfg(not(any(loom, shuttle)))]
+    pub const fn new(value: T) -> Self {
+        Self {
+            state: AtomicUsize::new(0),
+            queue: QueueLock::new(VecDeque::new()),
+            data: UnsafeCell::new(value),
+        }
+    }
+
+    /// A new unlocked mutex holding `value` (checker builds: their atomics are not `const`).
+    #[cfg(any(loom, shuttle))]
+    pub fn new(value: T) -> Self {
+        Self {
+            state: AtomicUsize::new(0),
+            queue: QueueLock::new(VecDeque::new()),
+            data: UnsafeCell::new(value),
+        }
+    }
+
+    /// The data, consuming the mutex.
+    pub fn into_inner(self) -> T {
+        self.data.into_inner()
+    }
+}
+
+impl<T> Mutex<T> {
+    /// Locks, blocking the thread until the lock is free. HB-MUTEX.
+    ///
+    /// Not reentrant: locking a mutex this thread already holds deadlocks (as in Go).
+    pub fn lock(&self) -> MutexGuard<'_, T> {
+        if !self.try_acquire() {
+            self.lock_slow();
+        }
+        MutexGuard {
+            mutex: self,
+            _not_send: std::marker::PhantomData,
+        }
+    }
+
+    /// Locks if the lock is free now (and not being handed to a starving waiter).
+    ///
+    /// A success is a lock (HB-MUTEX). A failure synchronizes nothing (N-TRYLOCK): it does
+    /// not mean the holder's writes are visible.
+    ///
+    /// ```
+    /// let m = hbsync::Mutex::new(1);
+    /// let g = m.lock();
+    /// assert!(m.try_lock().is_none());
+    /// drop(g);
+    /// assert_eq!(*m.try_lock().unwrap(), 1);
+    /// ```
+    pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
+        self.try_acquire().then(|| MutexGuard {
+            mutex: self,
+            _not_send: std::marker::PhantomData,
+        })
+    }
+
+    /// Locks from an async task: the task is suspended, not the thread. Queues with blocking
+    /// lockers in the same FIFO. Cancel-safe: dropping the future before it completes leaves
+    /// the lock as it was (a hand-off that was under way is passed on). HB-MUTEX.
+    ///
+    /// ```
+    /// let m = hbsync::Mutex::new(Vec::new());
+    /// hbsync::check::block_on(async {
+    ///     m.lock_async().await.push(1);
+    /// });
+    /// assert_eq!(m.into_inner(), [1]);
+    /// ```
+    pub fn lock_async(&self) -> LockFuture<'_, T> {
+        LockFuture {
+            mutex: self,
+            signal: None,
+        }
+    }
+
+    /// The data, through `&mut self` (no locking needed: nobody else can hold the lock).
+    pub fn get_mut(&mut self) -> &mut T {
+        // SAFETY: `&mut self` excludes every guard and every other reference.
+        self.data.with_mut(|p| unsafe { &mut *p })
+    }
+
+    /// Takes the lock if it is free, outside the queue (the fast path, and barging).
+    #[inline]
+    fn try_acquire(&self) -> bool {
+        let mut s = self.state.load(Ordering::Relaxed);
+        loop {
+            if s & (LOCKED | STARVING) != 0 {
+                // Relaxed load: a failed try_lock synchronizes nothing (N-TRYLOCK).
+                return false;
+            }
+            // Acquire on success: pairs with the Release of the unlock that cleared LOCKED;
+            // the previous holder's critical section happens before ours. HB-MUTEX (site
+            // `mutex.lock`). Failure: Relaxed, we only retry or give up.
+            match self.state.compare_exchange(
+                s,
+                s | LOCKED,
+                ord(mutant::MUTEX_LOCK, Ordering::Acquire),
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(now) => s = now,
+            }
+        }
+    }
+
+    /// Queue-side acquisition: under the queue lock, set `WAITERS` and take the lock if it is
+    /// free (waiters may take it even in starvation mode: they are the queue). Returns
+    /// whether the lock was taken.
+    fn enqueue_or_acquire(
+        &self,
+        q: &mut VecDeque<Arc<Signal>>,
+        signal: &Arc<Signal>,
+        starving: bool,
+    ) -> bool {
+        let extra = if starving { STARVING } else { 0 };
+        // Acquire: if LOCKED was clear, this RMW takes the lock and pairs with the Release of
+        // the unlock that cleared it (HB-MUTEX, site `mutex.lock`). It also sets WAITERS in
+        // the same step as it reads LOCKED, which is what rules out a lost wake-up.
+        let prev = self.state.fetch_or(
+            WAITERS | extra | LOCKED,
+            ord(mutant::MUTEX_LOCK, Ordering::Acquire),
+        );
+        if prev & LOCKED == 0 {
+            if q.is_empty() {
+                self.clear_if_empty(q);
+            }
+            return true;
+        }
+        if starving {
+            q.push_front(signal.clone());
+        } else {
+            q.push_back(signal.clone());
+        }
+        false
+    }
+
+    /// Clears `WAITERS` and `STARVING` when the queue is empty. Under the queue lock.
+    fn clear_if_empty(&self, q: &VecDeque<Arc<Signal>>) {
+        if q.is_empty() {
+            // Relaxed: bookkeeping bits under the queue lock; they carry no data.
+            self.state
+                .fetch_and(!(WAITERS | STARVING), Ordering::Relaxed);
+        }
+    }
+
+    #[cold]
+    fn lock_slow(&self) {
+        let spins = if crate::sync::CHECKER { 0 } else { 40 };
+        for _ in 0..spins {
+            crate::sync::hint::spin_loop();
+            if self.try_acquire() {
+                return;
+            }
+        }
+        let start = (!crate::sync::CHECKER).then(std::time::Instant::now);
+        let mut starving = false;
+        let mut woken_once = false;
+        loop {
+            if !starving && woken_once {
+                starving = crate::sync::CHECKER
+                    || start.is_some_and(|t| t.elapsed() >= STARVATION_THRESHOLD);
+            }
+            if !starving && self.try_acquire() {
+                return;
+            }
+            let signal = signal::for_this_thread();
+            let acquired = {
+                let mut q = self.queue.lock();
+                self.enqueue_or_acquire(&mut q, &signal, starving)
+            };
+            if acquired {
+                signal::recycle(signal);
+                return;
+            }
+            let case = signal.wait_done();
+            signal::recycle(signal);
+            if case == HANDED {
+                return; // the unlocker kept LOCKED set for us
+            }
+            woken_once = true;
+        }
+    }
+
+    /// Unlocks. Called by guards only.
+    fn unlock(&self) {
+        // Release: pairs with the Acquire of the next lock; our critical section happens
+        // before it. HB-MUTEX (site `mutex.unlock`). Fast path: no waiters, not starving.
+        if self
+            .state
+            .compare_exchange(
+                LOCKED,
+                0,
+                ord(mutant::MUTEX_UNLOCK, Ordering::Release),
+                Ordering::Relaxed,
+            )
+            .is_ok()
+        {
+            return;
+        }
+        self.unlock_slow();
+    }
+
+    #[cold]
+    fn unlock_slow(&self) {
+        let mut q = self.queue.lock();
+        // Relaxed: STARVING is only changed under the queue lock, which we hold.
+        if self.state.load(Ordering::Relaxed) & STARVING != 0 {
+            while let Some(w) = q.pop_front() {
+                if w.try_claim(HANDED) {
+                    self.clear_if_empty(&q);
+                    drop(q);
+                    // LOCKED stays set: ownership passes. The signal's Release (complete) /
+                    // Acquire (the waiter's observation) pair carries HB-MUTEX here.
+                    if w.complete(HANDED) {
+                        crate::sync::preemption_point();
+                        w.wake();
+                    }
+                    return;
+                }
+            }
+            self.clear_if_empty(&q);
+        }
+        // Release: as in `unlock` (HB-MUTEX, site `mutex.unlock`).
+        self.state
+            .fetch_and(!LOCKED, ord(mutant::MUTEX_UNLOCK, Ordering::Release));
+        self.wake_one(q);
+    }
+
+    /// Wakes the first live waiter in normal mode (it will compete for the lock).
+    fn wake_one(&self, mut q: crate::sync::MutexGuard<'_, VecDeque<Arc<Signal>>>) {
+        while let Some(w) = q.pop_front() {
+            if w.try_claim(WOKEN) {
+                self.clear_if_empty(&q);
+                drop(q);
+                if w.complete(WOKEN) {
+                    crate::sync::preemption_point();
+                    w.wake();
+                }
+                return;
+            }
+        }
+        self.clear_if_empty(&q);
+    }
+
+    /// A withdrawn async waiter had already been completed: pass on what it was given.
+    fn pass_on(&self, case: usize) {
+        if case == HANDED {
+            self.unlock();
+        } else {
+            // We were woken to compete but leave: wake the next waiter instead.
+            self.wake_one(self.queue.lock());
+        }
+    }
+}
+
+impl<T> Drop for MutexGuard<'_, T> {
+    fn drop(&mut self) {
+        if crate::sync::unwinding_checker() {
+            return;
+        }
+        self.mutex.unlock();
+    }
+}
+
+impl<T> Drop for AsyncMutexGuard<'_, T> {
+    fn drop(&mut self) {
+        if crate::sync::unwinding_checker() {
+            return;
+        }
+        self.mutex.unlock();
+    }
+}
+
+macro_rules! guard_deref {
+    ($guard:ident) => {
+        impl<T> Deref for $guard<'_, T> {
+            type Target = T;
+            fn deref(&self) -> &T {
+                // SAFETY: the guard proves we hold the lock: no `&mut T` exists elsewhere.
+                self.mutex.data.with(|p| unsafe { &*p })
+            }
+        }
+
+        impl<T> DerefMut for $guard<'_, T> {
+            fn deref_mut(&mut self) -> &mut T {
+                // SAFETY: the guard proves we hold the lock, and `&mut self` makes this the
+                // only reference through it.
+                self.mutex.data.with_mut(|p| unsafe { &mut *p })
+            }
+        }
+
+        impl<T: fmt::Debug> fmt::Debug for $guard<'_, T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&**self, f)
+            }
+        }
+    };
+}
+
+guard_deref!(MutexGuard);
+guard_deref!(AsyncMutexGuard);
+
+impl<T: fmt::Debug> fmt::Debug for Mutex<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Mutex");
+        match self.try_lock() {
+            Some(g) => d.field("data", &&*g),
+            None => d.field("data", &format_args!("<locked>")),
+        };
+        d.finish_non_exhaustive()
+    }
+}
+
+impl<T: Default> Default for Mutex<T> {
+    fn default() -> Self {
+        Self::new(T::default())
+    }
+}
+
+impl<T> From<T> for Mutex<T> {
+    fn from(value: T) -> Self {
+        Self::new(value)
+    }
+}
+
+/// Future of [`Mutex::lock_async`].
+#[must_use = "futures do nothing unless polled"]
+pub struct LockFuture<'a, T> {
+    mutex: &'a Mutex<T>,
+    /// Our queue entry while we wait.
+    signal: Option<Arc<Signal>>,
+}
+
+impl<T> fmt::Debug for LockFuture<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LockFuture")
+            .field("queued", &self.signal.is_some())
+            .finish()
+    }
+}
+
+impl<'a, T> Future for LockFuture<'a, T> {
+    type Output = AsyncMutexGuard<'a, T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mutex = self.mutex;
+        if let Some(signal) = &self.signal {
+            signal.set_waker(cx.waker());
+            match signal.done_case() {
+                None => return Poll::Pending,
+                Some(HANDED) => {
+                    self.signal = None;
+                    return Poll::Ready(AsyncMutexGuard { mutex });
+                }
+                Some(_) => self.signal = None, // woken: compete again
+            }
+        }
+        if mutex.try_acquire() {
+            return Poll::Ready(AsyncMutexGuard { mutex });
+        }
+        let signal = Arc::new(Signal::for_task(cx.waker()));
+        let acquired = {
+            let mut q = mutex.queue.lock();
+            mutex.enqueue_or_acquire(&mut q, &signal, false)
+        };
+        if acquired {
+            return Poll::Ready(AsyncMutexGuard { mutex });
+        }
+        self.signal = Some(signal);
+        Poll::Pending
+    }
+}
+
+impl<T> Drop for LockFuture<'_, T> {
+    fn drop(&mut self) {
+        if crate::sync::unwinding_checker() {
+            return;
+        }
+        let Some(signal) = self.signal.take() else {
+            return;
+        };
+        if signal.try_abort() {
+            let mut q = self.mutex.queue.lock();
+            q.retain(|s| !Arc::ptr_eq(s, &signal));
+            self.mutex.clear_if_empty(&q);
+        } else {
+            let case = signal.wait_claimed();
+            self.mutex.pass_on(case);
+        }
+    }
+}

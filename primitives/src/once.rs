@@ -1,0 +1,285 @@
+//! [`Once`] and [`OnceValue`]: run an initializer exactly once, as Go's `sync.Once` and
+//! `sync.OnceValue`.
+//!
+//! States: `INCOMPLETE → RUNNING → DONE`. The first caller moves to `RUNNING` under a small
+//! lock and runs `f` outside it; later callers queue (the channels' [`Signal`] records) until
+//! the runner stores `DONE` and releases them. After completion the fast path is one Acquire
+//! load.
+//!
+//! # The tempting wrong design (Go's once.go explains it)
+//!
+//! "Mark done with one CAS, then run `f`": a second caller sees done and returns while `f`
+//! is still running, so it can read what `f` has not written yet. hbsync keeps this wrong
+//! version as a mutant (`once.done_early`), and `cargo verify` shows the checker catching a
+//! caller that returns before `f` completed.
+//!
+//! # Happens-before
+//!
+//! - **HB-ONCE**: the completion of the one call of `f` is synchronized before the return of
+//!   every `call_once` (Release store of `DONE`, site `once.complete`; Acquire load on every
+//!   path out, site `once.observe`).
+
+use std::collections::VecDeque;
+use std::fmt;
+
+use crate::chan::signal::{self, Signal};
+use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::cell::UnsafeCell;
+use crate::sync::mutant::{self, ord};
+use crate::sync::{Arc, Mutex};
+
+const INCOMPLETE: usize = 0;
+const RUNNING: usize = 1;
+const DONE: usize = 2;
+
+/// Runs a function once, as Go's `sync.Once`.
+///
+/// **Panics count as done** (Go's rule): if `f` panics, the panic goes to the caller that ran
+/// it, the `Once` is done, and every later `call_once` returns at once without running
+/// anything. (std's `Once` instead becomes *poisoned*: later calls panic, and
+/// `call_once_force` can retry; std's `OnceLock` stays empty and retries.)
+///
+/// Calling `call_once` on the same `Once` from inside `f` deadlocks, as in Go.
+///
+/// HB-ONCE: the completion of `f` is synchronized before the return of every `call_once`.
+///
+/// ```
+/// static INIT: hbsync::Once = hbsync::Once::new();
+/// let mut runs = 0;
+/// INIT.call_once(|| runs += 1);
+/// INIT.call_once(|| runs += 1);
+/// assert_eq!(runs, 1);
+/// assert!(INIT.is_done());
+/// ```
+pub struct Once {
+    state: AtomicUsize,
+    waiters: Mutex<VecDeque<Arc<Signal>>>,
+}
+
+impl Once {
+    /// A `Once` that has not run (`const` in std builds).
+    #[cfg(not(any(loom, shuttle)))]
+    pub const fn new() -> Self {
+        Self {
+            state: AtomicUsize::new(INCOMPLETE),
+            waiters: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// A `Once` that has not run (checker builds: their atomics are not `const`).
+    #[cfg(any(loom, shuttle))]
+    pub fn new() -> Self {
+        Self {
+            state: AtomicUsize::new(INCOMPLETE),
+            waiters: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// Whether the one call of `f` has finished (returned or panicked). `true` is an Acquire
+    /// observation: what `f` did is visible (HB-ONCE).
+    #[inline]
+    pub fn is_done(&self) -> bool {
+        // Acquire: pairs with the Release store of DONE after `f` (HB-ONCE, site
+        // `once.observe`).
+        self.state
+            .load(ord(mutant::ONCE_OBSERVE, Ordering::Acquire))
+            == DONE
+    }
+
+    /// Runs `f` if no call has run one yet; otherwise waits until that call has finished.
+    /// Every caller returns only after `f` completed (HB-ONCE).
+    #[inline]
+    pub fn call_once<F: FnOnce()>(&self, f: F) {
+        if self.is_done() {
+            return;
+        }
+        self.call_slow(f);
+    }
+
+    #[cold]
+    fn call_slow<F: FnOnce()>(&self, f: F) {
+        if mutant::active(mutant::ONCE_EARLY) {
+            // The wrong design, kept as a mutant: mark done first, then run f.
+            // Release/Acquire as the real path uses, so only the early marking is wrong.
+            if self
+                .state
+                .compare_exchange(INCOMPLETE, DONE, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+            {
+                f();
+            }
+            return;
+        }
+        let signal = {
+            let mut q = self.waiters.lock();
+            // Relaxed: under the lock that every state change before DONE is made under; DONE
+            // itself is re-read with Acquire by `is_done` below.
+            match self.state.load(Ordering::Relaxed) {
+                INCOMPLETE => {
+                    self.state.store(RUNNING, Ordering::Relaxed);
+                    None
+                }
+                RUNNING => {
+                    let s = signal::for_this_thread();
+                    q.push_back(s.clone());
+                    Some(s)
+                }
+                _ => {
+                    drop(q);
+                    let done = self.is_done(); // the Acquire edge of HB-ONCE
+                    debug_assert!(done);
+                    return;
+                }
+            }
+        };
+        match signal {
+            None => {
+                let finish = Finish(self);
+                f();
+                drop(finish);
+            }
+            Some(s) => {
+                s.wait_done();
+                signal::recycle(s);
+                let done = self.is_done(); // the Acquire edge of HB-ONCE
+                debug_assert!(done);
+            }
+        }
+    }
+
+    /// Stores DONE and releases every waiter.
+    fn finish(&self) {
+        let drained: Vec<Arc<Signal>> = {
+            let mut q = self.waiters.lock();
+            // Release: everything `f` did happens before any Acquire load that reads DONE
+            // (HB-ONCE, site `once.complete`).
+            self.state
+                .store(DONE, ord(mutant::ONCE_COMPLETE, Ordering::Release));
+            q.drain(..).filter(|w| w.try_claim(0)).collect()
+        };
+        for w in drained {
+            if w.complete(0) {
+                crate::sync::preemption_point();
+                w.wake();
+            }
+        }
+    }
+}
+
+/// Marks the `Once` done when `f` returns *or panics* (Go's rule).
+struct Finish<'a>(&'a Once);
+
+impl Drop for Finish<'_> {
+    fn drop(&mut self) {
+        if crate::sync::unwinding_checker() {
+            return;
+        }
+        self.0.finish();
+    }
+}
+
+impl Default for Once {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Once {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Once")
+            .field("done", &self.is_done())
+            .finish()
+    }
+}
+
+/// A value computed once, on first use: Go's `sync.OnceValue`, in the shape of std's
+/// `OnceLock`.
+///
+/// If the initializer panics, the panic goes to its caller and, as in Go, every later
+/// [`get_or_init`](OnceValue::get_or_init) panics too (Go re-panics with the same value;
+/// hbsync panics with `OnceValue initializer panicked`); [`get`](OnceValue::get) returns
+/// `None`. (std's `OnceLock` would stay empty and run the next initializer.)
+///
+/// HB-ONCE: the initializer's completion is synchronized before every `get_or_init` returns.
+///
+/// ```
+/// let config = hbsync::OnceValue::new();
+/// assert_eq!(config.get(), None);
+/// assert_eq!(*config.get_or_init(|| 42), 42);
+/// assert_eq!(*config.get_or_init(|| unreachable!()), 42);
+/// assert_eq!(config.get(), Some(&42));
+/// ```
+pub struct OnceValue<T> {
+    once: Once,
+    /// Written once by the initializer before `DONE`; read only after `DONE` is observed.
+    value: UnsafeCell<Option<T>>,
+}
+
+// SAFETY: the value is written once, before DONE (Release), and only read after an Acquire
+// observation of DONE; sharing the cell shares `&T` (needs `Sync`) and the initializer may
+// run on any thread (needs `Send`), as std's `OnceLock`.
+unsafe impl<T: Send + Sync> Sync for OnceValue<T> {}
+// SAFETY: owning the cell owns the `T`.
+unsafe impl<T: Send> Send for OnceValue<T> {}
+
+impl<T> OnceValue<T> {
+    /// An empty cell (`const` in std builds).
+    #[cfg(not(any(loom, shuttle)))]
+    pub const fn new() -> Self {
+        Self {
+            once: Once::new(),
+            value: UnsafeCell::new(None),
+        }
+    }
+
+    /// An empty cell (checker builds).
+    #[cfg(any(loom, shuttle))]
+    pub fn new() -> Self {
+        Self {
+            once: Once::new(),
+            value: UnsafeCell::new(None),
+        }
+    }
+
+    /// The value, computing it with `f` if this is the first call; concurrent first callers
+    /// wait for the one that runs `f`.
+    ///
+    /// # Panics
+    /// If `f` panics (in its caller), and in every later call after that:
+    /// `OnceValue initializer panicked`.
+    pub fn get_or_init<F: FnOnce() -> T>(&self, f: F) -> &T {
+        self.once.call_once(|| {
+            let v = f();
+            // SAFETY: we are the one run of the Once: nobody reads before DONE.
+            self.value.with_mut(|p| unsafe { *p = Some(v) });
+        });
+        self.get().expect("OnceValue initializer panicked")
+    }
+
+    /// The value if it has been computed.
+    pub fn get(&self) -> Option<&T> {
+        if !self.once.is_done() {
+            return None;
+        }
+        // SAFETY: DONE was observed with Acquire: the single write happened before, and no
+        // write follows.
+        self.value.with(|p| unsafe { (*p).as_ref() })
+    }
+
+    /// The value, if computed, consuming the cell.
+    pub fn into_inner(self) -> Option<T> {
+        self.value.into_inner()
+    }
+}
+
+impl<T> Default for OnceValue<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for OnceValue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("OnceValue").field(&self.get()).finish()
+    }
+}

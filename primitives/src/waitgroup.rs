@@ -1,0 +1,302 @@
+//! [`WaitGroup`]: wait for a collection of tasks to finish, as Go's `sync.WaitGroup`.
+//!
+//! A counter plus a queue of waiters (the channels' [`Signal`] records) under a small lock.
+//! `add`/`done` change the counter with a Release RMW; the change that brings it to zero
+//! takes the queue lock and completes every waiter. A waiter checks the counter under the
+//! same lock before it queues, so it either sees zero or is found by that completer: no lost
+//! wake-up.
+//!
+//! # Happens-before
+//!
+//! - **HB-WG**: each `done` (and each negative `add`) is synchronized before the return of
+//!   the `wait` that it unblocks. All counter changes are RMWs, so they form one release
+//!   sequence; `wait` ends with an Acquire load of the counter (site `wg.wait`), which
+//!   synchronizes with every Release decrement before it (site `wg.done`), not only with the
+//!   last one.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use crate::chan::signal::{self, Signal};
+use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::mutant::{self, ord};
+use crate::sync::{Arc, Mutex};
+
+/// Waits for a collection of tasks to finish, as Go's `sync.WaitGroup`.
+///
+/// Cloning is cheap and shares the same counter (a Go `*sync.WaitGroup`); it does not add.
+///
+/// The rule Go states, which hbsync keeps: calls to [`add`](WaitGroup::add) with a positive
+/// delta that start when the counter is zero must happen before [`wait`](WaitGroup::wait).
+/// Adding inside the spawned task races with `wait` (which may see zero and return before
+/// the task even started: the classic pitfall, reproduced in hbsync's models). Add before
+/// spawning, or use [`go`](WaitGroup::go), which does.
+///
+/// Misuse panics, in Go's words: a counter below zero (`negative WaitGroup counter`), and a
+/// group reused (`add` from zero) while a `wait` that was released has not yet returned
+/// (`WaitGroup is reused before previous Wait has returned`), where detected.
+///
+/// HB-WG: each `done` is synchronized before the return of the `wait` it unblocks.
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use std::sync::Arc;
+///
+/// let wg = hbsync::WaitGroup::new();
+/// let hits = Arc::new(AtomicUsize::new(0));
+/// for _ in 0..8 {
+///     let hits = hits.clone();
+///     wg.go(move || {
+///         hits.fetch_add(1, Ordering::Relaxed);
+///     });
+/// }
+/// wg.wait();
+/// assert_eq!(hits.load(Ordering::Relaxed), 8);
+/// ```
+#[derive(Clone, Default)]
+pub struct WaitGroup {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// The counter, as a two's-complement `isize` in a `usize` (the checkers have no
+    /// `AtomicIsize` in common with std).
+    count: AtomicUsize,
+    waiters: Mutex<VecDeque<Arc<Signal>>>,
+}
+
+impl WaitGroup {
+    /// A group with counter zero.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `delta` (may be negative) to the counter. When it reaches zero, every waiter is
+    /// released.
+    ///
+    /// # Panics
+    /// `negative WaitGroup counter` if the counter would go below zero (the counter is then
+    /// left at zero).
+    pub fn add(&self, delta: isize) {
+        let inner = &*self.inner;
+        // Release: a decrement publishes the task's work to the `wait` it unblocks (HB-WG,
+        // site `wg.done`); all changes are RMWs, so they extend one release sequence that
+        // the waiter's Acquire load synchronizes with as a whole.
+        let prev = inner
+            .count
+            .fetch_add(delta as usize, ord(mutant::WG_DONE, Ordering::Release))
+            as isize;
+        let now = prev.wrapping_add(delta);
+        if now < 0 {
+            // Undo, so the group stays usable after the caught panic (Go leaves it broken).
+            // Relaxed: bookkeeping after misuse.
+            inner.count.fetch_sub(delta as usize, Ordering::Relaxed);
+            panic!("negative WaitGroup counter");
+        }
+        if now == 0 && delta < 0 {
+            inner.release_waiters();
+        }
+    }
+
+    /// Decrements the counter by one: `add(-1)`.
+    ///
+    /// # Panics
+    /// `negative WaitGroup counter` if the counter is already zero.
+    pub fn done(&self) {
+        self.add(-1);
+    }
+
+    /// Blocks until the counter is zero. Returns at once if it is zero now. HB-WG.
+    pub fn wait(&self) {
+        let inner = &*self.inner;
+        if inner.is_zero() {
+            return;
+        }
+        let signal = signal::for_this_thread();
+        if inner.enqueue(&signal) {
+            signal.wait_done();
+            inner.after_wait();
+        }
+        signal::recycle(signal);
+    }
+
+    /// Waits from an async task until the counter is zero. Cancel-safe: dropping the future
+    /// withdraws it. HB-WG.
+    ///
+    /// ```
+    /// let wg = hbsync::WaitGroup::new();
+    /// wg.add(1);
+    /// let w = wg.clone();
+    /// hbsync::go(move || w.done());
+    /// hbsync::check::block_on(wg.wait_async());
+    /// ```
+    pub fn wait_async(&self) -> WaitFuture<'_> {
+        WaitFuture {
+            inner: &self.inner,
+            signal: None,
+        }
+    }
+
+    /// Runs `f` on a new task (through [`go`](crate::go)) counted by this group: `add(1)`
+    /// before spawning, `done()` when `f` returns or panics. Go 1.25's `WaitGroup.Go`.
+    ///
+    /// ```
+    /// let wg = hbsync::WaitGroup::new();
+    /// let (tx, rx) = hbsync::chan::unbounded();
+    /// for i in 0..3 {
+    ///     let tx = tx.clone();
+    ///     wg.go(move || tx.send(i).unwrap());
+    /// }
+    /// wg.wait();
+    /// drop(tx);
+    /// let mut got: Vec<i32> = rx.iter().collect();
+    /// got.sort();
+    /// assert_eq!(got, [0, 1, 2]);
+    /// ```
+    pub fn go<F>(&self, f: F)
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        self.add(1);
+        let wg = self.clone();
+        drop(crate::go(move || {
+            struct Done(WaitGroup);
+            impl Drop for Done {
+                fn drop(&mut self) {
+                    if crate::sync::unwinding_checker() {
+                        return;
+                    }
+                    self.0.done();
+                }
+            }
+            let _done = Done(wg);
+            f();
+        }));
+    }
+}
+
+impl Default for Inner {
+    fn default() -> Self {
+        Self {
+            count: AtomicUsize::new(0),
+            waiters: Mutex::new(VecDeque::new()),
+        }
+    }
+}
+
+impl Inner {
+    fn count(&self, order: Ordering) -> isize {
+        self.count.load(order) as isize
+    }
+
+    /// The waiter's observation: Acquire, pairs with every Release change before it (HB-WG,
+    /// site `wg.wait`).
+    fn is_zero(&self) -> bool {
+        self.count(ord(mutant::WG_WAIT, Ordering::Acquire)) == 0
+    }
+
+    /// Queues `signal` unless the counter is zero; under the waiter lock, so a completer
+    /// that brings the counter to zero finds it.
+    fn enqueue(&self, signal: &Arc<Signal>) -> bool {
+        let mut q = self.waiters.lock();
+        if self.is_zero() {
+            return false;
+        }
+        q.push_back(signal.clone());
+        true
+    }
+
+    /// Completes every queued waiter (the counter reached zero).
+    fn release_waiters(&self) {
+        let drained: Vec<Arc<Signal>> = {
+            let mut q = self.waiters.lock();
+            q.drain(..).filter(|w| w.try_claim(0)).collect()
+        };
+        for w in drained {
+            if w.complete(0) {
+                crate::sync::preemption_point();
+                w.wake();
+            }
+        }
+    }
+
+    /// After a waiter was released: the Acquire load that gives HB-WG for every `done`, and
+    /// Go's reuse check.
+    fn after_wait(&self) {
+        // A released waiter must find zero, unless the group was reused (a positive add from
+        // zero) before this wait returned: Go panics there, and so do we.
+        if self.count(ord(mutant::WG_WAIT, Ordering::Acquire)) != 0 {
+            panic!("WaitGroup is reused before previous Wait has returned");
+        }
+    }
+}
+
+impl fmt::Debug for WaitGroup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitGroup")
+            .field("count", &self.inner.count(Ordering::Relaxed))
+            .finish()
+    }
+}
+
+/// Future of [`WaitGroup::wait_async`].
+#[must_use = "futures do nothing unless polled"]
+pub struct WaitFuture<'a> {
+    inner: &'a Inner,
+    signal: Option<Arc<Signal>>,
+}
+
+impl fmt::Debug for WaitFuture<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitFuture")
+            .field("queued", &self.signal.is_some())
+            .finish()
+    }
+}
+
+impl Future for WaitFuture<'_> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let inner = self.inner;
+        if let Some(signal) = &self.signal {
+            signal.set_waker(cx.waker());
+            if signal.done_case().is_none() {
+                return Poll::Pending;
+            }
+            self.signal = None;
+            inner.after_wait();
+            return Poll::Ready(());
+        }
+        if inner.is_zero() {
+            return Poll::Ready(());
+        }
+        let signal = Arc::new(Signal::for_task(cx.waker()));
+        if !inner.enqueue(&signal) {
+            return Poll::Ready(());
+        }
+        self.signal = Some(signal);
+        Poll::Pending
+    }
+}
+
+impl Drop for WaitFuture<'_> {
+    fn drop(&mut self) {
+        if crate::sync::unwinding_checker() {
+            return;
+        }
+        if let Some(signal) = self.signal.take() {
+            if signal.try_abort() {
+                self.inner
+                    .waiters
+                    .lock()
+                    .retain(|s| !Arc::ptr_eq(s, &signal));
+            } else {
+                signal.wait_claimed();
+            }
+        }
+    }
+}
