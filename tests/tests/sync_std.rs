@@ -210,34 +210,33 @@ async fn mutex_lock_async_cancelled_passes_on() {
 
 // ---- WaitGroup ----
 
-/// Go sync/waitgroup_test.go TestWaitGroup: two groups, n tasks; wait returns only after
-/// all are done, repeatedly (reuse after wait returned is fine).
+/// Go sync/waitgroup_test.go TestWaitGroup: two groups, n tasks; `wait` on the second
+/// releases nobody before all n `done`s, and everybody after; eight rounds reuse the groups
+/// (after every `wait` returned, which is allowed).
 #[test]
 fn waitgroup_basic_and_reuse() {
     let n = 16;
     let wg1 = WaitGroup::new();
     let wg2 = WaitGroup::new();
-    let done = Arc::new(AtomicUsize::new(0));
     for _ in 0..8 {
         wg1.add(n);
         wg2.add(n);
-        let (tx, rx) = hbsync::chan::bounded::<()>(n as usize);
+        let (exited_tx, exited) = hbsync::chan::bounded::<()>(n as usize);
         for _ in 0..n {
-            let (w1, w2, tx, done) = (wg1.clone(), wg2.clone(), tx.clone(), done.clone());
+            let (w1, w2, exited_tx) = (wg1.clone(), wg2.clone(), exited_tx.clone());
             thread::spawn(move || {
                 w1.done();
-                tx.send(()).unwrap();
                 w2.wait();
-                done.fetch_add(1, Relaxed);
+                exited_tx.send(()).unwrap();
             });
         }
         wg1.wait();
         for _ in 0..n {
-            assert!(rx.try_recv().is_ok(), "WaitGroup released before all done");
+            assert!(exited.try_recv().is_err(), "WaitGroup released group too soon");
             wg2.done();
         }
-        while done.load(Relaxed) % n as usize != 0 {
-            thread::yield_now();
+        for _ in 0..n {
+            exited.recv().unwrap(); // blocks if the barrier failed to release someone
         }
     }
 }
