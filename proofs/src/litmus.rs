@@ -161,6 +161,88 @@ pub fn n_chan_buffered() {
     t.join().unwrap();
 }
 
+/// HB-MUTEX: two lockers each read-modify-write the cell inside the lock; then a successful
+/// `try_lock` is a lock too.
+pub fn hb_mutex() {
+    let data = Data::new();
+    let m = Arc::new(hbsync::Mutex::new(()));
+    let (d, m2) = (data.clone(), m.clone());
+    let t = thread::spawn(move || {
+        let _g = m2.lock();
+        d.write(d.read() + 1);
+    });
+    {
+        let _g = m.lock();
+        data.write(data.read() + 1);
+    }
+    t.join().unwrap();
+    assert_eq!(data.read(), 2);
+    // A successful try_lock after another thread's critical section.
+    let (d, m2) = (data.clone(), m.clone());
+    let t = thread::spawn(move || {
+        let _g = m2.lock();
+        d.write(3);
+    });
+    if let Some(_g) = m.try_lock() {
+        let v = data.read();
+        assert!(v == 2 || v == 3);
+    }
+    t.join().unwrap();
+}
+
+/// N-TRYLOCK: the holder writes, then locks; the other side wrongly treats its *failed*
+/// `try_lock` as proof that the write happened.
+pub fn n_trylock() {
+    let data = Data::new();
+    let m = Arc::new(hbsync::Mutex::new(()));
+    let (d, m2) = (data.clone(), m.clone());
+    let t = thread::spawn(move || {
+        d.write(1);
+        let _g = m2.lock();
+    });
+    if m.try_lock().is_none() {
+        let _ = data.read(); // "it is locked, so the write before the lock is done": wrong
+    }
+    t.join().unwrap();
+}
+
+/// HB-WG: two tasks each write their own cell and call `done`; `wait` returns after both,
+/// and both writes are visible (every `done`, not only the last, is before the return).
+pub fn hb_wg() {
+    let (a, b) = (Data::new(), Data::new());
+    let wg = hbsync::WaitGroup::new();
+    wg.add(2);
+    let ts: Vec<_> = [a.clone(), b.clone()]
+        .into_iter()
+        .map(|d| {
+            let wg = wg.clone();
+            thread::spawn(move || {
+                d.write(1);
+                wg.done();
+            })
+        })
+        .collect();
+    wg.wait();
+    assert_eq!(a.read() + b.read(), 2);
+    for t in ts {
+        t.join().unwrap();
+    }
+}
+
+/// HB-ONCE: two callers race `call_once(write)`; each reads the cell after its call returns.
+pub fn hb_once() {
+    let data = Data::new();
+    let once = Arc::new(hbsync::Once::new());
+    let (d, o) = (data.clone(), once.clone());
+    let t = thread::spawn(move || {
+        o.call_once(|| d.write(1));
+        assert_eq!(d.read(), 1, "returned before f completed");
+    });
+    once.call_once(|| data.write(1));
+    assert_eq!(data.read(), 1, "returned before f completed");
+    t.join().unwrap();
+}
+
 /// The litmus program named `proof`.
 pub fn program(proof: &str) -> Option<fn()> {
     Some(match proof {
@@ -170,6 +252,10 @@ pub fn program(proof: &str) -> Option<fn()> {
         "hb_chan_rendezvous" => hb_chan_rendezvous,
         "hb_chan_capacity" => hb_chan_capacity,
         "hb_select" => hb_select,
+        "hb_mutex" => hb_mutex,
+        "n_trylock" => n_trylock,
+        "hb_wg" => hb_wg,
+        "hb_once" => hb_once,
         "n_task_exit" => n_task_exit,
         "n_chan_buffered" => n_chan_buffered,
         _ => return None,
