@@ -232,7 +232,10 @@ fn waitgroup_basic_and_reuse() {
         }
         wg1.wait();
         for _ in 0..n {
-            assert!(exited.try_recv().is_err(), "WaitGroup released group too soon");
+            assert!(
+                exited.try_recv().is_err(),
+                "WaitGroup released group too soon"
+            );
             wg2.done();
         }
         for _ in 0..n {
