@@ -56,6 +56,9 @@ const WOKEN: usize = 0;
 /// Signal case: the unlocker handed you the lock (starvation mode).
 const HANDED: usize = 1;
 
+/// Spin-then-yield rounds before a locker queues (std builds; see `lock_slow`).
+const SPIN_ROUNDS: u32 = 10;
+
 /// How long a waiter waits before the lock switches to hand-off (Go: 1 ms). In checker
 /// builds, where time is virtual, a waiter starves after it lost the lock once after a
 /// wake-up, so models explore the hand-off path too.
@@ -152,8 +155,20 @@ impl<T> Mutex<T> {
     /// Locks, blocking the thread until the lock is free. HB-MUTEX.
     ///
     /// Not reentrant: locking a mutex this thread already holds deadlocks (as in Go).
+    #[inline]
     pub fn lock(&self) -> MutexGuard<'_, T> {
-        if !self.try_acquire() {
+        // Acquire on success: HB-MUTEX (site `mutex.lock`), as in `try_acquire`; this is its
+        // optimistic first step for a free, uncontended lock.
+        if self
+            .state
+            .compare_exchange_weak(
+                0,
+                LOCKED,
+                ord(mutant::MUTEX_LOCK, Ordering::Acquire),
+                Ordering::Relaxed,
+            )
+            .is_err()
+        {
             self.lock_slow();
         }
         MutexGuard {
@@ -271,11 +286,24 @@ impl<T> Mutex<T> {
 
     #[cold]
     fn lock_slow(&self) {
-        let spins = if crate::sync::CHECKER { 0 } else { 40 };
-        for _ in 0..spins {
-            crate::sync::hint::spin_loop();
-            if self.try_acquire() {
-                return;
+        // Spin while nobody is queued (std builds): read-only polling with exponential
+        // back-off, then a few yields, trying the CAS only when the lock looks free.
+        if !crate::sync::CHECKER {
+            for round in 0..SPIN_ROUNDS {
+                if self.try_acquire() {
+                    return;
+                }
+                // Relaxed: a hint; the CAS in `try_acquire` decides.
+                if self.state.load(Ordering::Relaxed) & WAITERS != 0 {
+                    break;
+                }
+                if round < 4 {
+                    for _ in 0..(2u32 << round) {
+                        crate::sync::hint::spin_loop();
+                    }
+                } else {
+                    crate::sync::thread::yield_now();
+                }
             }
         }
         let start = (!crate::sync::CHECKER).then(std::time::Instant::now);
@@ -308,6 +336,7 @@ impl<T> Mutex<T> {
     }
 
     /// Unlocks. Called by guards only.
+    #[inline]
     fn unlock(&self) {
         // Release: pairs with the Acquire of the next lock; our critical section happens
         // before it. HB-MUTEX (site `mutex.unlock`). Fast path: no waiters, not starving.

@@ -1,7 +1,7 @@
 //! [`Once`] and [`OnceValue`]: run an initializer exactly once, as Go's `sync.Once` and
 //! `sync.OnceValue`.
 //!
-//! States: `INCOMPLETE → RUNNING → DONE`. The first caller moves to `RUNNING` under a small
+//! States: `INCOMPLETE → RUNNING → DONE` (or `PANICKED`, which counts as done). The first caller moves to `RUNNING` under a small
 //! lock and runs `f` outside it; later callers queue (the channels' [`Signal`] records) until
 //! the runner stores `DONE` and releases them. After completion the fast path is one Acquire
 //! load.
@@ -21,6 +21,7 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::mem::MaybeUninit;
 
 use crate::chan::signal::{self, Signal};
 use crate::sync::atomic::{AtomicUsize, Ordering};
@@ -31,6 +32,8 @@ use crate::sync::{Arc, Mutex};
 const INCOMPLETE: usize = 0;
 const RUNNING: usize = 1;
 const DONE: usize = 2;
+/// Done, but `f` panicked (Go counts it as done; `OnceValue` then has no value).
+const PANICKED: usize = 3;
 
 /// Runs a function once, as Go's `sync.Once`.
 ///
@@ -79,11 +82,21 @@ impl Once {
     /// observation: what `f` did is visible (HB-ONCE).
     #[inline]
     pub fn is_done(&self) -> bool {
-        // Acquire: pairs with the Release store of DONE after `f` (HB-ONCE, site
-        // `once.observe`).
+        self.observe() >= DONE
+    }
+
+    /// The state, observed with Acquire: pairs with the Release store of DONE/PANICKED after
+    /// `f` (HB-ONCE, site `once.observe`).
+    #[inline]
+    fn observe(&self) -> usize {
         self.state
             .load(ord(mutant::ONCE_OBSERVE, Ordering::Acquire))
-            == DONE
+    }
+
+    /// Whether `f` ran and returned normally (one Acquire load).
+    #[inline]
+    fn completed(&self) -> bool {
+        self.observe() == DONE
     }
 
     /// Runs `f` if no call has run one yet; otherwise waits until that call has finished.
@@ -147,14 +160,15 @@ impl Once {
         }
     }
 
-    /// Stores DONE and releases every waiter.
-    fn finish(&self) {
+    /// Stores DONE (or PANICKED) and releases every waiter.
+    fn finish(&self, panicked: bool) {
         let drained: Vec<Arc<Signal>> = {
             let mut q = self.waiters.lock();
             // Release: everything `f` did happens before any Acquire load that reads DONE
             // (HB-ONCE, site `once.complete`).
+            let end = if panicked { PANICKED } else { DONE };
             self.state
-                .store(DONE, ord(mutant::ONCE_COMPLETE, Ordering::Release));
+                .store(end, ord(mutant::ONCE_COMPLETE, Ordering::Release));
             q.drain(..).filter(|w| w.try_claim(0)).collect()
         };
         for w in drained {
@@ -174,7 +188,7 @@ impl Drop for Finish<'_> {
         if crate::sync::unwinding_checker() {
             return;
         }
-        self.0.finish();
+        self.0.finish(std::thread::panicking());
     }
 }
 
@@ -211,8 +225,9 @@ impl fmt::Debug for Once {
 /// ```
 pub struct OnceValue<T> {
     once: Once,
-    /// Written once by the initializer before `DONE`; read only after `DONE` is observed.
-    value: UnsafeCell<Option<T>>,
+    /// Written once by the initializer before `DONE`; initialized exactly when the state is
+    /// `DONE`, and read only after `DONE` is observed.
+    value: UnsafeCell<MaybeUninit<T>>,
 }
 
 // SAFETY: the value is written once, before DONE (Release), and only read after an Acquire
@@ -228,7 +243,7 @@ impl<T> OnceValue<T> {
     pub const fn new() -> Self {
         Self {
             once: Once::new(),
-            value: UnsafeCell::new(None),
+            value: UnsafeCell::new(MaybeUninit::uninit()),
         }
     }
 
@@ -237,7 +252,7 @@ impl<T> OnceValue<T> {
     pub fn new() -> Self {
         Self {
             once: Once::new(),
-            value: UnsafeCell::new(None),
+            value: UnsafeCell::new(MaybeUninit::uninit()),
         }
     }
 
@@ -247,28 +262,52 @@ impl<T> OnceValue<T> {
     /// # Panics
     /// If `f` panics (in its caller), and in every later call after that:
     /// `OnceValue initializer panicked`.
+    #[inline]
     pub fn get_or_init<F: FnOnce() -> T>(&self, f: F) -> &T {
+        if let Some(v) = self.get() {
+            return v;
+        }
         self.once.call_once(|| {
             let v = f();
-            // SAFETY: we are the one run of the Once: nobody reads before DONE.
-            self.value.with_mut(|p| unsafe { *p = Some(v) });
+            // SAFETY: we are the one run of the Once: nobody reads before DONE, and DONE is
+            // stored only after this write (PANICKED if `f` panicked before it).
+            self.value.with_mut(|p| unsafe { (*p).write(v) });
         });
         self.get().expect("OnceValue initializer panicked")
     }
 
-    /// The value if it has been computed.
+    /// The value if it has been computed (one Acquire load).
+    #[inline]
     pub fn get(&self) -> Option<&T> {
-        if !self.once.is_done() {
+        if !self.once.completed() {
             return None;
         }
-        // SAFETY: DONE was observed with Acquire: the single write happened before, and no
+        // SAFETY: DONE was observed with Acquire: the single write happened before it, and no
         // write follows.
-        self.value.with(|p| unsafe { (*p).as_ref() })
+        Some(self.value.with(|p| unsafe { (*p).assume_init_ref() }))
     }
 
     /// The value, if computed, consuming the cell.
     pub fn into_inner(self) -> Option<T> {
-        self.value.into_inner()
+        let this = std::mem::ManuallyDrop::new(self);
+        if !this.once.completed() {
+            return None;
+        }
+        // SAFETY: DONE: the value is initialized; `this` is never dropped, so it is read out
+        // exactly once.
+        Some(this.value.with(|p| unsafe { (*p).assume_init_read() }))
+    }
+}
+
+impl<T> Drop for OnceValue<T> {
+    fn drop(&mut self) {
+        if crate::sync::unwinding_checker() {
+            return;
+        }
+        if self.once.completed() {
+            // SAFETY: DONE: initialized, and `&mut self` is the last use.
+            self.value.with_mut(|p| unsafe { (*p).assume_init_drop() });
+        }
     }
 }
 

@@ -1,0 +1,223 @@
+//! Mutex, Once/OnceValue and WaitGroup benchmarks, side by side with their peers in one run.
+//!
+//! - `mutex/uncontended`: one lock + unlock, one thread (hbsync, std, parking_lot).
+//! - `mutex/contended2`, `mutex/contended4`: 2 or 4 threads each increment a shared counter
+//!   `OPS / threads` times; time per increment.
+//! - `mutex_async/uncontended`: `lock_async().await` + unlock in one task (hbsync vs
+//!   tokio::sync::Mutex); `mutex_async/contended4`: 4 tasks on a 2-worker tokio runtime.
+//! - `once/fast`: a call on a completed Once (hbsync Once vs std Once) and a read of an
+//!   initialized cell (hbsync OnceValue vs std OnceLock).
+//! - `waitgroup/spawn1000`: spawn 1,000 threads counted by a group and wait (hbsync
+//!   `WaitGroup::go` vs crossbeam_utils `WaitGroup`).
+//!
+//! `python3 tools/bench_table.py mutex` (or `once`, `waitgroup`) prints the README tables.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+
+const OPS: u64 = 100_000;
+
+fn config<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+    elems: u64,
+) -> criterion::BenchmarkGroup<'a, criterion::measurement::WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.throughput(Throughput::Elements(elems));
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1));
+    g
+}
+
+/// `threads` threads each add 1 to the counter behind `lock` `OPS / threads` times.
+fn contended<M: Send + Sync + 'static>(threads: u64, m: Arc<M>, inc: fn(&M)) {
+    let hs: Vec<_> = (0..threads)
+        .map(|_| {
+            let m = m.clone();
+            thread::spawn(move || {
+                for _ in 0..OPS / threads {
+                    inc(&m);
+                }
+            })
+        })
+        .collect();
+    for h in hs {
+        h.join().unwrap();
+    }
+}
+
+fn mutexes(c: &mut Criterion) {
+    let mut g = config(c, "mutex/uncontended", 1);
+    let hb = hbsync::Mutex::new(0u64);
+    g.bench_function(BenchmarkId::new("lock_unlock", "hbsync"), |b| {
+        b.iter(|| *black_box(&hb).lock() += 1)
+    });
+    let std_m = std::sync::Mutex::new(0u64);
+    g.bench_function(BenchmarkId::new("lock_unlock", "std"), |b| {
+        b.iter(|| *black_box(&std_m).lock().unwrap() += 1)
+    });
+    let pl = parking_lot::Mutex::new(0u64);
+    g.bench_function(BenchmarkId::new("lock_unlock", "parking_lot"), |b| {
+        b.iter(|| *black_box(&pl).lock() += 1)
+    });
+    g.finish();
+
+    for threads in [2u64, 4] {
+        let mut g = config(c, &format!("mutex/contended{threads}"), OPS);
+        g.bench_function(BenchmarkId::new("increment", "hbsync"), |b| {
+            b.iter(|| {
+                contended(threads, Arc::new(hbsync::Mutex::new(0u64)), |m| {
+                    *m.lock() += 1
+                })
+            })
+        });
+        g.bench_function(BenchmarkId::new("increment", "std"), |b| {
+            b.iter(|| {
+                contended(threads, Arc::new(std::sync::Mutex::new(0u64)), |m| {
+                    *m.lock().unwrap() += 1
+                })
+            })
+        });
+        g.bench_function(BenchmarkId::new("increment", "parking_lot"), |b| {
+            b.iter(|| {
+                contended(threads, Arc::new(parking_lot::Mutex::new(0u64)), |m| {
+                    *m.lock() += 1
+                })
+            })
+        });
+        g.finish();
+    }
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let mut g = config(c, "mutex_async/uncontended", OPS);
+    g.bench_function(BenchmarkId::new("lock_async", "hbsync"), |b| {
+        let m = hbsync::Mutex::new(0u64);
+        b.iter(|| {
+            rt.block_on(async {
+                for _ in 0..OPS {
+                    *m.lock_async().await += 1;
+                }
+            })
+        })
+    });
+    g.bench_function(BenchmarkId::new("lock_async", "tokio"), |b| {
+        let m = tokio::sync::Mutex::new(0u64);
+        b.iter(|| {
+            rt.block_on(async {
+                for _ in 0..OPS {
+                    *m.lock().await += 1;
+                }
+            })
+        })
+    });
+    g.finish();
+    let mut g = config(c, "mutex_async/contended4", OPS);
+    g.bench_function(BenchmarkId::new("lock_async", "hbsync"), |b| {
+        b.iter(|| {
+            let m = Arc::new(hbsync::Mutex::new(0u64));
+            rt.block_on(async {
+                let ts: Vec<_> = (0..4)
+                    .map(|_| {
+                        let m = m.clone();
+                        tokio::spawn(async move {
+                            for _ in 0..OPS / 4 {
+                                *m.lock_async().await += 1;
+                            }
+                        })
+                    })
+                    .collect();
+                for t in ts {
+                    t.await.unwrap();
+                }
+            })
+        })
+    });
+    g.bench_function(BenchmarkId::new("lock_async", "tokio"), |b| {
+        b.iter(|| {
+            let m = Arc::new(tokio::sync::Mutex::new(0u64));
+            rt.block_on(async {
+                let ts: Vec<_> = (0..4)
+                    .map(|_| {
+                        let m = m.clone();
+                        tokio::spawn(async move {
+                            for _ in 0..OPS / 4 {
+                                *m.lock().await += 1;
+                            }
+                        })
+                    })
+                    .collect();
+                for t in ts {
+                    t.await.unwrap();
+                }
+            })
+        })
+    });
+    g.finish();
+}
+
+fn onces(c: &mut Criterion) {
+    let mut g = config(c, "once/fast", 1);
+    let hb = hbsync::Once::new();
+    hb.call_once(|| {});
+    g.bench_function(BenchmarkId::new("call_once_done", "hbsync"), |b| {
+        b.iter(|| black_box(&hb).call_once(|| unreachable!()))
+    });
+    let std_once = std::sync::Once::new();
+    std_once.call_once(|| {});
+    g.bench_function(BenchmarkId::new("call_once_done", "std"), |b| {
+        b.iter(|| black_box(&std_once).call_once(|| unreachable!()))
+    });
+    let hbv = hbsync::OnceValue::new();
+    hbv.get_or_init(|| 7u64);
+    g.bench_function(BenchmarkId::new("get_or_init_done", "hbsync"), |b| {
+        b.iter(|| *black_box(&hbv).get_or_init(|| unreachable!()))
+    });
+    let lock = std::sync::OnceLock::new();
+    lock.get_or_init(|| 7u64);
+    g.bench_function(BenchmarkId::new("get_or_init_done", "std"), |b| {
+        b.iter(|| *black_box(&lock).get_or_init(|| unreachable!()))
+    });
+    g.finish();
+}
+
+fn waitgroups(c: &mut Criterion) {
+    const TASKS: u64 = 1000;
+    let mut g = config(c, "waitgroup/spawn1000", TASKS);
+    g.bench_function(BenchmarkId::new("spawn_wait", "hbsync"), |b| {
+        b.iter(|| {
+            let wg = hbsync::WaitGroup::new();
+            for _ in 0..TASKS {
+                wg.go(|| {
+                    black_box(());
+                });
+            }
+            wg.wait();
+        })
+    });
+    g.bench_function(BenchmarkId::new("spawn_wait", "crossbeam"), |b| {
+        b.iter(|| {
+            let wg = crossbeam_utils::sync::WaitGroup::new();
+            for _ in 0..TASKS {
+                let wg = wg.clone();
+                thread::spawn(move || {
+                    black_box(());
+                    drop(wg);
+                });
+            }
+            wg.wait();
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, mutexes, onces, waitgroups);
+criterion_main!(benches);
