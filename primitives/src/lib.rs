@@ -11,6 +11,7 @@
 //! | `sync.Mutex`                | [`Mutex`]                                |
 //! | `sync.WaitGroup`            | [`WaitGroup`]                            |
 //! | `sync.Once`, `sync.OnceValue` | [`Once`], [`OnceValue`]                |
+//! | `context.Context`           | [`context::Context`]                     |
 //!
 //! # One code base, three builds
 //!
@@ -30,13 +31,15 @@
 //!   channel or [`JoinHandle::join`](check::thread::JoinHandle::join) to see its writes.
 //!
 //! The channel claims are listed in [`chan`]; HB-MUTEX and N-TRYLOCK on [`Mutex`], HB-WG on
-//! [`WaitGroup`], HB-ONCE on [`Once`]. `cargo verify` proves each claim with loom and
+//! [`WaitGroup`], HB-ONCE on [`Once`];
+//! HB-CTX-CANCEL in [`context`]. `cargo verify` proves each claim with loom and
 //! shows that weakening the ordering it rests on breaks the proof.
 
 #![warn(missing_docs)]
 
 pub mod chan;
 pub mod check;
+pub mod context;
 mod mutex;
 mod once;
 pub mod spec;

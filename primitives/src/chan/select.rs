@@ -618,16 +618,16 @@ macro_rules! select {
 #[macro_export]
 macro_rules! __select_parse {
     (@cases [$($c:tt)*] @default [$($d:tt)*] recv($rx:expr) -> $res:pat => $body:expr, $($rest:tt)*) => {
-        $crate::__select_parse!(@cases [$($c)* (__case (recv ($rx)) $res => $body)] @default [$($d)*] $($rest)*)
+        $crate::__select_parse!(@cases [$($c)* (__case __op (recv ($rx)) $res => $body)] @default [$($d)*] $($rest)*)
     };
     (@cases [$($c:tt)*] @default [$($d:tt)*] recv($rx:expr) -> $res:pat => $body:expr) => {
-        $crate::__select_parse!(@cases [$($c)* (__case (recv ($rx)) $res => $body)] @default [$($d)*])
+        $crate::__select_parse!(@cases [$($c)* (__case __op (recv ($rx)) $res => $body)] @default [$($d)*])
     };
     (@cases [$($c:tt)*] @default [$($d:tt)*] send($tx:expr, $v:expr) -> $res:pat => $body:expr, $($rest:tt)*) => {
-        $crate::__select_parse!(@cases [$($c)* (__case (send ($tx, $v)) $res => $body)] @default [$($d)*] $($rest)*)
+        $crate::__select_parse!(@cases [$($c)* (__case __op (send ($tx, $v)) $res => $body)] @default [$($d)*] $($rest)*)
     };
     (@cases [$($c:tt)*] @default [$($d:tt)*] send($tx:expr, $v:expr) -> $res:pat => $body:expr) => {
-        $crate::__select_parse!(@cases [$($c)* (__case (send ($tx, $v)) $res => $body)] @default [$($d)*])
+        $crate::__select_parse!(@cases [$($c)* (__case __op (send ($tx, $v)) $res => $body)] @default [$($d)*])
     };
     (@cases [$($c:tt)*] @default [] default => $body:expr, $($rest:tt)*) => {
         $crate::__select_parse!(@cases [$($c)*] @default [($crate::chan::select::Mode::Try) $body] $($rest)*)
@@ -642,8 +642,10 @@ macro_rules! __select_parse {
         $crate::__select_parse!(@cases [$($c)*] @default [($crate::chan::select::Mode::timeout($t)) $body])
     };
     // All arms parsed.
-    (@cases [$(($case:ident ($kind:ident $args:tt) $res:pat => $body:expr))*] @default [$(($mode:expr) $dbody:expr)?]) => {{
-        $( let $case = $crate::__select_case!($kind $args); )*
+    (@cases [$(($case:ident $op:ident ($kind:ident $args:tt) $res:pat => $body:expr))*] @default [$(($mode:expr) $dbody:expr)?]) => {{
+        // `let op = &operand;` extends the life of a temporary operand (`recv(ctx.done())`)
+        // to the whole select; every operand and send value is evaluated once, in order.
+        $( let $op = $crate::__select_operand!($kind $args); let $case = $crate::__select_case!($kind $op $args); )*
         let __mode = $crate::__select_mode!($($mode)?);
         let _ = $crate::chan::select::run(&[$(&$case as &dyn $crate::chan::select::Case),*], __mode);
         match () {
@@ -656,11 +658,22 @@ macro_rules! __select_parse {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __select_case {
+    (recv $op:ident ($rx:expr)) => {
+        $crate::chan::select::RecvCase::new($op)
+    };
+    (send $op:ident ($tx:expr, $v:expr)) => {
+        $crate::chan::select::SendCase::new($op, $v)
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __select_operand {
     (recv ($rx:expr)) => {
-        $crate::chan::select::RecvCase::new(&$rx)
+        &$rx
     };
     (send ($tx:expr, $v:expr)) => {
-        $crate::chan::select::SendCase::new(&$tx, $v)
+        &$tx
     };
 }
 

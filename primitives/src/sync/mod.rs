@@ -39,6 +39,7 @@ pub(crate) use shuttle_backend::*;
 pub(crate) mod mutant;
 
 pub use std::sync::Arc;
+pub(crate) use std::sync::Weak;
 
 /// Whether this build runs under a model checker (loom or shuttle).
 pub(crate) const CHECKER: bool = cfg!(any(loom, shuttle));

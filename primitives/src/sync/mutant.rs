@@ -33,6 +33,11 @@ pub(crate) const ONCE_OBSERVE: Site = "once.observe";
 /// Once done (one CAS) *before* running `f`.
 pub(crate) const ONCE_EARLY: Site = "once.done_early";
 
+/// The Release store of a context's canceled state.
+pub(crate) const CTX_CANCEL: Site = "ctx.cancel";
+/// The Acquire load of a context's state (`err`, `cause`).
+pub(crate) const CTX_OBSERVE: Site = "ctx.observe";
+
 /// Every site, for the catalogue's consistency test.
 pub(crate) const ALL: &[Site] = &[
     CHAN_COMPLETE,
@@ -44,6 +49,8 @@ pub(crate) const ALL: &[Site] = &[
     ONCE_COMPLETE,
     ONCE_OBSERVE,
     ONCE_EARLY,
+    CTX_CANCEL,
+    CTX_OBSERVE,
 ];
 
 /// The ordering to use at `site`: `order`, unless this checker build runs the site's mutant.

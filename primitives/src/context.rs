@@ -1,0 +1,635 @@
+//! Go's `context`: cancellation trees, deadlines and request-scoped values, in Rust shape.
+//!
+//! ```
+//! use std::time::Duration;
+//! use hbsync::{chan, context::Context, select};
+//!
+//! // Timeout via context: the work takes too long, the deadline cancels it.
+//! let (ctx, _cancel) = Context::background().with_timeout(Duration::from_millis(10));
+//! let (_tx, result) = chan::bounded::<u32>(1); // the slow work never answers
+//! let outcome = select! {
+//!     recv(result) -> v => format!("result {v:?}"),
+//!     recv(ctx.done()) -> _ => format!("gave up: {}", ctx.err().unwrap()),
+//! };
+//! assert_eq!(outcome, "gave up: context deadline exceeded");
+//! ```
+//!
+//! # Structure
+//!
+//! A [`Context`] is an `Arc` to an immutable node: its parent, an optional value, and the
+//! nearest *cancel scope* (a [`CancelState`] shared by the node that created it and by value
+//! nodes below it). A cancel scope holds its state word (live / canceled / deadline
+//! exceeded), its children (weak references), its after-funcs, and the sender of its done
+//! channel, all under one small lock.
+//!
+//! - **Cancel** takes the scope's lock, stores the error (first cancel wins; it is sticky),
+//!   takes the children and after-funcs out, unlocks; then closes the done channel, cancels
+//!   each child with the same error and cause, and starts each after-func on its own task.
+//!   No two scope locks are ever held at once.
+//! - **A child registers in its parent under the parent's lock**; if the parent is already
+//!   canceled it is born canceled instead. So a cancel racing the child's creation either
+//!   finds the child or the child finds the cancel (modelled in `models/`).
+//! - **No leaked registrations** (Go keeps a child in its parent until the child's cancel is
+//!   called, hence `go vet`'s lostcancel check): a parent holds its children weakly, and a
+//!   scope removes itself from its parent when it is canceled *or dropped*. Forgetting to
+//!   call a [`CancelFunc`] leaks nothing here; calling it still cancels at once (and should
+//!   be done, to stop the work early).
+//! - **Deadlines** use the crate's one clock. std builds: one shared timer thread cancels the
+//!   scope at the deadline (holding it weakly). Checker builds: a model task cancels it at a
+//!   point the checker chooses, so "the deadline wins" and "the work wins" are both explored
+//!   (virtual time, see [`crate::time`]).
+//!
+//! # Happens-before
+//!
+//! - **HB-CTX-CANCEL**: a cancel is synchronized before every observation of it: a receive
+//!   from [`Context::done`] that returns because of it (HB-CHAN-CLOSE), an [`Context::err`]
+//!   or [`Context::cause`] that returns it (Release store at site `ctx.cancel`, Acquire load
+//!   at site `ctx.observe`), and the start of every after-func it runs (HB-SPAWN). The cancel
+//!   of a parent is synchronized before the observations of its descendants' cancellation.
+
+use std::any::{Any, TypeId};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use crate::chan::{self, Receiver, Sender};
+use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::mutant::{self, ord};
+use crate::sync::{Arc, Mutex, Weak};
+use crate::OnceValue;
+
+/// Why a context is done: `ctx.err()`, as Go's `context.Canceled` and
+/// `context.DeadlineExceeded` (same messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ContextError {
+    /// Canceled through a cancel function, or its parent was.
+    Canceled,
+    /// Its deadline passed.
+    DeadlineExceeded,
+}
+
+impl fmt::Display for ContextError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Canceled => "context canceled",
+            Self::DeadlineExceeded => "context deadline exceeded",
+        })
+    }
+}
+
+impl std::error::Error for ContextError {}
+
+/// The cause of a cancellation: any error, shared ([`Context::cause`]).
+pub type Cause = Arc<dyn std::error::Error + Send + Sync>;
+
+/// A typed key for [`Context::with_value`]: the key is a type, so keys of different
+/// packages never collide and the value's type is known (no string keys, no downcasts).
+///
+/// ```
+/// use hbsync::context::{Context, Key};
+///
+/// struct RequestId;
+/// impl Key for RequestId {
+///     type Value = u64;
+/// }
+///
+/// let ctx = Context::background().with_value(RequestId, 42);
+/// assert_eq!(ctx.value(RequestId), Some(&42));
+/// ```
+pub trait Key: 'static {
+    /// The type of the value stored under this key.
+    type Value: Send + Sync + 'static;
+}
+
+const LIVE: usize = 0;
+const CANCELED: usize = 1;
+const EXCEEDED: usize = 2;
+
+/// A cancel scope (see the module docs).
+struct CancelState {
+    /// `LIVE`, `CANCELED` or `EXCEEDED`; set once, under `inner`'s lock.
+    state: AtomicUsize,
+    inner: Mutex<ScopeInner>,
+    /// The done channel's receiver, made on first use.
+    done: OnceValue<Receiver<()>>,
+    /// Our registration in the parent scope, removed when we are canceled or dropped.
+    parent: Option<(Arc<CancelState>, u64)>,
+}
+
+#[derive(Default)]
+struct ScopeInner {
+    cause: Option<Cause>,
+    /// The done channel's only sender: closed (dropped) at cancel.
+    done_tx: Option<Sender<()>>,
+    /// BTreeMaps, not HashMaps: deterministic order keeps models replayable.
+    children: BTreeMap<u64, Weak<CancelState>>,
+    after: BTreeMap<u64, Box<dyn FnOnce() + Send>>,
+    next_id: u64,
+}
+
+impl ScopeInner {
+    fn id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+}
+
+impl CancelState {
+    fn new(parent: Option<(Arc<CancelState>, u64)>) -> Self {
+        Self {
+            state: AtomicUsize::new(LIVE),
+            inner: Mutex::new(ScopeInner::default()),
+            done: OnceValue::new(),
+            parent,
+        }
+    }
+
+    /// The observation: Acquire, pairs with the Release store in `cancel` (HB-CTX-CANCEL,
+    /// site `ctx.observe`). This is the whole cost of checking for cancellation.
+    #[inline]
+    fn err(&self) -> Option<ContextError> {
+        match self.state.load(ord(mutant::CTX_OBSERVE, Ordering::Acquire)) {
+            LIVE => None,
+            CANCELED => Some(ContextError::Canceled),
+            _ => Some(ContextError::DeadlineExceeded),
+        }
+    }
+
+    fn done(&self) -> &Receiver<()> {
+        self.done.get_or_init(|| {
+            let (tx, rx) = chan::bounded(0);
+            let mut inner = self.inner.lock();
+            // Relaxed: under the lock that `cancel` stores under.
+            if self.state.load(Ordering::Relaxed) == LIVE {
+                inner.done_tx = Some(tx);
+            } // else: `tx` drops here, closing the channel: born done.
+            rx
+        })
+    }
+
+    /// Cancels this scope and its descendants; `false` if it was already canceled (the
+    /// first cancel wins: error and cause never change after).
+    fn cancel(&self, err: ContextError, cause: Option<Cause>) -> bool {
+        let (done_tx, children, after) = {
+            let mut inner = self.inner.lock();
+            // Relaxed: the state is only written under this lock.
+            if self.state.load(Ordering::Relaxed) != LIVE {
+                return false;
+            }
+            inner.cause = Some(cause.unwrap_or_else(|| Arc::new(err)));
+            let code = match err {
+                ContextError::Canceled => CANCELED,
+                ContextError::DeadlineExceeded => EXCEEDED,
+            };
+            // Release: everything before the cancel happens before any `err`/`cause` that
+            // observes it (HB-CTX-CANCEL, site `ctx.cancel`). Stored after the cause, so an
+            // observer of the state also sees the cause.
+            self.state
+                .store(code, ord(mutant::CTX_CANCEL, Ordering::Release));
+            (
+                inner.done_tx.take(),
+                std::mem::take(&mut inner.children),
+                std::mem::take(&mut inner.after),
+            )
+        };
+        // Closing the done channel: HB-CHAN-CLOSE to every receive that returns because of it.
+        drop(done_tx);
+        let cause = self.cause();
+        for child in children.into_values().filter_map(|w| w.upgrade()) {
+            child.cancel(err, cause.clone());
+        }
+        for f in after.into_values() {
+            drop(crate::go(f)); // HB-SPAWN: the cancel happens before f starts
+        }
+        true
+    }
+
+    fn cause(&self) -> Option<Cause> {
+        self.err()?;
+        self.inner.lock().cause.clone()
+    }
+
+    /// Removes our registration from the parent (after our cancel, or at drop).
+    fn unregister(&self) {
+        if let Some((parent, id)) = &self.parent {
+            parent.inner.lock().children.remove(id);
+        }
+    }
+}
+
+impl Drop for CancelState {
+    fn drop(&mut self) {
+        if crate::sync::unwinding_checker() {
+            return;
+        }
+        self.unregister();
+    }
+}
+
+/// One immutable node of a context tree.
+struct Node {
+    parent: Option<Arc<Node>>,
+    value: Option<(TypeId, Box<dyn Any + Send + Sync>)>,
+    /// The nearest cancel scope (`None`: never canceled: background, `without_cancel`).
+    scope: Option<Arc<CancelState>>,
+    deadline: Option<Instant>,
+    /// `done()` of a context that is never canceled: a channel that never closes.
+    never: OnceValue<Receiver<()>>,
+}
+
+/// A context: carries cancellation, a deadline and values across API boundaries and tasks,
+/// as Go's `context.Context`. Cheap to clone (one `Arc`), `Send + Sync`.
+///
+/// Cancelling a context cancels all its descendants and never its parent; the first cancel
+/// wins; a child's deadline is never later than its parent's; a child of a canceled parent
+/// is born canceled. HB-CTX-CANCEL: a cancel is synchronized before every observation of it.
+#[derive(Clone)]
+pub struct Context {
+    node: Arc<Node>,
+}
+
+/// Cancels its context (and the context's descendants) with [`ContextError::Canceled`].
+/// Calling it again does nothing. Dropping it without calling leaks nothing (see the module
+/// docs), but the context then ends only by its parent or its deadline.
+#[must_use = "call cancel() when the work is done, so the context's work stops early"]
+#[derive(Clone)]
+pub struct CancelFunc {
+    scope: Arc<CancelState>,
+}
+
+/// Cancels its context with a cause ([`Context::cause`] returns it).
+#[must_use = "call cancel() when the work is done, so the context's work stops early"]
+#[derive(Clone)]
+pub struct CancelCauseFunc {
+    scope: Arc<CancelState>,
+}
+
+/// Returned by [`Context::after_func`]: stops the function from running.
+pub struct AfterFunc {
+    scope: Option<Arc<CancelState>>,
+    id: u64,
+}
+
+impl CancelFunc {
+    /// Cancels (idempotent).
+    pub fn cancel(&self) {
+        if self.scope.cancel(ContextError::Canceled, None) {
+            self.scope.unregister();
+        }
+    }
+}
+
+impl CancelCauseFunc {
+    /// Cancels with `cause` (idempotent: only the first cancel's cause is kept).
+    pub fn cancel(&self, cause: Cause) {
+        if self.scope.cancel(ContextError::Canceled, Some(cause)) {
+            self.scope.unregister();
+        }
+    }
+}
+
+impl AfterFunc {
+    /// Stops the function: `true` if this prevented it from running; `false` if the context
+    /// was already canceled (the function has been started on its own task) or it was
+    /// already stopped. As Go's `stop`.
+    pub fn stop(&self) -> bool {
+        let Some(scope) = &self.scope else {
+            return true;
+        };
+        scope.inner.lock().after.remove(&self.id).is_some()
+    }
+}
+
+impl Context {
+    /// The root context: never canceled, no deadline, no values (Go's `context.Background`).
+    pub fn background() -> Self {
+        Self::root(None, None)
+    }
+
+    fn root(
+        parent: Option<Arc<Node>>,
+        value: Option<(TypeId, Box<dyn Any + Send + Sync>)>,
+    ) -> Self {
+        Self {
+            node: Arc::new(Node {
+                parent,
+                value,
+                scope: None,
+                deadline: None,
+                never: OnceValue::new(),
+            }),
+        }
+    }
+
+    /// A child with its own cancel scope and `deadline` (already merged with the parent's).
+    /// Registration and the "parent already canceled" check are one step under the parent's
+    /// lock, so a concurrent cancel of the parent either finds the child or is found by it.
+    fn child_scope(&self, deadline: Option<Instant>) -> (Self, Arc<CancelState>) {
+        let scope = match &self.node.scope {
+            None => Arc::new(CancelState::new(None)),
+            Some(p) => {
+                let mut inner = p.inner.lock();
+                let id = inner.id();
+                let scope = Arc::new(CancelState::new(Some((p.clone(), id))));
+                let born_canceled = match p.err() {
+                    Some(err) => Some((err, inner.cause.clone())),
+                    None => {
+                        inner.children.insert(id, Arc::downgrade(&scope));
+                        None
+                    }
+                };
+                drop(inner);
+                if let Some((err, cause)) = born_canceled {
+                    scope.cancel(err, cause);
+                }
+                scope
+            }
+        };
+        let ctx = Self {
+            node: Arc::new(Node {
+                parent: Some(self.node.clone()),
+                value: None,
+                scope: Some(scope.clone()),
+                deadline,
+                never: OnceValue::new(),
+            }),
+        };
+        (ctx, scope)
+    }
+
+    /// A child context and the function that cancels it. HB-CTX-CANCEL.
+    ///
+    /// ```
+    /// use hbsync::context::{Context, ContextError};
+    ///
+    /// let (parent, cancel_parent) = Context::background().with_cancel();
+    /// let (child, _cancel_child) = parent.with_cancel();
+    /// cancel_parent.cancel();
+    /// assert_eq!(child.err(), Some(ContextError::Canceled)); // descendants too
+    /// assert!(child.done().recv().is_err()); // done is closed
+    /// ```
+    pub fn with_cancel(&self) -> (Self, CancelFunc) {
+        let (ctx, scope) = self.child_scope(self.deadline());
+        (ctx, CancelFunc { scope })
+    }
+
+    /// Like [`with_cancel`](Context::with_cancel), cancelled with a cause.
+    ///
+    /// ```
+    /// use hbsync::context::Context;
+    /// use std::sync::Arc;
+    ///
+    /// let (ctx, cancel) = Context::background().with_cancel_cause();
+    /// cancel.cancel(Arc::new(std::io::Error::other("upstream closed")));
+    /// assert_eq!(ctx.cause().unwrap().to_string(), "upstream closed");
+    /// assert_eq!(ctx.err().unwrap().to_string(), "context canceled");
+    /// ```
+    pub fn with_cancel_cause(&self) -> (Self, CancelCauseFunc) {
+        let (ctx, scope) = self.child_scope(self.deadline());
+        (ctx, CancelCauseFunc { scope })
+    }
+
+    /// A child that is cancelled with [`ContextError::DeadlineExceeded`] at `deadline`, or
+    /// at its parent's deadline if that is earlier. A deadline already past cancels at once.
+    pub fn with_deadline(&self, deadline: Instant) -> (Self, CancelFunc) {
+        self.with_deadline_inner(deadline, None)
+    }
+
+    /// Like [`with_deadline`](Context::with_deadline); `cause` is the cause when the deadline
+    /// fires.
+    pub fn with_deadline_cause(&self, deadline: Instant, cause: Cause) -> (Self, CancelFunc) {
+        self.with_deadline_inner(deadline, Some(cause))
+    }
+
+    /// `with_deadline(now + timeout)`; a zero timeout is a deadline already past.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hbsync::context::{Context, ContextError};
+    ///
+    /// let (ctx, _cancel) = Context::background().with_timeout(Duration::from_millis(5));
+    /// assert!(ctx.done().recv().is_err()); // blocks until the deadline
+    /// assert_eq!(ctx.err(), Some(ContextError::DeadlineExceeded));
+    /// ```
+    pub fn with_timeout(&self, timeout: Duration) -> (Self, CancelFunc) {
+        self.with_timeout_inner(timeout, None)
+    }
+
+    /// Like [`with_timeout`](Context::with_timeout), with a cause for the deadline.
+    pub fn with_timeout_cause(&self, timeout: Duration, cause: Cause) -> (Self, CancelFunc) {
+        self.with_timeout_inner(timeout, Some(cause))
+    }
+
+    fn with_timeout_inner(&self, timeout: Duration, cause: Option<Cause>) -> (Self, CancelFunc) {
+        let now = Instant::now();
+        match now.checked_add(timeout) {
+            Some(d) if !timeout.is_zero() => self.with_deadline_inner(d, cause),
+            Some(_) => self.with_deadline_inner(now, cause), // zero: already past
+            None => {
+                // Too far to represent: no deadline of our own.
+                let (ctx, scope) = self.child_scope(self.deadline());
+                (ctx, CancelFunc { scope })
+            }
+        }
+    }
+
+    fn with_deadline_inner(&self, deadline: Instant, cause: Option<Cause>) -> (Self, CancelFunc) {
+        if let Some(parent) = self.deadline().filter(|p| *p <= deadline) {
+            // The parent's deadline comes first and cancels us anyway (Go does the same).
+            let (ctx, scope) = self.child_scope(Some(parent));
+            return (ctx, CancelFunc { scope });
+        }
+        let (ctx, scope) = self.child_scope(Some(deadline));
+        if Instant::now() >= deadline {
+            scope.cancel(ContextError::DeadlineExceeded, cause);
+        } else {
+            arm_deadline(&scope, deadline, cause);
+        }
+        (ctx, CancelFunc { scope })
+    }
+
+    /// A child carrying `value` under key `K`; it shares the parent's cancellation and
+    /// deadline.
+    pub fn with_value<K: Key>(&self, _key: K, value: K::Value) -> Self {
+        Self {
+            node: Arc::new(Node {
+                parent: Some(self.node.clone()),
+                value: Some((TypeId::of::<K>(), Box::new(value))),
+                scope: self.node.scope.clone(),
+                deadline: self.node.deadline,
+                never: OnceValue::new(),
+            }),
+        }
+    }
+
+    /// The value under key `K` in this context or the nearest ancestor that has one.
+    pub fn value<K: Key>(&self, _key: K) -> Option<&K::Value> {
+        let want = TypeId::of::<K>();
+        let mut node = &self.node;
+        loop {
+            if let Some((k, v)) = &node.value {
+                if *k == want {
+                    return v.downcast_ref::<K::Value>();
+                }
+            }
+            node = node.parent.as_ref()?;
+        }
+    }
+
+    /// A child that keeps the values but is never canceled and has no deadline (Go's
+    /// `context.WithoutCancel`): for work that must outlive the request.
+    pub fn without_cancel(&self) -> Self {
+        Self::root(Some(self.node.clone()), None)
+    }
+
+    /// Runs `f` on its own task once this context is canceled (at once if it already is);
+    /// the returned handle's [`stop`](AfterFunc::stop) prevents it. Go's
+    /// `context.AfterFunc`. HB-CTX-CANCEL: the cancel happens before `f` starts.
+    ///
+    /// ```
+    /// use hbsync::context::Context;
+    ///
+    /// let (ctx, cancel) = Context::background().with_cancel();
+    /// let (tx, rx) = hbsync::chan::bounded(1);
+    /// let _stop = ctx.after_func(move || tx.send("cleaned up").unwrap());
+    /// cancel.cancel();
+    /// assert_eq!(rx.recv(), Ok("cleaned up"));
+    /// ```
+    pub fn after_func<F: FnOnce() + Send + 'static>(&self, f: F) -> AfterFunc {
+        let Some(scope) = &self.node.scope else {
+            return AfterFunc { scope: None, id: 0 }; // never canceled: never runs
+        };
+        let mut inner = scope.inner.lock();
+        if scope.err().is_some() {
+            drop(inner);
+            drop(crate::go(f));
+            return AfterFunc {
+                scope: Some(scope.clone()),
+                id: 0, // no entry: stop() returns false
+            };
+        }
+        let id = inner.id();
+        inner.after.insert(id, Box::new(f));
+        AfterFunc {
+            scope: Some(scope.clone()),
+            id,
+        }
+    }
+
+    /// `None` while not canceled; then why, forever (one Acquire load). HB-CTX-CANCEL.
+    #[inline]
+    pub fn err(&self) -> Option<ContextError> {
+        self.node.scope.as_ref()?.err()
+    }
+
+    /// The cause of the cancellation: the one given to a [`CancelCauseFunc`] or a deadline
+    /// with cause, else the [`ContextError`] itself; `None` while not canceled.
+    pub fn cause(&self) -> Option<Cause> {
+        self.node.scope.as_ref()?.cause()
+    }
+
+    /// The deadline, if this context or an ancestor has one.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.node.deadline
+    }
+
+    /// A receiver that is closed when this context is canceled (never, for a context that
+    /// cannot be): use it in `select!` (`recv(ctx.done())`), block on it
+    /// (`ctx.done().recv()`), or await it (`ctx.done().recv_async()`). HB-CTX-CANCEL
+    /// through HB-CHAN-CLOSE.
+    pub fn done(&self) -> &Receiver<()> {
+        match &self.node.scope {
+            Some(scope) => scope.done(),
+            None => self.node.never.get_or_init(crate::time::never),
+        }
+    }
+
+    /// Blocks until this context is canceled; returns why.
+    pub fn wait(&self) -> ContextError {
+        let _ = self.done().recv();
+        self.err()
+            .expect("done is closed only after the context is canceled")
+    }
+
+    /// Waits from an async task until this context is canceled; returns why.
+    pub async fn wait_async(&self) -> ContextError {
+        let _ = self.done().recv_async().await;
+        self.err()
+            .expect("done is closed only after the context is canceled")
+    }
+}
+
+impl fmt::Debug for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let children = self
+            .node
+            .scope
+            .as_ref()
+            .map_or(0, |s| s.inner.lock().children.len());
+        f.debug_struct("Context")
+            .field("err", &self.err())
+            .field("deadline", &self.deadline())
+            .field("children", &children)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for AfterFunc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AfterFunc")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for CancelFunc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CancelFunc").finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for CancelCauseFunc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CancelCauseFunc").finish_non_exhaustive()
+    }
+}
+
+/// Cancels `scope` with `DeadlineExceeded` at `deadline` (std: the shared timer thread).
+#[cfg(not(any(loom, shuttle)))]
+fn arm_deadline(scope: &Arc<CancelState>, deadline: Instant, cause: Option<Cause>) {
+    struct Fire {
+        scope: Weak<CancelState>,
+        cause: Mutex<Option<Cause>>,
+    }
+    impl std::task::Wake for Fire {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            if let Some(scope) = self.scope.upgrade() {
+                let cause = self.cause.lock().take();
+                if scope.cancel(ContextError::DeadlineExceeded, cause) {
+                    scope.unregister();
+                }
+            }
+        }
+    }
+    let fire = Arc::new(Fire {
+        scope: Arc::downgrade(scope),
+        cause: Mutex::new(cause),
+    });
+    crate::time::wake_at(deadline, std::task::Waker::from(fire));
+}
+
+/// Virtual time: a model task cancels `scope` at a point the checker chooses.
+#[cfg(any(loom, shuttle))]
+fn arm_deadline(scope: &Arc<CancelState>, _deadline: Instant, cause: Option<Cause>) {
+    let scope = Arc::downgrade(scope);
+    drop(crate::go(move || {
+        if let Some(scope) = scope.upgrade() {
+            if scope.cancel(ContextError::DeadlineExceeded, cause) {
+                scope.unregister();
+            }
+        }
+    }));
+}
