@@ -243,6 +243,72 @@ pub fn hb_once() {
     t.join().unwrap();
 }
 
+/// HB-CTX-CANCEL, observed through `err`: write; cancel ‖ poll err() until Some; read.
+fn hb_ctx_err() {
+    let data = Data::new();
+    let (ctx, cancel) = hbsync::context::Context::background().with_cancel();
+    let d = data.clone();
+    let t = thread::spawn(move || {
+        d.write(1);
+        cancel.cancel();
+    });
+    // Poll until the cancel is observed (a yield lets the checker run the canceller).
+    while ctx.err().is_none() {
+        thread::yield_now();
+    }
+    assert_eq!(data.read(), 1);
+    t.join().unwrap();
+}
+
+/// HB-CTX-CANCEL, parent to descendant: write; cancel the parent ‖ poll the child's err()
+/// until Some; read.
+fn hb_ctx_parent() {
+    let data = Data::new();
+    let (parent, cancel) = hbsync::context::Context::background().with_cancel();
+    let (child, _c) = parent.with_cancel();
+    let d = data.clone();
+    let t = thread::spawn(move || {
+        d.write(1);
+        cancel.cancel();
+    });
+    while child.err().is_none() {
+        thread::yield_now();
+    }
+    assert_eq!(data.read(), 1);
+    t.join().unwrap();
+}
+
+/// HB-CTX-CANCEL, observed through a blocking receive on `done()`, and by an after-func
+/// (started on its own task by the cancel): write; cancel ‖ recv done; read ‖ f reads.
+/// (loom allows five threads per execution: this one uses three.)
+fn hb_ctx_done_and_after_func() {
+    let data = Data::new();
+    let (ctx, cancel) = hbsync::context::Context::background().with_cancel();
+    let (ran_tx, ran) = chan::bounded::<()>(1);
+    let d = data.clone();
+    let _stop = ctx.after_func(move || {
+        assert_eq!(d.read(), 1);
+        ran_tx.send(()).unwrap();
+    });
+    let d = data.clone();
+    let t = thread::spawn(move || {
+        d.write(1);
+        cancel.cancel();
+    });
+    assert!(ctx.done().recv().is_err());
+    assert_eq!(data.read(), 1);
+    ran.recv().unwrap();
+    t.join().unwrap();
+}
+
+/// HB-CTX-CANCEL: cancel → err observed, parent cancel → descendant observed, cancel →
+/// done observed, cancel → after-func start.
+pub fn hb_ctx_cancel() {
+    hb_ctx_err();
+    hb_ctx_parent();
+    hb_ctx_done_and_after_func();
+}
+
 /// The litmus program named `proof`.
 pub fn program(proof: &str) -> Option<fn()> {
     Some(match proof {
@@ -256,6 +322,7 @@ pub fn program(proof: &str) -> Option<fn()> {
         "n_trylock" => n_trylock,
         "hb_wg" => hb_wg,
         "hb_once" => hb_once,
+        "hb_ctx_cancel" => hb_ctx_cancel,
         "n_task_exit" => n_task_exit,
         "n_chan_buffered" => n_chan_buffered,
         _ => return None,
