@@ -176,7 +176,9 @@ impl CancelState {
             if self.state.load(Ordering::Relaxed) != LIVE {
                 return false;
             }
-            inner.cause = Some(cause.unwrap_or_else(|| Arc::new(err)));
+            // Only an explicit cause is stored; `cause()` makes the error into one on demand
+            // (no allocation per cancelled child).
+            inner.cause = cause.clone();
             let code = match err {
                 ContextError::Canceled => CANCELED,
                 ContextError::DeadlineExceeded => EXCEEDED,
@@ -194,7 +196,6 @@ impl CancelState {
         };
         // Closing the done channel: HB-CHAN-CLOSE to every receive that returns because of it.
         drop(done_tx);
-        let cause = self.cause();
         for child in children.into_values().filter_map(|w| w.upgrade()) {
             child.cancel(err, cause.clone());
         }
@@ -205,8 +206,9 @@ impl CancelState {
     }
 
     fn cause(&self) -> Option<Cause> {
-        self.err()?;
-        self.inner.lock().cause.clone()
+        let err = self.err()?;
+        let given = self.inner.lock().cause.clone();
+        Some(given.unwrap_or_else(|| Arc::new(err)))
     }
 
     /// Removes our registration from the parent (after our cancel, or at drop).
