@@ -17,7 +17,7 @@
 //! # Structure
 //!
 //! A [`Context`] is an `Arc` to an immutable node: its parent, an optional value, and the
-//! nearest *cancel scope* (a [`CancelState`] shared by the node that created it and by value
+//! nearest *cancel scope* (a `CancelState` shared by the node that created it and by value
 //! nodes below it). A cancel scope holds its state word (live / canceled / deadline
 //! exceeded), its children (weak references), its after-funcs, and the sender of its done
 //! channel, all under one small lock.
