@@ -30,7 +30,18 @@ pub use shuttle;
 
 /// Threads (model threads under a checker).
 pub mod thread {
-    pub use crate::sync::thread::{current, park, spawn, yield_now, JoinHandle, Thread};
+    pub use crate::sync::thread::{current, park, yield_now, JoinHandle, Thread};
+
+    /// Spawns a thread (a model thread under a checker), like `std::thread::spawn`; in
+    /// checker builds it is named in traces (`t1`, `t2`, …) with where it was spawned.
+    #[track_caller]
+    pub fn spawn<F, T>(f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        crate::spawn_traced(f)
+    }
 }
 
 /// Shared state for checked code.
@@ -54,10 +65,20 @@ pub mod cell {
 pub const MUTANT_SITES: &[&str] = crate::sync::mutant::ALL;
 
 /// Runs `f` under the active checker (see the module docs).
+///
+/// In checker builds every execution is traced ([`crate::trace`]): a failing execution is
+/// printed as a timeline of hbsync events per task, and a task still blocked in hbsync when
+/// `f` returns is reported as a leak.
 pub fn model<F>(f: F)
 where
     F: Fn() + Send + Sync + 'static,
 {
+    #[cfg(any(loom, shuttle))]
+    let f = move || {
+        crate::trace::begin();
+        f();
+        crate::trace::end();
+    };
     #[cfg(loom)]
     {
         let mut b = loom::model::Builder::new();

@@ -194,6 +194,10 @@ impl CancelState {
                 std::mem::take(&mut inner.after),
             )
         };
+        crate::trace::record(|| {
+            let name = crate::trace::obj("ctx", self as *const Self as usize);
+            format!("cancel {name} ({err})")
+        });
         // Closing the done channel: HB-CHAN-CLOSE to every receive that returns because of it.
         drop(done_tx);
         for child in children.into_values().filter_map(|w| w.upgrade()) {

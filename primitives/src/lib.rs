@@ -45,6 +45,7 @@ mod once;
 pub mod spec;
 mod sync;
 pub mod time;
+pub mod trace;
 mod waitgroup;
 
 pub use mutex::{AsyncMutexGuard, LockFuture, Mutex, MutexGuard, STARVATION_THRESHOLD};
@@ -52,18 +53,39 @@ pub use once::{Once, OnceValue};
 pub use waitgroup::{WaitFuture, WaitGroup};
 
 /// Starts `f` on a new task (a thread; a model thread under loom or shuttle): Go's `go`
-/// statement. HB-SPAWN: everything before the call happens before `f`'s first action.
+/// statement. HB-SPAWN: everything before the call happens before `f`'s first action. In
+/// checker builds the task is named in traces (`t1`, `t2`, …) with where it was spawned.
 ///
 /// ```
 /// let (tx, rx) = hbsync::chan::bounded(0);
 /// hbsync::go(move || tx.send(42).unwrap());
 /// assert_eq!(rx.recv(), Ok(42));
 /// ```
+#[track_caller]
 pub fn go<F, T>(f: F) -> check::thread::JoinHandle<T>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
+    spawn_traced(f)
+}
+
+/// Spawns through the facade; checker builds name the task for traces.
+#[track_caller]
+pub(crate) fn spawn_traced<F, T>(f: F) -> check::thread::JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    #[cfg(any(loom, shuttle))]
+    {
+        let task = trace::spawned(std::panic::Location::caller());
+        sync::thread::spawn(move || {
+            trace::enter_task(task);
+            f()
+        })
+    }
+    #[cfg(not(any(loom, shuttle)))]
     sync::thread::spawn(f)
 }
 

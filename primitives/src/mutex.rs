@@ -171,6 +171,7 @@ impl<T> Mutex<T> {
         {
             self.lock_slow();
         }
+        crate::trace::record(|| format!("lock {} -> acquired", self.trace_name()));
         MutexGuard {
             mutex: self,
             _not_send: std::marker::PhantomData,
@@ -190,10 +191,20 @@ impl<T> Mutex<T> {
     /// assert_eq!(*m.try_lock().unwrap(), 1);
     /// ```
     pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
-        self.try_acquire().then(|| MutexGuard {
+        let ok = self.try_acquire();
+        crate::trace::record(|| {
+            let how = if ok { "acquired" } else { "busy" };
+            format!("try_lock {} -> {how}", self.trace_name())
+        });
+        ok.then(|| MutexGuard {
             mutex: self,
             _not_send: std::marker::PhantomData,
         })
+    }
+
+    /// This mutex's name in traces (`mutex#1`; checker builds).
+    fn trace_name(&self) -> String {
+        crate::trace::obj("mutex", self as *const Self as usize)
     }
 
     /// Locks from an async task: the task is suspended, not the thread. Queues with blocking
@@ -318,14 +329,17 @@ impl<T> Mutex<T> {
                 return;
             }
             let signal = signal::for_this_thread();
+            signal.trace_wait(|| format!("lock {}", self.trace_name()));
             let acquired = {
                 let mut q = self.queue.lock();
                 self.enqueue_or_acquire(&mut q, &signal, starving)
             };
             if acquired {
+                signal.trace_unwait();
                 signal::recycle(signal);
                 return;
             }
+            crate::trace::record(|| format!("lock {} -> blocked", self.trace_name()));
             let case = signal.wait_done();
             signal::recycle(signal);
             if case == HANDED {
@@ -338,6 +352,7 @@ impl<T> Mutex<T> {
     /// Unlocks. Called by guards only.
     #[inline]
     fn unlock(&self) {
+        crate::trace::record(|| format!("unlock {}", self.trace_name()));
         // Release: pairs with the Acquire of the next lock; our critical section happens
         // before it. HB-MUTEX (site `mutex.unlock`). Fast path: no waiters, not starving.
         if self
@@ -514,11 +529,13 @@ impl<'a, T> Future for LockFuture<'a, T> {
             return Poll::Ready(AsyncMutexGuard { mutex });
         }
         let signal = Arc::new(Signal::for_task(cx.waker()));
+        signal.trace_wait(|| format!("lock_async {}", mutex.trace_name()));
         let acquired = {
             let mut q = mutex.queue.lock();
             mutex.enqueue_or_acquire(&mut q, &signal, false)
         };
         if acquired {
+            signal.trace_unwait();
             return Poll::Ready(AsyncMutexGuard { mutex });
         }
         self.signal = Some(signal);

@@ -135,6 +135,10 @@ impl Once {
                 RUNNING => {
                     let s = signal::for_this_thread();
                     q.push_back(s.clone());
+                    s.trace_wait(|| {
+                        let name = crate::trace::obj("once", self as *const Self as usize);
+                        format!("call_once {name}")
+                    });
                     Some(s)
                 }
                 _ => {
@@ -147,6 +151,10 @@ impl Once {
         };
         match signal {
             None => {
+                crate::trace::record(|| {
+                    let name = crate::trace::obj("once", self as *const Self as usize);
+                    format!("call_once {name} -> runs f")
+                });
                 let finish = Finish(self);
                 f();
                 drop(finish);

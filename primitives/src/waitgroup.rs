@@ -96,6 +96,7 @@ impl WaitGroup {
             inner.count.fetch_sub(delta as usize, Ordering::Relaxed);
             panic!("negative WaitGroup counter");
         }
+        crate::trace::record(|| format!("add {} {delta:+} -> {now}", inner.trace_name()));
         if now == 0 && delta < 0 {
             inner.release_waiters();
         }
@@ -116,10 +117,15 @@ impl WaitGroup {
             return;
         }
         let signal = signal::for_this_thread();
+        signal.trace_wait(|| format!("wait {}", inner.trace_name()));
         if inner.enqueue(&signal) {
+            crate::trace::record(|| format!("wait {} -> blocked", inner.trace_name()));
             signal.wait_done();
             inner.after_wait();
+        } else {
+            signal.trace_unwait();
         }
+        crate::trace::record(|| format!("wait {} -> released", inner.trace_name()));
         signal::recycle(signal);
     }
 
@@ -188,6 +194,11 @@ impl Default for Inner {
 }
 
 impl Inner {
+    /// This group's name in traces (`wg#1`; checker builds).
+    fn trace_name(&self) -> String {
+        crate::trace::obj("wg", self as *const Self as usize)
+    }
+
     fn count(&self, order: Ordering) -> isize {
         self.count.load(order) as isize
     }
@@ -275,7 +286,9 @@ impl Future for WaitFuture<'_> {
             return Poll::Ready(());
         }
         let signal = Arc::new(Signal::for_task(cx.waker()));
+        signal.trace_wait(|| format!("wait_async {}", inner.trace_name()));
         if !inner.enqueue(&signal) {
+            signal.trace_unwait();
             return Poll::Ready(());
         }
         self.signal = Some(signal);

@@ -339,6 +339,11 @@ impl<T> Chan<T> {
         }
     }
 
+    /// This channel's name in traces (`chan#3`; checker builds).
+    pub(crate) fn trace_name(&self) -> String {
+        crate::trace::obj("chan", self as *const Self as usize)
+    }
+
     /// Locks the channel.
     #[inline]
     pub(crate) fn lock(&self) -> crate::sync::MutexGuard<'_, State<T>> {
@@ -360,6 +365,7 @@ impl<T> Chan<T> {
     pub(crate) fn close(&self) -> bool {
         let mut wake = Wake::default();
         let closed = self.lock().close(&mut wake);
+        crate::trace::record(|| format!("close {}", self.trace_name()));
         wake.run();
         closed
     }
@@ -406,15 +412,20 @@ impl<T> Chan<T> {
         let value = match st.try_send(value, &mut wake) {
             Ok(()) => {
                 drop(st);
+                crate::trace::record(|| format!("send {} -> ok", self.trace_name()));
                 wake.run();
                 return Ok(());
             }
-            Err(TrySendError::Closed(v)) => return Err(SendTimeoutError::Closed(v)),
+            Err(TrySendError::Closed(v)) => {
+                crate::trace::record(|| format!("send {} -> closed", self.trace_name()));
+                return Err(SendTimeoutError::Closed(v));
+            }
             Err(TrySendError::Full(v)) => v,
         };
         if deadline.is_some_and(crate::time::is_past) {
             return Err(SendTimeoutError::Timeout(value));
         }
+        crate::trace::record(|| format!("send {} -> blocked", self.trace_name()));
         let slot: Slot<T> = UnsafeCell::new(Some(value));
         let signal = super::signal::for_this_thread();
         st.push_sender(Entry {
@@ -422,15 +433,25 @@ impl<T> Chan<T> {
             case: 0,
             slot: &slot,
         });
+        signal.trace_wait(|| format!("send {}", self.trace_name()));
         drop(st);
         let timed_out = self.wait(&signal, deadline);
         super::signal::recycle(signal);
         // We observed DONE (or aborted): no one else touches the slot any more.
-        match take_slot(&slot) {
+        let r = match take_slot(&slot) {
             None => Ok(()),
             Some(v) if timed_out => Err(SendTimeoutError::Timeout(v)),
             Some(v) => Err(SendTimeoutError::Closed(v)),
-        }
+        };
+        crate::trace::record(|| {
+            let how = match &r {
+                Ok(()) => "delivered",
+                Err(SendTimeoutError::Timeout(_)) => "timeout",
+                Err(SendTimeoutError::Closed(_)) => "closed",
+            };
+            format!("send {} -> {how}", self.trace_name())
+        });
+        r
     }
 
     /// Receives, blocking until a value comes, the channel is closed and empty, or
@@ -443,10 +464,14 @@ impl<T> Chan<T> {
             match st.try_recv(&mut wake) {
                 Ok(v) => {
                     drop(st);
+                    crate::trace::record(|| format!("recv {} -> ok", self.trace_name()));
                     wake.run();
                     return Ok(Some(v));
                 }
-                Err(TryRecvError::Closed) => return Ok(None),
+                Err(TryRecvError::Closed) => {
+                    crate::trace::record(|| format!("recv {} -> closed", self.trace_name()));
+                    return Ok(None);
+                }
                 Err(TryRecvError::Empty) => {}
             }
             if deadline.is_some_and(crate::time::is_past) {
@@ -460,13 +485,25 @@ impl<T> Chan<T> {
                 case: 0,
                 slot: &slot,
             });
+            signal.trace_wait(|| format!("recv {}", self.trace_name()));
             drop(st);
+            crate::trace::record(|| format!("recv {} -> blocked", self.trace_name()));
             let timed_out = self.wait(&signal, until);
             super::signal::recycle(signal);
             match (timed_out, until) {
-                (false, _) => return Ok(take_slot(&slot)),
+                (false, _) => {
+                    let v = take_slot(&slot);
+                    crate::trace::record(|| {
+                        let how = if v.is_some() { "ok" } else { "closed" };
+                        format!("recv {} -> {how}", self.trace_name())
+                    });
+                    return Ok(v);
+                }
                 (true, Some(at)) if timer_first => self.lock().fire_timer(at),
-                (true, _) => return Err(()),
+                (true, _) => {
+                    crate::trace::record(|| format!("recv {} -> timeout", self.trace_name()));
+                    return Err(());
+                }
             }
         }
     }

@@ -105,6 +105,7 @@ impl<T> Future for SendFuture<'_, T> {
                     case: 0,
                     slot: &this.slot,
                 });
+                signal.trace_wait(|| format!("send_async {}", this.chan.trace_name()));
                 this.signal = Some(signal);
                 Poll::Pending
             }
@@ -170,6 +171,7 @@ impl<T> Future for RecvFuture<'_, T> {
                     case: 0,
                     slot: &this.slot,
                 });
+                signal.trace_wait(|| format!("recv_async {}", this.chan.trace_name()));
                 this.signal = Some(signal);
                 Poll::Pending
             }

@@ -161,6 +161,14 @@ impl<T> Sender<T> {
     pub fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
         let mut wake = Wake::default();
         let r = self.chan.lock().try_send(value, &mut wake);
+        crate::trace::record(|| {
+            let how = match &r {
+                Ok(()) => "ok",
+                Err(TrySendError::Full(_)) => "full",
+                Err(TrySendError::Closed(_)) => "closed",
+            };
+            format!("try_send {} -> {how}", self.chan.trace_name())
+        });
         wake.run();
         r
     }
@@ -229,6 +237,14 @@ impl<T> Receiver<T> {
     pub fn try_recv(&self) -> Result<T, TryRecvError> {
         let mut wake = Wake::default();
         let r = self.chan.lock().try_recv(&mut wake);
+        crate::trace::record(|| {
+            let how = match &r {
+                Ok(_) => "ok",
+                Err(TryRecvError::Empty) => "empty",
+                Err(TryRecvError::Closed) => "closed",
+            };
+            format!("try_recv {} -> {how}", self.chan.trace_name())
+        });
         wake.run();
         r
     }

@@ -111,6 +111,8 @@ pub trait Case {
     fn timer(&self) -> Option<Instant>;
     /// The select's wait fired at `at`: a timer due by then becomes ready (virtual time).
     fn fire(&self, at: Instant);
+    /// `recv chan#2` (traces; checker builds).
+    fn describe(&self) -> String;
 }
 
 /// One operation of a select: `SEND` tells the direction. A send case's slot holds the value
@@ -264,6 +266,14 @@ impl<T, const SEND: bool> Case for OpCase<'_, T, SEND> {
             chan.lock().fire_timer(at);
         }
     }
+
+    fn describe(&self) -> String {
+        let op = if SEND { "send" } else { "recv" };
+        match self.chan {
+            Some(c) => format!("{op} {}", c.trace_name()),
+            None => format!("{op} nil"),
+        }
+    }
 }
 
 /// How long a select may wait.
@@ -305,7 +315,17 @@ pub fn run(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
     if let Some(i) = won {
         cases[i].set_won();
     }
+    crate::trace::record(|| {
+        let outcome = won.map_or("default".to_string(), |i| cases[i].describe());
+        format!("select {} -> {outcome}", describe_all(cases))
+    });
     won
+}
+
+/// `{recv chan#1, send chan#2}` (traces).
+fn describe_all(cases: &[&dyn Case]) -> String {
+    let all: Vec<String> = cases.iter().map(|c| c.describe()).collect();
+    format!("{{{}}}", all.join(", "))
 }
 
 fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
@@ -328,6 +348,7 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
         let (deadline, timer_first) = crate::time::earliest(deadline, timer);
         // Phase 3: register.
         let w = Waiter(Arc::new(Signal::for_thread()));
+        w.0.trace_wait(|| format!("select {}", describe_all(cases)));
         let mut claimed = false;
         for (i, c) in cases.iter().enumerate() {
             if !c.register(&w, i) {
@@ -343,6 +364,9 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
         }
         if w.0.is_aborted() && !claimed {
             continue;
+        }
+        if !claimed {
+            crate::trace::record(|| format!("select {} -> blocked", describe_all(cases)));
         }
         // Phase 4: wait.
         let won = match deadline {

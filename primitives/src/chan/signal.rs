@@ -131,11 +131,27 @@ impl Signal {
         }
     }
 
+    /// Records (checker builds) that the owner now waits in `what` until this waiter is
+    /// completed or withdrawn; for leak and deadlock reports. Nothing in std builds. Call it
+    /// before the waiter becomes visible to completers (before registering, or under the
+    /// lock it registers under), so a completion always comes after it.
+    #[inline(always)]
+    pub(crate) fn trace_wait(&self, what: impl FnOnce() -> String) {
+        crate::trace::wait_start(self as *const Self as usize, what);
+    }
+
+    /// Undoes [`Signal::trace_wait`] for a waiter that did not wait after all.
+    #[inline(always)]
+    pub(crate) fn trace_unwait(&self) {
+        crate::trace::wait_end(self as *const Self as usize);
+    }
+
     /// Publishes the finished hand-off for `case`. Only the claimer calls it, once. Returns
     /// whether the waiter must be woken (a task, or a thread that parked).
     #[inline]
     #[must_use]
     pub(crate) fn complete(&self, case: usize) -> bool {
+        crate::trace::wait_end(self as *const Self as usize);
         // Release: pairs with the Acquire load in `done_case` (the waiter's observation); the
         // completer's slot write (or take), and everything before the completer's operation,
         // happen before the waiter reads its slot. HB-CHAN-SEND, HB-CHAN-RENDEZVOUS,
@@ -182,7 +198,10 @@ impl Signal {
                 .state
                 .compare_exchange(cur, ABORTED, Ordering::Relaxed, Ordering::Relaxed)
             {
-                Ok(_) => return true,
+                Ok(_) => {
+                    crate::trace::wait_end(self as *const Self as usize);
+                    return true;
+                }
                 Err(now) => cur = now,
             }
         }

@@ -5,7 +5,8 @@ pub(crate) mod atomic {
 }
 
 pub(crate) mod thread {
-    pub use loom::thread::{current, park, spawn, yield_now, JoinHandle, Thread};
+    pub(crate) use loom::thread::spawn;
+    pub use loom::thread::{current, park, yield_now, JoinHandle, Thread};
 }
 
 pub(crate) mod hint {

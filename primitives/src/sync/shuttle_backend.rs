@@ -7,7 +7,8 @@ pub(crate) mod atomic {
 }
 
 pub(crate) mod thread {
-    pub use shuttle::thread::{current, park, spawn, yield_now, JoinHandle, Thread};
+    pub(crate) use shuttle::thread::spawn;
+    pub use shuttle::thread::{current, park, yield_now, JoinHandle, Thread};
 }
 
 pub(crate) mod hint {

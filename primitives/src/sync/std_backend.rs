@@ -6,7 +6,8 @@ pub(crate) mod atomic {
 
 pub(crate) mod thread {
     pub(crate) use std::thread::park_timeout;
-    pub use std::thread::{current, park, spawn, yield_now, JoinHandle, Thread};
+    pub(crate) use std::thread::spawn;
+    pub use std::thread::{current, park, yield_now, JoinHandle, Thread};
 }
 
 pub(crate) mod hint {

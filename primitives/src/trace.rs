@@ -1,0 +1,404 @@
+//! Traces of hbsync-level events, and leak and deadlock diagnosis, for models.
+//!
+//! In checker builds, while a model runs under [`check::model`](crate::check::model), every
+//! primitive records what each task does (`t2 send chan#1 -> blocked`, `t1 recv chan#1 ->
+//! ok`, `t3 lock mutex#2 -> acquired`, `cancel ctx#4`), and which tasks are waiting in which
+//! operation. When the model fails (a deadlock, a data race, an assertion, or a leak found
+//! here), the failing execution is printed as a timeline with one column per task, with
+//! each waiting task's operation and where it was spawned, and kept for
+//! [`take_last_failure`].
+//!
+//! **Leaks.** When the model's main task returns while another task is still waiting in an
+//! hbsync operation, that is a leak, reported as `leak: t1 (spawned at src/x.rs:10:5) is
+//! blocked in send chan#1`, whether or not the checker would call it a deadlock (shuttle
+//! drops a blocked detached task silently; loom cannot tell a leak from a deadlock).
+//!
+//! **std builds record nothing and pay nothing**: every recording function is an empty
+//! `#[inline(always)]` function there, and its formatting closures are never called.
+
+#[cfg(any(loom, shuttle))]
+pub use imp::take_last_failure;
+#[cfg(any(loom, shuttle))]
+pub(crate) use imp::{begin, end, enter_task, obj, record, spawned, wait_end, wait_start};
+
+/// What made a model fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Every task blocked (the checker's deadlock report).
+    Deadlock,
+    /// The main task returned while another task was still blocked in hbsync.
+    Leak,
+    /// The checker found a data race (loom's causality violation).
+    DataRace,
+    /// Any other panic: an assertion of the model, a misuse panic.
+    Panic,
+}
+
+/// One recorded event.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Index into [`Failure::tasks`].
+    pub task: usize,
+    /// `send chan#1 -> blocked`.
+    pub text: String,
+}
+
+/// A task of the failing execution.
+#[derive(Debug, Clone)]
+pub struct Task {
+    /// `main`, `t1`, `t2`, ….
+    pub name: String,
+    /// Where it was spawned (`file:line:col`), if through hbsync.
+    pub spawned_at: Option<String>,
+    /// The operation it was blocked in when the model failed, if any.
+    pub blocked_in: Option<String>,
+}
+
+/// The failing execution of a model: what happened, and why it failed.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The kind of failure.
+    pub kind: FailureKind,
+    /// The panic message (the checker's, or hbsync's leak report).
+    pub message: String,
+    /// The tasks, in order of creation.
+    pub tasks: Vec<Task>,
+    /// Every event of the execution, in order.
+    pub events: Vec<Event>,
+}
+
+impl Failure {
+    /// A one-line diagnosis: `deadlock: main blocked in recv chan#1; t1 blocked in lock
+    /// mutex#1`, `leak: …`, `data race: …`, `panic: …`.
+    pub fn diagnosis(&self) -> String {
+        let blocked: Vec<String> = self
+            .tasks
+            .iter()
+            .filter_map(|t| {
+                let op = t.blocked_in.as_ref()?;
+                let at = t
+                    .spawned_at
+                    .as_ref()
+                    .map_or(String::new(), |s| format!(" (spawned at {s})"));
+                Some(format!("{}{at} blocked in {op}", t.name))
+            })
+            .collect();
+        let first_line = self.message.lines().next().unwrap_or("");
+        match self.kind {
+            FailureKind::Deadlock => format!("deadlock: {}", blocked.join("; ")),
+            FailureKind::Leak => first_line.to_string(),
+            FailureKind::DataRace => format!("data race: {first_line}"),
+            FailureKind::Panic => format!("panic: {first_line}"),
+        }
+    }
+
+    /// The execution as a timeline, one column per task.
+    pub fn timeline(&self) -> String {
+        const W: usize = 30;
+        let mut out = String::new();
+        let cell = |s: &str| {
+            let mut s: String = s.chars().take(W - 1).collect();
+            while s.chars().count() < W {
+                s.push(' ');
+            }
+            s
+        };
+        out.push_str("step | ");
+        for t in &self.tasks {
+            out.push_str(&cell(&t.name));
+        }
+        out.push('\n');
+        out.push_str(&"-".repeat(7 + W * self.tasks.len()));
+        out.push('\n');
+        for (i, e) in self.events.iter().enumerate() {
+            // Long events wrap within their task's column.
+            let chars: Vec<char> = e.text.chars().collect();
+            for (k, chunk) in chars.chunks(W - 2).enumerate() {
+                let piece: String = chunk.iter().collect();
+                if k == 0 {
+                    out.push_str(&format!("{:4} | ", i + 1));
+                } else {
+                    out.push_str("     | ");
+                }
+                for t in 0..self.tasks.len() {
+                    out.push_str(&cell(if t == e.task { &piece } else { "" }));
+                }
+                out.push('\n');
+            }
+        }
+        out.push_str(&format!("=> {}\n", self.diagnosis()));
+        out
+    }
+}
+
+#[cfg(not(any(loom, shuttle)))]
+mod noop {
+    /// std builds: nothing is recorded.
+    #[inline(always)]
+    pub(crate) fn record<F: FnOnce() -> String>(_event: F) {}
+    #[inline(always)]
+    pub(crate) fn obj(_kind: &'static str, _addr: usize) -> String {
+        String::new()
+    }
+    #[inline(always)]
+    pub(crate) fn wait_start<F: FnOnce() -> String>(_key: usize, _what: F) {}
+    #[inline(always)]
+    pub(crate) fn wait_end(_key: usize) {}
+}
+#[cfg(not(any(loom, shuttle)))]
+pub(crate) use noop::{obj, record, wait_end, wait_start};
+
+/// The last model failure seen on this thread (std builds: always `None`: nothing is
+/// recorded).
+#[cfg(not(any(loom, shuttle)))]
+pub fn take_last_failure() -> Option<Failure> {
+    None
+}
+
+#[cfg(any(loom, shuttle))]
+mod imp {
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+    use std::panic::Location;
+
+    use super::{Event, Failure, FailureKind, Task};
+
+    #[derive(Default)]
+    struct State {
+        active: bool,
+        /// Checker thread id (its Debug form) → task index.
+        ids: BTreeMap<String, usize>,
+        tasks: Vec<Task>,
+        events: Vec<Event>,
+        /// Object (kind, address) → number, per kind.
+        objects: BTreeMap<(&'static str, usize), usize>,
+        counts: BTreeMap<&'static str, usize>,
+        /// Waiting operations: key (the waiter's address) → (task, what).
+        waiting: BTreeMap<usize, (usize, String)>,
+        /// Set by `spawned`, taken by the child's `enter_task`.
+        pending_names: BTreeMap<usize, ()>,
+    }
+
+    std::thread_local! {
+        // loom and shuttle run every model thread on the OS thread that called the checker,
+        // so one thread-local state sees the whole execution.
+        static STATE: RefCell<State> = RefCell::new(State::default());
+        static LAST: RefCell<Option<Failure>> = const { RefCell::new(None) };
+    }
+
+    fn current_id() -> String {
+        format!("{:?}", crate::sync::thread::current().id())
+    }
+
+    /// This task's index, naming it on first sight.
+    fn task(st: &mut State) -> usize {
+        let id = current_id();
+        if let Some(&t) = st.ids.get(&id) {
+            return t;
+        }
+        let t = st.tasks.len();
+        st.tasks.push(Task {
+            name: format!("t{t}?"),
+            spawned_at: None,
+            blocked_in: None,
+        });
+        st.ids.insert(id, t);
+        t
+    }
+
+    /// Starts recording a new execution (called by `check::model` for each execution).
+    pub(crate) fn begin() {
+        install_hook();
+        STATE.with(|s| {
+            let mut st = s.borrow_mut();
+            *st = State {
+                active: true,
+                ..State::default()
+            };
+            st.tasks.push(Task {
+                name: "main".into(),
+                spawned_at: None,
+                blocked_in: None,
+            });
+            let id = current_id();
+            st.ids.insert(id, 0);
+        });
+    }
+
+    /// The model's main task returned: any task still waiting is a leak.
+    pub(crate) fn end() {
+        let leak = STATE.with(|s| {
+            let st = s.borrow();
+            let (task, what) = st.waiting.values().find(|(t, _)| *t != 0)?;
+            let t = &st.tasks[*task];
+            let at = t
+                .spawned_at
+                .as_ref()
+                .map_or(String::new(), |s| format!(" (spawned at {s})"));
+            Some(format!(
+                "leak: {}{at} is still blocked in {what} when the model's main task returned",
+                t.name
+            ))
+        });
+        if let Some(msg) = leak {
+            panic!("{msg}");
+        }
+        STATE.with(|s| s.borrow_mut().active = false);
+    }
+
+    /// A task is being spawned at `at`: returns its index (for `enter_task`).
+    pub(crate) fn spawned(at: &'static Location<'static>) -> Option<usize> {
+        STATE.with(|s| {
+            let mut st = s.borrow_mut();
+            if !st.active {
+                return None;
+            }
+            let parent = task(&mut st);
+            let t = st.tasks.len();
+            st.tasks.push(Task {
+                name: format!("t{t}"),
+                spawned_at: Some(format!("{}:{}:{}", at.file(), at.line(), at.column())),
+                blocked_in: None,
+            });
+            st.pending_names.insert(t, ());
+            let text = format!("spawn t{t}");
+            st.events.push(Event { task: parent, text });
+            Some(t)
+        })
+    }
+
+    /// The spawned task `t` starts: binds the running checker thread to it.
+    pub(crate) fn enter_task(t: Option<usize>) {
+        let Some(t) = t else { return };
+        STATE.with(|s| {
+            let mut st = s.borrow_mut();
+            if st.active && st.pending_names.remove(&t).is_some() {
+                let id = current_id();
+                st.ids.insert(id, t);
+            }
+        });
+    }
+
+    /// Whether an execution is being recorded on this thread.
+    fn active() -> bool {
+        STATE.with(|s| s.try_borrow().is_ok_and(|st| st.active))
+    }
+
+    /// Records an event of the current task. The text is built before the state is
+    /// borrowed (it may name objects, which borrows the state too).
+    pub(crate) fn record<F: FnOnce() -> String>(event: F) {
+        if !active() {
+            return;
+        }
+        let text = event();
+        STATE.with(|s| {
+            if let Ok(mut st) = s.try_borrow_mut() {
+                let task = task(&mut st);
+                st.events.push(Event { task, text });
+            }
+        });
+    }
+
+    /// `chan#3`: a stable short name for the object at `addr` in this execution.
+    pub(crate) fn obj(kind: &'static str, addr: usize) -> String {
+        STATE.with(|s| {
+            let Ok(mut st) = s.try_borrow_mut() else {
+                return format!("{kind}#?");
+            };
+            if let Some(n) = st.objects.get(&(kind, addr)) {
+                return format!("{kind}#{n}");
+            }
+            let n = {
+                let c = st.counts.entry(kind).or_insert(0);
+                *c += 1;
+                *c
+            };
+            st.objects.insert((kind, addr), n);
+            format!("{kind}#{n}")
+        })
+    }
+
+    /// The current task starts waiting (key: the waiter record's address).
+    pub(crate) fn wait_start<F: FnOnce() -> String>(key: usize, what: F) {
+        if !active() {
+            return;
+        }
+        let what = what();
+        STATE.with(|s| {
+            if let Ok(mut st) = s.try_borrow_mut() {
+                let task = task(&mut st);
+                st.waiting.insert(key, (task, what));
+            }
+        });
+    }
+
+    /// The waiter `key` was completed or withdrew.
+    pub(crate) fn wait_end(key: usize) {
+        STATE.with(|s| {
+            if let Ok(mut st) = s.try_borrow_mut() {
+                st.waiting.remove(&key);
+            }
+        });
+    }
+
+    /// Takes the failure of the last model that failed on this thread.
+    pub fn take_last_failure() -> Option<Failure> {
+        LAST.with(|l| l.borrow_mut().take())
+    }
+
+    fn install_hook() {
+        static HOOK: std::sync::Once = std::sync::Once::new();
+        HOOK.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                capture(info);
+                previous(info);
+            }));
+        });
+    }
+
+    /// On the first panic of an execution: snapshot the trace, classify, print.
+    fn capture(info: &std::panic::PanicHookInfo<'_>) {
+        let message = if let Some(s) = info.payload().downcast_ref::<&str>() {
+            (*s).to_string()
+        } else if let Some(s) = info.payload().downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "panic".to_string()
+        };
+        let failure = STATE.with(|s| {
+            let Ok(mut st) = s.try_borrow_mut() else {
+                return None;
+            };
+            if !st.active {
+                return None;
+            }
+            st.active = false;
+            let mut tasks = st.tasks.clone();
+            for (task, what) in st.waiting.values() {
+                tasks[*task].blocked_in = Some(what.clone());
+            }
+            let kind = if message.starts_with("leak:") {
+                FailureKind::Leak
+            } else if message.contains("deadlock") {
+                FailureKind::Deadlock
+            } else if message.contains("Causality violation") {
+                FailureKind::DataRace
+            } else {
+                FailureKind::Panic
+            };
+            Some(Failure {
+                kind,
+                message: message.clone(),
+                tasks,
+                events: std::mem::take(&mut st.events),
+            })
+        });
+        if let Some(f) = failure {
+            if std::env::var_os("HBSYNC_TRACE_QUIET").is_none() {
+                eprintln!("\nhbsync trace of the failing execution:\n{}", f.timeline());
+            }
+            LAST.with(|l| *l.borrow_mut() = Some(f));
+        }
+    }
+}
