@@ -42,7 +42,10 @@ impl Ready {
     }
 
     fn pop(&self) -> Option<usize> {
-        self.queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front()
+        self.queue
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop_front()
     }
 }
 
@@ -158,7 +161,11 @@ impl Executor {
                 ready: self.ready.clone(),
             }));
             polls += 1;
-            if fut.as_mut().poll(&mut Context::from_waker(&waker)).is_pending() {
+            if fut
+                .as_mut()
+                .poll(&mut Context::from_waker(&waker))
+                .is_pending()
+            {
                 self.tasks.borrow_mut()[id].future = Some(fut);
             }
         }
@@ -195,8 +202,7 @@ impl Executor {
                     return v;
                 }
             }
-            if self.run_until_idle() == 0
-                && !main_ready.load(std::sync::atomic::Ordering::Relaxed)
+            if self.run_until_idle() == 0 && !main_ready.load(std::sync::atomic::Ordering::Relaxed)
             {
                 thread::park();
             }

@@ -73,6 +73,27 @@ pub fn model<F>(f: F)
 where
     F: Fn() + Send + Sync + 'static,
 {
+    model_with(Options::default(), f);
+}
+
+/// Settings for [`model_with`]; the defaults are [`model`]'s.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// loom's preemption bound (`None`: 3, or `LOOM_MAX_PREEMPTIONS` if set).
+    pub preemption_bound: Option<usize>,
+    /// loom: write each execution's path here before running it, so the file holds the
+    /// failing execution when the model fails; rerun with `LOOM_CHECKPOINT_FILE=<file>` to
+    /// replay it first.
+    pub checkpoint_file: Option<std::path::PathBuf>,
+    /// shuttle: PCT iterations (`None`: `HBSYNC_SHUTTLE_ITERATIONS`, default 1000).
+    pub iterations: Option<usize>,
+}
+
+/// Like [`model`], with [`Options`].
+pub fn model_with<F>(options: Options, f: F)
+where
+    F: Fn() + Send + Sync + 'static,
+{
     #[cfg(any(loom, shuttle))]
     let f = move || {
         crate::trace::begin();
@@ -82,21 +103,34 @@ where
     #[cfg(loom)]
     {
         let mut b = loom::model::Builder::new();
-        if b.preemption_bound.is_none() {
+        if let Some(p) = options.preemption_bound {
+            b.preemption_bound = Some(p);
+        } else if b.preemption_bound.is_none() {
             b.preemption_bound = Some(3);
         }
+        if let Some(file) = &options.checkpoint_file {
+            b.checkpoint_file = Some(file.clone());
+            b.checkpoint_interval = 1;
+        }
         b.check(f);
+        crate::trace::finish();
     }
     #[cfg(all(shuttle, not(loom)))]
     {
-        let iterations = std::env::var("HBSYNC_SHUTTLE_ITERATIONS")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(1000);
+        let iterations = options.iterations.unwrap_or_else(|| {
+            std::env::var("HBSYNC_SHUTTLE_ITERATIONS")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1000)
+        });
         shuttle::check_pct(f, iterations, 3);
+        crate::trace::finish();
     }
     #[cfg(not(any(loom, shuttle)))]
-    f();
+    {
+        let _ = options;
+        f();
+    }
 }
 
 /// Runs a future to completion on the current thread (a model thread under a checker),

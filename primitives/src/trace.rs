@@ -17,9 +17,9 @@
 //! `#[inline(always)]` function there, and its formatting closures are never called.
 
 #[cfg(any(loom, shuttle))]
-pub use imp::take_last_failure;
+pub use imp::{assert_no_leaks, take_last_failure};
 #[cfg(any(loom, shuttle))]
-pub(crate) use imp::{begin, end, enter_task, obj, record, spawned, wait_end, wait_start};
+pub(crate) use imp::{begin, end, enter_task, finish, obj, record, spawned, wait_end, wait_start};
 
 /// What made a model fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +148,12 @@ mod noop {
 #[cfg(not(any(loom, shuttle)))]
 pub(crate) use noop::{obj, record, wait_end, wait_start};
 
+/// Panics with a leak report if a task other than the caller's main task is blocked in an
+/// hbsync operation now (checker builds; nothing in std builds). Call it where a model's main
+/// task considers its work done while long-lived objects (a server's channel) stay alive.
+#[cfg(not(any(loom, shuttle)))]
+pub fn assert_no_leaks() {}
+
 /// The last model failure seen on this thread (std builds: always `None`: nothing is
 /// recorded).
 #[cfg(not(any(loom, shuttle)))]
@@ -166,6 +172,8 @@ mod imp {
     #[derive(Default)]
     struct State {
         active: bool,
+        /// The model's main task returned; the execution goes on until every task ends.
+        main_done: bool,
         /// Checker thread id (its Debug form) → task index.
         ids: BTreeMap<String, usize>,
         tasks: Vec<Task>,
@@ -227,23 +235,44 @@ mod imp {
 
     /// The model's main task returned: any task still waiting is a leak.
     pub(crate) fn end() {
+        assert_no_leaks();
+        // Keep recording: the checker runs the other tasks to their end, and a task that
+        // blocks forever after this point is a leak too (the checker reports it as a
+        // deadlock; `capture` renames it).
+        STATE.with(|s| s.borrow_mut().main_done = true);
+    }
+
+    /// The checker finished every execution: stop recording on this thread.
+    pub(crate) fn finish() {
+        STATE.with(|s| s.borrow_mut().active = false);
+    }
+
+    /// `leak: t1 (spawned at …) is still blocked in …` for the first waiting non-main task.
+    fn leak_message(st: &State, when: &str) -> Option<String> {
+        let (task, what) = st.waiting.values().find(|(t, _)| *t != 0)?;
+        let t = &st.tasks[*task];
+        let at = t
+            .spawned_at
+            .as_ref()
+            .map_or(String::new(), |s| format!(" (spawned at {s})"));
+        Some(format!(
+            "leak: {}{at} is still blocked in {what} {when}",
+            t.name
+        ))
+    }
+
+    /// Panics with a leak report if a task other than main is waiting in hbsync now.
+    pub fn assert_no_leaks() {
         let leak = STATE.with(|s| {
-            let st = s.borrow();
-            let (task, what) = st.waiting.values().find(|(t, _)| *t != 0)?;
-            let t = &st.tasks[*task];
-            let at = t
-                .spawned_at
-                .as_ref()
-                .map_or(String::new(), |s| format!(" (spawned at {s})"));
-            Some(format!(
-                "leak: {}{at} is still blocked in {what} when the model's main task returned",
-                t.name
-            ))
+            let st = s.try_borrow().ok()?;
+            if !st.active {
+                return None;
+            }
+            leak_message(&st, "when the model's main task finished")
         });
         if let Some(msg) = leak {
             panic!("{msg}");
         }
-        STATE.with(|s| s.borrow_mut().active = false);
     }
 
     /// A task is being spawned at `at`: returns its index (for `enter_task`).
@@ -378,7 +407,14 @@ mod imp {
             for (task, what) in st.waiting.values() {
                 tasks[*task].blocked_in = Some(what.clone());
             }
+            let mut message = message.clone();
             let kind = if message.starts_with("leak:") {
+                FailureKind::Leak
+            } else if st.main_done && message.contains("deadlock") {
+                // Main returned; a task blocked forever afterwards.
+                if let Some(m) = leak_message(&st, "after the model's main task returned") {
+                    message = format!("{m}\n(checker: {message})");
+                }
                 FailureKind::Leak
             } else if message.contains("deadlock") {
                 FailureKind::Deadlock
@@ -389,7 +425,7 @@ mod imp {
             };
             Some(Failure {
                 kind,
-                message: message.clone(),
+                message,
                 tasks,
                 events: std::mem::take(&mut st.events),
             })

@@ -1,10 +1,14 @@
 //! [`WaitGroup`]: wait for a collection of tasks to finish, as Go's `sync.WaitGroup`.
 //!
-//! A counter plus a queue of waiters (the channels' [`Signal`] records) under a small lock.
-//! `add`/`done` change the counter with a Release RMW; the change that brings it to zero
-//! takes the queue lock and completes every waiter. A waiter checks the counter under the
-//! same lock before it queues, so it either sees zero or is found by that completer: no lost
-//! wake-up.
+//! One atomic word holds the counter (low 32 bits, two's complement) and a *generation*
+//! (high 32 bits) that the change bringing the counter to zero advances, in the same CAS.
+//! Waiters queue (the channels' [`Signal`] records) under a small lock, tagged with the
+//! generation they saw there; the change that reached zero takes the lock and releases the
+//! waiters of the generation it ended, and only those. A waiter checks the word under the
+//! same lock before it queues, so it either sees zero or is found by that completer (no lost
+//! wake-up), and a waiter that arrives after the group was reused is not released by the
+//! previous round's zero (a bug of the first version, found by the `results-closed-too-early`
+//! pitfall's fixed twin under loom).
 //!
 //! # Happens-before
 //!
@@ -21,7 +25,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::chan::signal::{self, Signal};
-use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::atomic::{AtomicU64, Ordering};
 use crate::sync::mutant::{self, ord};
 use crate::sync::{Arc, Mutex};
 
@@ -62,10 +66,10 @@ pub struct WaitGroup {
 }
 
 struct Inner {
-    /// The counter, as a two's-complement `isize` in a `usize` (the checkers have no
-    /// `AtomicIsize` in common with std).
-    count: AtomicUsize,
-    waiters: Mutex<VecDeque<Arc<Signal>>>,
+    /// Generation (high 32 bits) and counter (low 32 bits, two's complement).
+    state: AtomicU64,
+    /// Waiters and the generation each queued in.
+    waiters: Mutex<VecDeque<(Arc<Signal>, u32)>>,
 }
 
 impl WaitGroup {
@@ -79,26 +83,43 @@ impl WaitGroup {
     ///
     /// # Panics
     /// `negative WaitGroup counter` if the counter would go below zero (the counter is then
-    /// left at zero).
+    /// left unchanged), or above `i32::MAX`.
     pub fn add(&self, delta: isize) {
         let inner = &*self.inner;
-        // Release: a decrement publishes the task's work to the `wait` it unblocks (HB-WG,
-        // site `wg.done`); all changes are RMWs, so they extend one release sequence that
-        // the waiter's Acquire load synchronizes with as a whole.
-        let prev = inner
-            .count
-            .fetch_add(delta as usize, ord(mutant::WG_DONE, Ordering::Release))
-            as isize;
-        let now = prev.wrapping_add(delta);
-        if now < 0 {
-            // Undo, so the group stays usable after the caught panic (Go leaves it broken).
-            // Relaxed: bookkeeping after misuse.
-            inner.count.fetch_sub(delta as usize, Ordering::Relaxed);
-            panic!("negative WaitGroup counter");
-        }
+        // Relaxed: the CAS below decides; this only seeds it.
+        let mut cur = inner.state.load(Ordering::Relaxed);
+        let (now, ended) = loop {
+            let (generation, count) = split(cur);
+            let now = i64::from(count) + delta as i64;
+            if now < 0 {
+                panic!("negative WaitGroup counter");
+            }
+            let now = i32::try_from(now).expect("WaitGroup counter overflow");
+            let ended = now == 0 && delta < 0;
+            let next = join(
+                if ended {
+                    generation.wrapping_add(1)
+                } else {
+                    generation
+                },
+                now,
+            );
+            // Release on success: a decrement publishes the task's work to the `wait` it
+            // unblocks (HB-WG, site `wg.done`); every change is an RMW, so they extend one
+            // release sequence that the waiter's Acquire load synchronizes with as a whole.
+            match inner.state.compare_exchange(
+                cur,
+                next,
+                ord(mutant::WG_DONE, Ordering::Release),
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => break (now, ended.then_some(generation)),
+                Err(seen) => cur = seen,
+            }
+        };
         crate::trace::record(|| format!("add {} {delta:+} -> {now}", inner.trace_name()));
-        if now == 0 && delta < 0 {
-            inner.release_waiters();
+        if let Some(generation) = ended {
+            inner.release_waiters(generation);
         }
     }
 
@@ -184,10 +205,20 @@ impl WaitGroup {
     }
 }
 
+/// (generation, counter) of a state word.
+fn split(word: u64) -> (u32, i32) {
+    ((word >> 32) as u32, word as u32 as i32)
+}
+
+/// The state word of (generation, counter).
+fn join(generation: u32, count: i32) -> u64 {
+    (u64::from(generation) << 32) | u64::from(count as u32)
+}
+
 impl Default for Inner {
     fn default() -> Self {
         Self {
-            count: AtomicUsize::new(0),
+            state: AtomicU64::new(0),
             waiters: Mutex::new(VecDeque::new()),
         }
     }
@@ -199,32 +230,47 @@ impl Inner {
         crate::trace::obj("wg", self as *const Self as usize)
     }
 
-    fn count(&self, order: Ordering) -> isize {
-        self.count.load(order) as isize
+    fn count(&self, order: Ordering) -> i32 {
+        split(self.state.load(order)).1
     }
 
     /// The waiter's observation: Acquire, pairs with every Release change before it (HB-WG,
-    /// site `wg.wait`).
-    fn is_zero(&self) -> bool {
-        self.count(ord(mutant::WG_WAIT, Ordering::Acquire)) == 0
+    /// site `wg.wait`). Returns the word.
+    fn observe(&self) -> u64 {
+        self.state.load(ord(mutant::WG_WAIT, Ordering::Acquire))
     }
 
-    /// Queues `signal` unless the counter is zero; under the waiter lock, so a completer
-    /// that brings the counter to zero finds it.
+    fn is_zero(&self) -> bool {
+        split(self.observe()).1 == 0
+    }
+
+    /// Queues `signal` unless the counter is zero, tagged with the current generation; under
+    /// the waiter lock, so the change that brings the counter to zero finds it.
     fn enqueue(&self, signal: &Arc<Signal>) -> bool {
         let mut q = self.waiters.lock();
-        if self.is_zero() {
+        let (generation, count) = split(self.observe());
+        if count == 0 {
             return false;
         }
-        q.push_back(signal.clone());
+        q.push_back((signal.clone(), generation));
         true
     }
 
-    /// Completes every queued waiter (the counter reached zero).
-    fn release_waiters(&self) {
+    /// Completes the waiters of `generation`, which just ended (the counter reached zero).
+    fn release_waiters(&self, generation: u32) {
         let drained: Vec<Arc<Signal>> = {
             let mut q = self.waiters.lock();
-            q.drain(..).filter(|w| w.try_claim(0)).collect()
+            let mut released = Vec::new();
+            q.retain(|(w, g)| {
+                if *g != generation {
+                    return true; // queued after a reuse: a later zero releases it
+                }
+                if w.try_claim(0) {
+                    released.push(w.clone());
+                }
+                false
+            });
+            released
         };
         for w in drained {
             if w.complete(0) {
@@ -306,7 +352,7 @@ impl Drop for WaitFuture<'_> {
                 self.inner
                     .waiters
                     .lock()
-                    .retain(|s| !Arc::ptr_eq(s, &signal));
+                    .retain(|(s, _)| !Arc::ptr_eq(s, &signal));
             } else {
                 signal.wait_claimed();
             }
