@@ -1,7 +1,9 @@
 //! hbsync's happens-before claims: the catalogue ([`catalogue`]), one loom litmus program
 //! per claim ([`litmus`]), and the `verify` runner that proves each claim, runs its mutants
-//! and prints the report (`cargo verify`).
+//! and prints the report (`cargo verify`), with the models' pitfalls and classic programs
+//! ([`models_report`]).
 
 pub mod catalogue;
 pub mod litmus;
+pub mod models_report;
 pub mod report;

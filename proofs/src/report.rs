@@ -91,6 +91,27 @@ pub fn table(results: &[ClaimResult]) -> String {
     s
 }
 
+/// The verify results as a Markdown table (the README's "last cargo verify" table).
+pub fn markdown_results(results: &[ClaimResult]) -> String {
+    let mut s = String::from(
+        "| claim | verdict | interleavings | seconds | mutants killed | bounds |\n|---|---|---|---|---|---|\n",
+    );
+    for r in results {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {:.2} | {}/{} | {} |",
+            r.claim.id,
+            r.verdict,
+            r.interleavings,
+            r.seconds,
+            r.killed(),
+            r.mutants.len(),
+            r.bounds()
+        );
+    }
+    s
+}
+
 /// The README's claim table (static columns only, so it does not change between runs).
 pub fn markdown_claims(claims: &[Claim]) -> String {
     let mut s = String::from(
@@ -140,9 +161,13 @@ fn json_str(s: &str) -> String {
     o
 }
 
-/// The machine-readable report (schema in the foundation issue; `pitfalls` and `programs`
-/// are filled by the models).
-pub fn json(results: &[ClaimResult]) -> String {
+/// The machine-readable report (schema in the foundation issue); `pitfalls` and `programs`
+/// are the models' JSON objects as `models-report` printed them.
+pub fn json(
+    results: &[ClaimResult],
+    pitfalls: &[serde_json::Value],
+    programs: &[serde_json::Value],
+) -> String {
     let claims: Vec<String> = results
         .iter()
         .map(|r| {
@@ -178,8 +203,16 @@ pub fn json(results: &[ClaimResult]) -> String {
             )
         })
         .collect();
+    let list = |v: &[serde_json::Value]| {
+        v.iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     format!(
-        "{{\"claims\":[{}],\"pitfalls\":[],\"programs\":[]}}\n",
-        claims.join(",")
+        "{{\"claims\":[{}],\"pitfalls\":[{}],\"programs\":[{}]}}\n",
+        claims.join(","),
+        list(pitfalls),
+        list(programs)
     )
 }

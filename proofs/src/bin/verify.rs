@@ -1,14 +1,19 @@
-//! `cargo verify`: proves every claim of the catalogue under loom, runs every mutant, prints
-//! the claim table and exits non-zero if a claim is unproved or a mutant survives.
+//! `cargo verify`: the main job. Proves every claim of the catalogue under loom and runs every
+//! mutant; then runs every pitfall (buggy program and fixed twin, loom) and every classic
+//! program (shuttle); prints the claim, pitfall and program tables; writes the report with
+//! every trace to `target/hbsync-report/report.md` and `report.html`; exits non-zero if a
+//! claim is unproved, a mutant survives, a pitfall is not caught, a fixed twin or a program
+//! fails.
 //!
 //! ```text
-//! cargo verify [--json FILE] [--only CLAIM-ID]... [--markdown]
+//! cargo verify [--json FILE] [--only CLAIM-ID]... [--models] [--markdown]
 //! ```
 //!
-//! It builds the loom build of the litmus runner in its own target directory
-//! (`target/loom`), then runs each claim and each mutant in a separate process, two at a
-//! time (a failing loom model may abort its process; the runner only reads exit codes and
-//! messages).
+//! It builds the loom and shuttle builds of the runners in their own target directories
+//! (`target/loom`, `target/shuttle`), then runs each claim and each mutant in a separate
+//! process, two at a time (a failing loom model may abort its process; the runner only reads
+//! exit codes and messages). `--only` runs just those claims (no models); `--models` runs
+//! just the models.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,6 +22,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::Instant;
 
 use hbsync_proofs::catalogue::{Claim, Kind, CLAIMS};
+use hbsync_proofs::models_report;
 use hbsync_proofs::report::{self, ClaimResult, MutantResult};
 
 /// One process to run: a claim, optionally with one site weakened.
@@ -40,29 +46,44 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn build_loom(root: &Path) -> PathBuf {
-    let target = root.join("target").join("loom");
+/// Builds `bin` of `package` with `--cfg <checker>` in `target/<checker>`; returns its path.
+fn build(root: &Path, checker: &str, package: &str, bin: &str) -> PathBuf {
+    let target = root.join("target").join(checker);
     eprintln!(
-        "verify: building the loom build of the litmus runner ({})",
+        "verify: building the {checker} build of {bin} ({})",
         target.display()
     );
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(root)
-        .args([
-            "build",
-            "--release",
-            "-q",
-            "-p",
-            "hbsync-proofs",
-            "--bin",
-            "litmus",
-        ])
-        .env("RUSTFLAGS", "--cfg loom")
+        .args(["build", "--release", "-q", "-p", package, "--bin", bin])
+        .env("RUSTFLAGS", format!("--cfg {checker}"))
         .env("CARGO_TARGET_DIR", &target)
         .status()
         .expect("run cargo");
-    assert!(status.success(), "verify: the loom build failed");
-    target.join("release").join("litmus")
+    assert!(
+        status.success(),
+        "verify: the {checker} build of {bin} failed"
+    );
+    target.join("release").join(bin)
+}
+
+/// Runs `models-report` (already built) and parses its JSON lines.
+fn run_models(bin: &Path, replay_dir: &Path) -> Vec<serde_json::Value> {
+    let out = Command::new(bin)
+        .arg(replay_dir)
+        .output()
+        .expect("run models-report");
+    if !out.status.success() {
+        eprintln!(
+            "verify: {} failed:\n{}",
+            bin.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
 }
 
 /// The first line of a failure that says what the checker found.
@@ -130,16 +151,18 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let mut json: Option<PathBuf> = None;
     let mut only: Vec<String> = Vec::new();
+    let mut models_only = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--json" => json = Some(args.next().expect("--json FILE").into()),
             "--only" => only.push(args.next().expect("--only CLAIM-ID")),
+            "--models" => models_only = true,
             "--markdown" => {
                 print!("{}", report::markdown_claims(CLAIMS));
                 return ExitCode::SUCCESS;
             }
             "-h" | "--help" => {
-                println!("usage: cargo verify [--json FILE] [--only CLAIM-ID]... [--markdown]");
+                println!("usage: cargo verify [--json FILE] [--only CLAIM-ID]... [--models] [--markdown]");
                 return ExitCode::SUCCESS;
             }
             other => {
@@ -149,10 +172,10 @@ fn main() -> ExitCode {
         }
     }
     let chosen: Vec<usize> = (0..CLAIMS.len())
-        .filter(|&i| only.is_empty() || only.iter().any(|o| o == CLAIMS[i].id))
+        .filter(|&i| !models_only && (only.is_empty() || only.iter().any(|o| o == CLAIMS[i].id)))
         .collect();
     let root = root();
-    let bin = build_loom(&root);
+    let bin = build(&root, "loom", "hbsync-proofs", "litmus");
 
     let mut jobs = Vec::new();
     for &i in &chosen {
@@ -252,19 +275,74 @@ fn main() -> ExitCode {
     }
     println!();
     print!("{}", report::table(&results));
+
+    // The models: pitfalls (loom) and classic programs (shuttle).
+    let (mut pitfalls, mut programs) = (Vec::new(), Vec::new());
+    if only.is_empty() {
+        let report_dir = root.join("target").join("hbsync-report");
+        let replay_dir = report_dir.join("replay");
+        std::fs::create_dir_all(&replay_dir).expect("create the report directory");
+        let start = Instant::now();
+        let loom_bin = build(&root, "loom", "hbsync-models", "models-report");
+        pitfalls = run_models(&loom_bin, &replay_dir);
+        let shuttle_bin = build(&root, "shuttle", "hbsync-models", "models-report");
+        programs = run_models(&shuttle_bin, &replay_dir);
+        eprintln!(
+            "verify: {} pitfalls and {} programs in {:.1}s",
+            pitfalls.len(),
+            programs.len(),
+            start.elapsed().as_secs_f64()
+        );
+        println!();
+        print!("{}", models_report::table(&pitfalls, &programs));
+        let claims_md = report::markdown_results(&results);
+        let md = report_dir.join("report.md");
+        let html = report_dir.join("report.html");
+        std::fs::write(
+            &md,
+            models_report::markdown(&claims_md, &pitfalls, &programs),
+        )
+        .expect("write report.md");
+        std::fs::write(&html, models_report::html(&claims_md, &pitfalls, &programs))
+            .expect("write report.html");
+        println!(
+            "\nverify: report with every trace: {} and {}",
+            md.display(),
+            html.display()
+        );
+    }
     if let Some(path) = json {
-        std::fs::write(&path, report::json(&results)).expect("write the JSON report");
+        std::fs::write(&path, report::json(&results, &pitfalls, &programs))
+            .expect("write the JSON report");
         eprintln!("verify: wrote {}", path.display());
     }
-    let bad: Vec<_> = results
+    let mut bad: Vec<String> = results
         .iter()
         .filter(|r| !r.ok())
-        .map(|r| r.claim.id)
+        .map(|r| r.claim.id.to_string())
         .collect();
+    bad.extend(
+        pitfalls
+            .iter()
+            .filter(|p| !models_report::pitfall_ok(p))
+            .map(|p| format!("pitfall {}", p["id"].as_str().unwrap_or("?"))),
+    );
+    bad.extend(
+        programs
+            .iter()
+            .filter(|p| !models_report::program_ok(p))
+            .map(|p| format!("program {}", p["id"].as_str().unwrap_or("?"))),
+    );
+    if only.is_empty() && (pitfalls.is_empty() || programs.is_empty()) {
+        bad.push("the models produced no results".into());
+    }
     if bad.is_empty() {
         println!(
-            "\nverify: all {} claims as stated; every mutant killed",
-            results.len()
+            "\nverify: all {} claims as stated; every mutant killed; {} pitfalls caught with \
+             fixed twins passing; {} classic programs pass",
+            results.len(),
+            pitfalls.len(),
+            programs.len()
         );
         ExitCode::SUCCESS
     } else {
