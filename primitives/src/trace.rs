@@ -111,17 +111,15 @@ impl Failure {
         out.push_str(&"-".repeat(7 + W * self.tasks.len()));
         out.push('\n');
         for (i, e) in self.events.iter().enumerate() {
-            // Long events wrap within their task's column.
-            let chars: Vec<char> = e.text.chars().collect();
-            for (k, chunk) in chars.chunks(W - 2).enumerate() {
-                let piece: String = chunk.iter().collect();
+            // Long events wrap within their task's column, at spaces.
+            for (k, piece) in wrap(&e.text, W - 2).iter().enumerate() {
                 if k == 0 {
                     out.push_str(&format!("{:4} | ", i + 1));
                 } else {
                     out.push_str("     | ");
                 }
                 for t in 0..self.tasks.len() {
-                    out.push_str(&cell(if t == e.task { &piece } else { "" }));
+                    out.push_str(&cell(if t == e.task { piece } else { "" }));
                 }
                 out.push('\n');
             }
@@ -129,6 +127,24 @@ impl Failure {
         out.push_str(&format!("=> {}\n", self.diagnosis()));
         out
     }
+}
+
+/// Splits `text` into lines of at most `width` characters, at spaces where possible.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("never empty");
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(String::new());
+        }
+        let line = lines.last_mut().expect("never empty");
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines
 }
 
 #[cfg(not(any(loom, shuttle)))]
@@ -141,7 +157,7 @@ mod noop {
         String::new()
     }
     #[inline(always)]
-    pub(crate) fn wait_start<F: FnOnce() -> String>(_key: usize, _what: F) {}
+    pub(crate) fn wait_start<F: FnOnce() -> String>(_key: usize, _blocking: bool, _what: F) {}
     #[inline(always)]
     pub(crate) fn wait_end(_key: usize) {}
 }
@@ -181,8 +197,9 @@ mod imp {
         /// Object (kind, address) → number, per kind.
         objects: BTreeMap<(&'static str, usize), usize>,
         counts: BTreeMap<&'static str, usize>,
-        /// Waiting operations: key (the waiter's address) → (task, what).
-        waiting: BTreeMap<usize, (usize, String)>,
+        /// Waiting operations: key (the waiter's address) → (task, what, blocking). A
+        /// blocking wait parks the task's thread; a non-blocking one is a pending future.
+        waiting: BTreeMap<usize, (usize, String, bool)>,
         /// Set by `spawned`, taken by the child's `enter_task`.
         pending_names: BTreeMap<usize, ()>,
     }
@@ -249,7 +266,11 @@ mod imp {
 
     /// `leak: t1 (spawned at …) is still blocked in …` for the first waiting non-main task.
     fn leak_message(st: &State, when: &str) -> Option<String> {
-        let (task, what) = st.waiting.values().find(|(t, _)| *t != 0)?;
+        let (task, what, _) = st
+            .waiting
+            .values()
+            .filter(|(t, _, _)| *t != 0)
+            .min_by_key(|(t, _, blocking)| (!*blocking, *t))?;
         let t = &st.tasks[*task];
         let at = t
             .spawned_at
@@ -347,8 +368,9 @@ mod imp {
         })
     }
 
-    /// The current task starts waiting (key: the waiter record's address).
-    pub(crate) fn wait_start<F: FnOnce() -> String>(key: usize, what: F) {
+    /// The current task starts waiting (key: the waiter record's address); `blocking`: its
+    /// thread parks (else: a pending future of the task).
+    pub(crate) fn wait_start<F: FnOnce() -> String>(key: usize, blocking: bool, what: F) {
         if !active() {
             return;
         }
@@ -356,7 +378,7 @@ mod imp {
         STATE.with(|s| {
             if let Ok(mut st) = s.try_borrow_mut() {
                 let task = task(&mut st);
-                st.waiting.insert(key, (task, what));
+                st.waiting.insert(key, (task, what, blocking));
             }
         });
     }
@@ -404,8 +426,18 @@ mod imp {
             }
             st.active = false;
             let mut tasks = st.tasks.clone();
-            for (task, what) in st.waiting.values() {
-                tasks[*task].blocked_in = Some(what.clone());
+            // A task's blocking wait (its thread parked) names where it is stuck; without
+            // one, its pending futures do.
+            for (task, what, blocking) in st.waiting.values() {
+                if *blocking {
+                    tasks[*task].blocked_in = Some(what.clone());
+                }
+            }
+            for (task, what, blocking) in st.waiting.values() {
+                let t = &mut tasks[*task];
+                if !*blocking && t.blocked_in.is_none() {
+                    t.blocked_in = Some(format!("{what} (pending future)"));
+                }
             }
             let mut message = message.clone();
             let kind = if message.starts_with("leak:") {

@@ -137,7 +137,8 @@ impl Signal {
     /// lock it registers under), so a completion always comes after it.
     #[inline(always)]
     pub(crate) fn trace_wait(&self, what: impl FnOnce() -> String) {
-        crate::trace::wait_start(self as *const Self as usize, what);
+        let blocking = matches!(self.wake, Wake::Thread(_));
+        crate::trace::wait_start(self as *const Self as usize, blocking, what);
     }
 
     /// Undoes [`Signal::trace_wait`] for a waiter that did not wait after all.

@@ -70,6 +70,7 @@ fn build(root: &Path, checker: &str, package: &str, bin: &str) -> PathBuf {
 /// Runs `models-report` (already built) and parses its JSON lines.
 fn run_models(bin: &Path, replay_dir: &Path) -> Vec<serde_json::Value> {
     let out = Command::new(bin)
+        .current_dir(root())
         .arg(replay_dir)
         .output()
         .expect("run models-report");
@@ -280,8 +281,8 @@ fn main() -> ExitCode {
     let (mut pitfalls, mut programs) = (Vec::new(), Vec::new());
     if only.is_empty() {
         let report_dir = root.join("target").join("hbsync-report");
-        let replay_dir = report_dir.join("replay");
-        std::fs::create_dir_all(&replay_dir).expect("create the report directory");
+        let replay_dir = Path::new("target").join("hbsync-report").join("replay");
+        std::fs::create_dir_all(root.join(&replay_dir)).expect("create the report directory");
         let start = Instant::now();
         let loom_bin = build(&root, "loom", "hbsync-models", "models-report");
         pitfalls = run_models(&loom_bin, &replay_dir);
