@@ -6,10 +6,11 @@
 //! the README's ns/message table with ratios to the fastest peer.
 #![allow(missing_docs)]
 
-use std::thread;
-use std::time::Duration;
+mod common;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use std::thread;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 const MSGS: u64 = 20_000;
 
@@ -191,11 +192,7 @@ fn bench_flavor<F: Flavor>(c: &mut Criterion) {
         ("unbounded", None),
     ];
     for (cap_name, cap) in caps {
-        let mut g = c.benchmark_group(format!("chan/{cap_name}"));
-        g.throughput(Throughput::Elements(MSGS));
-        g.sample_size(10)
-            .warm_up_time(Duration::from_millis(300))
-            .measurement_time(Duration::from_secs(1));
+        let mut g = common::group(c, &format!("chan/{cap_name}"), MSGS);
         if cap != Some(0) {
             g.bench_function(BenchmarkId::new("seq", F::NAME), |b| {
                 b.iter(|| seq::<F>(cap))

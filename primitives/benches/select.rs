@@ -8,10 +8,11 @@
 //! `python3 tools/bench_table.py select/` prints the README table.
 #![allow(missing_docs)]
 
-use std::thread;
-use std::time::Duration;
+mod common;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use std::thread;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 const MSGS: u64 = 20_000;
 const THREADS: u64 = 4;
@@ -101,11 +102,7 @@ fn selects(c: &mut Criterion) {
         ("unbounded", None),
     ];
     for (cap_name, cap) in caps {
-        let mut g = c.benchmark_group(format!("select/{cap_name}"));
-        g.throughput(Throughput::Elements(MSGS));
-        g.sample_size(10)
-            .warm_up_time(Duration::from_millis(300))
-            .measurement_time(Duration::from_secs(1));
+        let mut g = common::group(c, &format!("select/{cap_name}"), MSGS);
         g.bench_function(BenchmarkId::new("select_rx", "hbsync"), |b| {
             b.iter(|| hb::select_rx(cap))
         });

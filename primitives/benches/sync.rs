@@ -13,27 +13,15 @@
 //! `python3 tools/bench_table.py mutex` (or `once`, `waitgroup`) prints the README tables.
 #![allow(missing_docs)]
 
+mod common;
+
 use std::hint::black_box;
 use std::sync::Arc;
 use std::thread;
-use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 const OPS: u64 = 100_000;
-
-fn config<'a>(
-    c: &'a mut Criterion,
-    name: &str,
-    elems: u64,
-) -> criterion::BenchmarkGroup<'a, criterion::measurement::WallTime> {
-    let mut g = c.benchmark_group(name);
-    g.throughput(Throughput::Elements(elems));
-    g.sample_size(10)
-        .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(1));
-    g
-}
 
 /// `threads` threads each add 1 to the counter behind `lock` `OPS / threads` times.
 fn contended<M: Send + Sync + 'static>(threads: u64, m: Arc<M>, inc: fn(&M)) {
@@ -53,7 +41,7 @@ fn contended<M: Send + Sync + 'static>(threads: u64, m: Arc<M>, inc: fn(&M)) {
 }
 
 fn mutexes(c: &mut Criterion) {
-    let mut g = config(c, "mutex/uncontended", 1);
+    let mut g = common::group(c, "mutex/uncontended", 1);
     let hb = hbsync::Mutex::new(0u64);
     g.bench_function(BenchmarkId::new("lock_unlock", "hbsync"), |b| {
         b.iter(|| *black_box(&hb).lock() += 1)
@@ -69,7 +57,7 @@ fn mutexes(c: &mut Criterion) {
     g.finish();
 
     for threads in [2u64, 4] {
-        let mut g = config(c, &format!("mutex/contended{threads}"), OPS);
+        let mut g = common::group(c, &format!("mutex/contended{threads}"), OPS);
         g.bench_function(BenchmarkId::new("increment", "hbsync"), |b| {
             b.iter(|| {
                 contended(threads, Arc::new(hbsync::Mutex::new(0u64)), |m| {
@@ -98,7 +86,7 @@ fn mutexes(c: &mut Criterion) {
         .worker_threads(2)
         .build()
         .unwrap();
-    let mut g = config(c, "mutex_async/uncontended", OPS);
+    let mut g = common::group(c, "mutex_async/uncontended", OPS);
     g.bench_function(BenchmarkId::new("lock_async", "hbsync"), |b| {
         let m = hbsync::Mutex::new(0u64);
         b.iter(|| {
@@ -120,7 +108,7 @@ fn mutexes(c: &mut Criterion) {
         })
     });
     g.finish();
-    let mut g = config(c, "mutex_async/contended4", OPS);
+    let mut g = common::group(c, "mutex_async/contended4", OPS);
     g.bench_function(BenchmarkId::new("lock_async", "hbsync"), |b| {
         b.iter(|| {
             let m = Arc::new(hbsync::Mutex::new(0u64));
@@ -165,7 +153,7 @@ fn mutexes(c: &mut Criterion) {
 }
 
 fn onces(c: &mut Criterion) {
-    let mut g = config(c, "once/fast", 1);
+    let mut g = common::group(c, "once/fast", 1);
     let hb = hbsync::Once::new();
     hb.call_once(|| {});
     g.bench_function(BenchmarkId::new("call_once_done", "hbsync"), |b| {
@@ -191,7 +179,7 @@ fn onces(c: &mut Criterion) {
 
 fn waitgroups(c: &mut Criterion) {
     const TASKS: u64 = 1000;
-    let mut g = config(c, "waitgroup/spawn1000", TASKS);
+    let mut g = common::group(c, "waitgroup/spawn1000", TASKS);
     g.bench_function(BenchmarkId::new("spawn_wait", "hbsync"), |b| {
         b.iter(|| {
             let wg = hbsync::WaitGroup::new();

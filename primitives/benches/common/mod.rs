@@ -1,0 +1,21 @@
+//! Shared by the benchmark binaries: one group configuration for every run.
+
+use std::time::Duration;
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput};
+
+/// A group named `name` measuring `elems` elements per iteration: 10 samples, 0.3 s warm-up,
+/// 1 s measurement (short, so one run covers every peer on a 2-core machine).
+pub(crate) fn group<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+    elems: u64,
+) -> BenchmarkGroup<'a, WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.throughput(Throughput::Elements(elems));
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1));
+    g
+}
