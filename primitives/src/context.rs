@@ -286,9 +286,13 @@ impl CancelFunc {
 }
 
 impl CancelCauseFunc {
-    /// Cancels with `cause` (idempotent: only the first cancel's cause is kept).
-    pub fn cancel(&self, cause: Cause) {
-        if self.scope.cancel(ContextError::Canceled, Some(cause)) {
+    /// Cancels with `cause`, any error (an `Arc<dyn Error>` too); idempotent: only the first
+    /// cancel's cause is kept.
+    pub fn cancel<E: std::error::Error + Send + Sync + 'static>(&self, cause: E) {
+        if self
+            .scope
+            .cancel(ContextError::Canceled, Some(Arc::new(cause)))
+        {
             self.scope.unregister();
         }
     }
@@ -383,10 +387,9 @@ impl Context {
     ///
     /// ```
     /// use hbsync::context::Context;
-    /// use std::sync::Arc;
     ///
     /// let (ctx, cancel) = Context::background().with_cancel_cause();
-    /// cancel.cancel(Arc::new(std::io::Error::other("upstream closed")));
+    /// cancel.cancel(std::io::Error::other("upstream closed"));
     /// assert_eq!(ctx.cause().unwrap().to_string(), "upstream closed");
     /// assert_eq!(ctx.err().unwrap().to_string(), "context canceled");
     /// ```
@@ -403,8 +406,12 @@ impl Context {
 
     /// Like [`with_deadline`](Context::with_deadline); `cause` is the cause when the deadline
     /// fires.
-    pub fn with_deadline_cause(&self, deadline: Instant, cause: Cause) -> (Self, CancelFunc) {
-        self.with_deadline_inner(deadline, Some(cause))
+    pub fn with_deadline_cause<E: std::error::Error + Send + Sync + 'static>(
+        &self,
+        deadline: Instant,
+        cause: E,
+    ) -> (Self, CancelFunc) {
+        self.with_deadline_inner(deadline, Some(Arc::new(cause)))
     }
 
     /// `with_deadline(now + timeout)`; a zero timeout is a deadline already past.
@@ -422,8 +429,12 @@ impl Context {
     }
 
     /// Like [`with_timeout`](Context::with_timeout), with a cause for the deadline.
-    pub fn with_timeout_cause(&self, timeout: Duration, cause: Cause) -> (Self, CancelFunc) {
-        self.with_timeout_inner(timeout, Some(cause))
+    pub fn with_timeout_cause<E: std::error::Error + Send + Sync + 'static>(
+        &self,
+        timeout: Duration,
+        cause: E,
+    ) -> (Self, CancelFunc) {
+        self.with_timeout_inner(timeout, Some(Arc::new(cause)))
     }
 
     fn with_timeout_inner(&self, timeout: Duration, cause: Option<Cause>) -> (Self, CancelFunc) {

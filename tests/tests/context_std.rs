@@ -67,7 +67,7 @@ fn child_cancel_never_reaches_parent() {
 fn first_cancel_wins() {
     let (ctx, cancel) = Context::background().with_cancel_cause();
     cancel.cancel(Arc::new(std::io::Error::other("first")));
-    cancel.cancel(Arc::new(std::io::Error::other("second")));
+    cancel.cancel(std::io::Error::other("second"));
     assert_eq!(ctx.cause().unwrap().to_string(), "first");
     // A deadline firing later does not change it either.
     let (child, _c) = ctx.with_timeout(MS);
