@@ -8,7 +8,7 @@
 //!    models stay deterministic);
 //! 2. with `default`, stop here;
 //! 3. **register** one queue entry per enabled case, all sharing one signal, each under its
-//!    own channel's lock. A case found ready while registering (a partner arrived between
+//!    own channel's lock, in the same random order as the poll. A case found ready while registering (a partner arrived between
 //!    phases 1 and 3) aborts the signal and the select starts over at phase 1; a case is never
 //!    completed by its own select (no self-pairing: `send_ready`/`recv_ready` ignore entries
 //!    of the same signal);
@@ -330,8 +330,10 @@ fn describe_all(cases: &[&dyn Case]) -> String {
 
 fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
     loop {
-        // Phase 1: poll.
-        for i in poll_order(cases.len()) {
+        // Phase 1: poll. The same random order is used to register, so when several cases
+        // wait on one channel the first to be matched is random too.
+        let order = poll_order(cases.len());
+        for &i in &order {
             if cases[i].enabled() && cases[i].try_now() {
                 return Some(i);
             }
@@ -350,8 +352,8 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
         let w = Waiter(Arc::new(Signal::for_thread()));
         w.0.trace_wait(|| format!("select {}", describe_all(cases)));
         let mut claimed = false;
-        for (i, c) in cases.iter().enumerate() {
-            if !c.register(&w, i) {
+        for &i in &order {
+            if !cases[i].register(&w, i) {
                 if w.0.try_abort() {
                     unregister_all(cases, &w);
                     // A partner arrived since phase 1: start over.
