@@ -161,11 +161,14 @@ impl Executor {
                 ready: self.ready.clone(),
             }));
             polls += 1;
-            if fut
-                .as_mut()
-                .poll(&mut Context::from_waker(&waker))
-                .is_pending()
-            {
+            // Traces give each task its own column (`main/task1`).
+            let at = self.tasks.borrow()[id].spawned_at;
+            let pending = hbsync::trace::with_task(&format!("task{id}"), at, || {
+                fut.as_mut()
+                    .poll(&mut Context::from_waker(&waker))
+                    .is_pending()
+            });
+            if pending {
                 self.tasks.borrow_mut()[id].future = Some(fut);
             }
         }

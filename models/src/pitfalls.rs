@@ -136,7 +136,7 @@ pub const PITFALLS: &[Pitfall] = &[
                  can never resume to unlock. Fix: release the guard before awaiting (or use \
                  lock_async everywhere the guard must span an await).",
         expect: FailureKind::Deadlock,
-        expect_text: "blocked in lock mutex#1",
+        expect_text: "main/task1 (spawned at models/src/pitfalls.rs",
         buggy: || guard_across_await(false),
         fixed: || guard_across_await(true),
     },
@@ -209,7 +209,7 @@ pub const PITFALLS: &[Pitfall] = &[
                  another task on the same executor: the thread blocks, the sender never runs \
                  (a nested event loop). Fix: the async form (recv_async().await).",
         expect: FailureKind::Deadlock,
-        expect_text: "main blocked in recv chan#1",
+        expect_text: "main/task0 (spawned at models/src/pitfalls.rs",
         buggy: || blocking_in_task(false),
         fixed: || blocking_in_task(true),
     },

@@ -538,6 +538,7 @@ impl<'a, T> Future for LockFuture<'a, T> {
             signal.trace_unwait();
             return Poll::Ready(AsyncMutexGuard { mutex });
         }
+        crate::trace::record(|| format!("lock_async {} -> pending", mutex.trace_name()));
         self.signal = Some(signal);
         Poll::Pending
     }

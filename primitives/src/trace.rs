@@ -17,9 +17,12 @@
 //! `#[inline(always)]` function there, and its formatting closures are never called.
 
 #[cfg(any(loom, shuttle))]
-pub use imp::{assert_no_leaks, take_last_failure};
+pub use imp::{assert_no_leaks, take_last_failure, with_task};
 #[cfg(any(loom, shuttle))]
 pub(crate) use imp::{begin, end, enter_task, finish, obj, record, spawned, wait_end, wait_start};
+
+/// The mark of a task's `blocked_in` that is a pending future rather than a parked thread.
+const PENDING: &str = " (pending future)";
 
 /// What made a model fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +83,10 @@ impl Failure {
                     .spawned_at
                     .as_ref()
                     .map_or(String::new(), |s| format!(" (spawned at {s})"));
-                Some(format!("{}{at} blocked in {op}", t.name))
+                Some(match op.strip_suffix(PENDING) {
+                    Some(op) => format!("{}{at} awaits {op}", t.name),
+                    None => format!("{}{at} blocked in {op}", t.name),
+                })
             })
             .collect();
         let first_line = self.message.lines().next().unwrap_or("");
@@ -164,6 +170,18 @@ mod noop {
 #[cfg(not(any(loom, shuttle)))]
 pub(crate) use noop::{obj, record, wait_end, wait_start};
 
+/// Runs `f` as the task `name` of an executor running on the current thread, so its events
+/// and waits get their own column in traces (`main/task1`) with where it was spawned. For
+/// executors that multiplex tasks on one model thread; std builds just run `f`.
+#[cfg(not(any(loom, shuttle)))]
+pub fn with_task<R>(
+    _name: &str,
+    _spawned_at: &'static std::panic::Location<'static>,
+    f: impl FnOnce() -> R,
+) -> R {
+    f()
+}
+
 /// Panics with a leak report if a task other than the caller's main task is blocked in an
 /// hbsync operation now (checker builds; nothing in std builds). Call it where a model's main
 /// task considers its work done while long-lived objects (a server's channel) stay alive.
@@ -202,6 +220,10 @@ mod imp {
         waiting: BTreeMap<usize, (usize, String, bool)>,
         /// Set by `spawned`, taken by the child's `enter_task`.
         pending_names: BTreeMap<usize, ()>,
+        /// Checker thread id → the executor task it is polling now (`with_task`).
+        polling: BTreeMap<String, usize>,
+        /// (thread id, task name) → task index, for executor tasks.
+        named: BTreeMap<(String, String), usize>,
     }
 
     std::thread_local! {
@@ -218,6 +240,9 @@ mod imp {
     /// This task's index, naming it on first sight.
     fn task(st: &mut State) -> usize {
         let id = current_id();
+        if let Some(&t) = st.polling.get(&id) {
+            return t;
+        }
         if let Some(&t) = st.ids.get(&id) {
             return t;
         }
@@ -334,6 +359,59 @@ mod imp {
         STATE.with(|s| s.try_borrow().is_ok_and(|st| st.active))
     }
 
+    /// Runs `f` as the executor task `name` of the current thread (see
+    /// [`crate::trace::with_task`]).
+    pub fn with_task<R>(
+        name: &str,
+        spawned_at: &'static Location<'static>,
+        f: impl FnOnce() -> R,
+    ) -> R {
+        let entered = STATE.with(|s| {
+            let mut st = s.try_borrow_mut().ok()?;
+            if !st.active {
+                return None;
+            }
+            let id = current_id();
+            let host = st.ids.get(&id).copied().unwrap_or(0);
+            let key = (id.clone(), name.to_string());
+            let t = match st.named.get(&key) {
+                Some(&t) => t,
+                None => {
+                    let t = st.tasks.len();
+                    let host_name = st.tasks[host].name.clone();
+                    st.tasks.push(Task {
+                        name: format!("{host_name}/{name}"),
+                        spawned_at: Some(format!(
+                            "{}:{}:{}",
+                            spawned_at.file(),
+                            spawned_at.line(),
+                            spawned_at.column()
+                        )),
+                        blocked_in: None,
+                    });
+                    st.named.insert(key, t);
+                    t
+                }
+            };
+            st.polling.insert(id.clone(), t);
+            Some(id)
+        });
+        struct Leave(Option<String>);
+        impl Drop for Leave {
+            fn drop(&mut self) {
+                if let Some(id) = self.0.take() {
+                    STATE.with(|s| {
+                        if let Ok(mut st) = s.try_borrow_mut() {
+                            st.polling.remove(&id);
+                        }
+                    });
+                }
+            }
+        }
+        let _leave = Leave(entered);
+        f()
+    }
+
     /// Records an event of the current task. The text is built before the state is
     /// borrowed (it may name objects, which borrows the state too).
     pub(crate) fn record<F: FnOnce() -> String>(event: F) {
@@ -436,7 +514,7 @@ mod imp {
             for (task, what, blocking) in st.waiting.values() {
                 let t = &mut tasks[*task];
                 if !*blocking && t.blocked_in.is_none() {
-                    t.blocked_in = Some(format!("{what} (pending future)"));
+                    t.blocked_in = Some(format!("{what}{}", super::PENDING));
                 }
             }
             let mut message = message.clone();

@@ -106,6 +106,9 @@ impl<T> Future for SendFuture<'_, T> {
                     slot: &this.slot,
                 });
                 signal.trace_wait(|| format!("send_async {}", this.chan.trace_name()));
+                crate::trace::record(|| {
+                    format!("send_async {} -> pending", this.chan.trace_name())
+                });
                 this.signal = Some(signal);
                 Poll::Pending
             }
@@ -172,6 +175,9 @@ impl<T> Future for RecvFuture<'_, T> {
                     slot: &this.slot,
                 });
                 signal.trace_wait(|| format!("recv_async {}", this.chan.trace_name()));
+                crate::trace::record(|| {
+                    format!("recv_async {} -> pending", this.chan.trace_name())
+                });
                 this.signal = Some(signal);
                 Poll::Pending
             }
