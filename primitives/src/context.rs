@@ -79,6 +79,14 @@ impl fmt::Display for ContextError {
 
 impl std::error::Error for ContextError {}
 
+impl ContextError {
+    /// Whether this is a timeout (`DeadlineExceeded`), as Go's `DeadlineExceeded` reports
+    /// `Timeout() == true`.
+    pub fn is_timeout(&self) -> bool {
+        *self == Self::DeadlineExceeded
+    }
+}
+
 /// The cause of a cancellation: any error, shared ([`Context::cause`]).
 pub type Cause = Arc<dyn std::error::Error + Send + Sync>;
 

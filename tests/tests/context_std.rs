@@ -324,3 +324,85 @@ fn registrations(ctx: &Context) -> usize {
         .parse()
         .unwrap()
 }
+
+/// x_test.go TestDeadlineExceededSupportsTimeout.
+#[test]
+fn deadline_exceeded_is_a_timeout() {
+    assert!(ContextError::DeadlineExceeded.is_timeout());
+    assert!(!ContextError::Canceled.is_timeout());
+}
+
+/// x_test.go testLayers (TestLayersCancel / TestLayersTimeout), made deterministic: 30
+/// layers cycling through WithValue, WithCancel and WithTimeout; every value stays visible
+/// at the leaf; cancelling (or the timeout of) an inner layer ends exactly that layer and the
+/// ones below it.
+#[test]
+fn layers() {
+    struct Layer;
+    impl Key for Layer {
+        type Value = usize;
+    }
+    for timeout_layer in [false, true] {
+        let mut ctx = Context::background();
+        let mut cancels = Vec::new();
+        let mut layers = Vec::new();
+        for i in 0..30 {
+            match i % 3 {
+                0 => ctx = ctx.with_value(Layer, i),
+                1 => {
+                    let (c, f) = ctx.with_cancel();
+                    cancels.push((i, f));
+                    ctx = c;
+                }
+                _ => {
+                    let t = if timeout_layer && i == 14 {
+                        50 * MS
+                    } else {
+                        Duration::from_secs(3600)
+                    };
+                    let (c, f) = ctx.with_timeout(t);
+                    cancels.push((i, f));
+                    ctx = c;
+                }
+            }
+            layers.push(ctx.clone());
+        }
+        assert_eq!(ctx.value(Layer), Some(&27), "the nearest value layer wins");
+        for (i, l) in layers.iter().enumerate() {
+            assert_eq!(l.err(), None, "layer {i} ended early");
+        }
+        let cut = if timeout_layer {
+            assert_eq!(layers[14].wait(), ContextError::DeadlineExceeded);
+            14
+        } else {
+            let (i, f) = &cancels[cancels.len() / 2];
+            f.cancel();
+            *i
+        };
+        for (i, l) in layers.iter().enumerate() {
+            let want = if i < cut {
+                None
+            } else if timeout_layer {
+                Some(ContextError::DeadlineExceeded)
+            } else {
+                Some(ContextError::Canceled)
+            };
+            assert_eq!(l.err(), want, "layer {i} (cut at {cut})");
+        }
+    }
+}
+
+/// x_test.go TestWithCancelSimultaneouslyCanceledParent: children created while the parent
+/// is cancelled on another thread all end cancelled.
+#[test]
+fn children_created_during_parent_cancel() {
+    for _ in 0..200 {
+        let (parent, cancel) = Context::background().with_cancel();
+        let p = parent.clone();
+        let maker = thread::spawn(move || (0..50).map(|_| p.with_cancel()).collect::<Vec<_>>());
+        cancel.cancel();
+        for (child, _) in maker.join().unwrap() {
+            assert_eq!(child.wait(), ContextError::Canceled);
+        }
+    }
+}
