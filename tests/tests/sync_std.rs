@@ -434,3 +434,23 @@ fn once_statics_and_debug() {
     assert_eq!(*CELL.get_or_init(|| "x"), "x");
     assert_eq!(format!("{CELL:?}"), "OnceValue(Some(\"x\"))");
 }
+
+/// Go sync/waitgroup_test.go TestWaitGroupRace: two tasks Done while Wait waits; Wait never
+/// returns before both incremented (no spurious wake-up).
+#[test]
+fn waitgroup_race() {
+    for _ in 0..1000 {
+        let wg = WaitGroup::new();
+        let n = Arc::new(AtomicUsize::new(0));
+        for _ in 0..2 {
+            wg.add(1);
+            let (wg, n) = (wg.clone(), n.clone());
+            thread::spawn(move || {
+                n.fetch_add(1, Relaxed);
+                wg.done();
+            });
+        }
+        wg.wait();
+        assert_eq!(n.load(Relaxed), 2, "Spurious wakeup from Wait");
+    }
+}
