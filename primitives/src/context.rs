@@ -35,9 +35,12 @@
 //!   call a [`CancelFunc`] leaks nothing here; calling it still cancels at once (and should
 //!   be done, to stop the work early).
 //! - **Deadlines** use the crate's one clock. std builds: one shared timer thread cancels the
-//!   scope at the deadline (holding it weakly). Checker builds: a model task cancels it at a
-//!   point the checker chooses, so "the deadline wins" and "the work wins" are both explored
-//!   (virtual time, see [`crate::time`]).
+//!   scope at the deadline (holding it weakly), so `err()` alone sees it. Checker builds
+//!   (virtual time, see [`crate::time`]): no thread; a done channel at or below the scope
+//!   carries the deadline as a timer, and a task waiting on it (a receive, a `select!` arm,
+//!   `wait`) lets the checker fire the deadline at that point, so "the deadline wins" and "the
+//!   work wins" are both explored. As in Go's `testing/synctest`, time does not pass for a
+//!   task that only polls `err()`: in a model, wait on `done()`.
 //!
 //! # Happens-before
 //!
@@ -133,6 +136,32 @@ struct ScopeInner {
     children: BTreeMap<u64, Weak<CancelState>>,
     after: BTreeMap<u64, Box<dyn FnOnce() + Send>>,
     next_id: u64,
+    /// Checker builds: the deadline this scope ends at (its own or an ancestor's), the
+    /// scope that owns it and the cause it fires with. Virtual time fires it when a task
+    /// waits on a done channel below it (see `arm_deadline`).
+    #[cfg(any(loom, shuttle))]
+    deadline: Option<VirtualDeadline>,
+}
+
+/// A deadline in virtual time: when, whose, and with what cause.
+#[cfg(any(loom, shuttle))]
+#[derive(Clone)]
+struct VirtualDeadline {
+    at: Instant,
+    owner: Weak<CancelState>,
+    cause: Option<Cause>,
+}
+
+#[cfg(any(loom, shuttle))]
+impl VirtualDeadline {
+    /// Cancels the owner (and so every scope below it) with `DeadlineExceeded`.
+    fn fire(&self) {
+        if let Some(owner) = self.owner.upgrade() {
+            if owner.cancel(ContextError::DeadlineExceeded, self.cause.clone()) {
+                owner.unregister();
+            }
+        }
+    }
 }
 
 impl ScopeInner {
@@ -165,7 +194,19 @@ impl CancelState {
 
     fn done(&self) -> &Receiver<()> {
         self.done.get_or_init(|| {
+            #[cfg(not(any(loom, shuttle)))]
             let (tx, rx) = chan::bounded(0);
+            // Virtual time: the done channel carries the deadline as a timer whose firing
+            // cancels the deadline's owner, so a wait on it explores "the deadline wins".
+            #[cfg(any(loom, shuttle))]
+            let (tx, rx) = match self.inner.lock().deadline.clone() {
+                Some(d) => {
+                    let at = d.at;
+                    let action = Arc::new(move || d.fire());
+                    chan::timer_pair(crate::chan::engine::Timer::action(at, |_| (), action))
+                }
+                None => chan::bounded(0),
+            };
             let mut inner = self.inner.lock();
             // Relaxed: under the lock that `cancel` stores under.
             if self.state.load(Ordering::Relaxed) == LIVE {
@@ -349,6 +390,10 @@ impl Context {
                 let mut inner = p.inner.lock();
                 let id = inner.id();
                 let scope = Arc::new(CancelState::new(Some((p.clone(), id))));
+                #[cfg(any(loom, shuttle))]
+                {
+                    scope.inner.lock().deadline = inner.deadline.clone();
+                }
                 let born_canceled = match p.err() {
                     Some(err) => Some((err, inner.cause.clone())),
                     None => {
@@ -646,15 +691,17 @@ fn arm_deadline(scope: &Arc<CancelState>, deadline: Instant, cause: Option<Cause
     crate::time::wake_at(deadline, std::task::Waker::from(fire));
 }
 
-/// Virtual time: a model task cancels `scope` at a point the checker chooses.
+/// Virtual time (checker builds): no thread and no clock. The deadline is recorded on the
+/// scope (and inherited by the scopes created below it); it fires when a task waits on the
+/// done channel of this scope or of one below it: that wait yields to the checker once and,
+/// if nothing completed it meanwhile, the deadline fires and cancels `scope`. So both "the
+/// deadline wins" and "the work wins" are explored wherever someone waits, and, as in Go's
+/// `testing/synctest`, time does not pass for a task that only polls `err()`.
 #[cfg(any(loom, shuttle))]
-fn arm_deadline(scope: &Arc<CancelState>, _deadline: Instant, cause: Option<Cause>) {
-    let scope = Arc::downgrade(scope);
-    drop(crate::go(move || {
-        if let Some(scope) = scope.upgrade() {
-            if scope.cancel(ContextError::DeadlineExceeded, cause) {
-                scope.unregister();
-            }
-        }
-    }));
+fn arm_deadline(scope: &Arc<CancelState>, deadline: Instant, cause: Option<Cause>) {
+    scope.inner.lock().deadline = Some(VirtualDeadline {
+        at: deadline,
+        owner: Arc::downgrade(scope),
+        cause,
+    });
 }

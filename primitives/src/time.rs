@@ -31,7 +31,9 @@
 //!   "the timeout wins" are explored, and no model sleeps for real. A timer is due in virtual
 //!   time once a wait on it fired (or at once for a zero duration); a `try_recv` alone never
 //!   makes it due. Among several deadlines of one wait the earliest fires first, so their
-//!   order is kept; their lengths are not otherwise compared.
+//!   order is kept; their lengths are not otherwise compared. A context deadline works the
+//!   same way: it fires when a task waits on the context's `done()` (see
+//!   [`crate::context`]).
 //!
 //! Compared with Go's `testing/synctest`: there, a bubble's fake clock jumps to the next
 //! timer when every goroutine in the bubble is durably blocked, so a timeout fires only when

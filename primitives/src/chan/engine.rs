@@ -122,7 +122,14 @@ pub(crate) struct Timer<T> {
     fired: bool,
     /// Builds the value from the instant it was due.
     make: fn(Instant) -> T,
+    /// Run (outside the lock) when a waiter's deadline fires this timer, instead of
+    /// producing a value: a context deadline in virtual time, which cancels the context
+    /// (closing this channel) rather than sending on it.
+    on_fire: Option<FireAction>,
 }
+
+/// What a firing timer runs ([`Timer::on_fire`]).
+pub(crate) type FireAction = Arc<dyn Fn() + Send + Sync>;
 
 impl<T> Timer<T> {
     pub(crate) fn new(
@@ -136,6 +143,17 @@ impl<T> Timer<T> {
             period,
             fired: due_now,
             make,
+            on_fire: None,
+        }
+    }
+
+    /// A timer that runs `action` when a waiter's deadline fires it (checker builds: a
+    /// context's deadline in virtual time); it never yields a value.
+    #[cfg(any(loom, shuttle))]
+    pub(crate) fn action(next: Instant, make: fn(Instant) -> T, action: FireAction) -> Self {
+        Self {
+            on_fire: Some(action),
+            ..Self::new(next, None, false, make)
         }
     }
 
@@ -205,7 +223,10 @@ impl<T> State<T> {
     /// channel then never yields again and is not closed, as Go's `time.After`); a ticker
     /// moves to its next tick after now, dropping ticks a slow receiver missed.
     fn take_due_timer(&mut self) -> Option<T> {
-        let t = self.timer.as_mut().filter(|t| t.due())?;
+        let t = self
+            .timer
+            .as_mut()
+            .filter(|t| t.due() && t.on_fire.is_none())?;
         let at = t.next;
         let value = (t.make)(at);
         match t.period {
@@ -231,10 +252,12 @@ impl<T> State<T> {
 
     /// A waiter's deadline `at` fired: in virtual time, the timer is now due if `at` reached
     /// it (in real time the clock says so by itself).
-    pub(crate) fn fire_timer(&mut self, at: Instant) {
-        if let Some(t) = self.timer.as_mut().filter(|t| t.next <= at) {
-            t.fired = true;
-        }
+    /// Returns the timer's action, if it has one, to be run once the lock is released.
+    #[must_use]
+    pub(crate) fn fire_timer(&mut self, at: Instant) -> Option<FireAction> {
+        let t = self.timer.as_mut().filter(|t| t.next <= at)?;
+        t.fired = true;
+        t.on_fire.clone()
     }
 
     /// Closes the channel; completes every waiter (receivers with nothing, senders with their
@@ -499,7 +522,12 @@ impl<T> Chan<T> {
                     });
                     return Ok(v);
                 }
-                (true, Some(at)) if timer_first => self.lock().fire_timer(at),
+                (true, Some(at)) if timer_first => {
+                    let action = self.lock().fire_timer(at);
+                    if let Some(action) = action {
+                        action();
+                    }
+                }
                 (true, _) => {
                     crate::trace::record(|| format!("recv {} -> timeout", self.trace_name()));
                     return Err(());

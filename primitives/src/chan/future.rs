@@ -130,14 +130,22 @@ impl<T> Future for RecvFuture<'_, T> {
             }
             // A timer channel: nobody completes us; once the timer is due, withdraw and
             // receive its value below. (Virtual time: it is due from the second poll on.)
-            let due = {
+            let (due, action) = {
                 let mut st = this.chan.lock();
                 let next = st.timer_deadline();
-                if let Some(at) = next.filter(|_| crate::sync::CHECKER) {
-                    st.fire_timer(at);
-                }
-                next.is_some_and(|at| crate::sync::CHECKER || crate::time::is_past(at))
+                let action = next
+                    .filter(|_| crate::sync::CHECKER)
+                    .and_then(|at| st.fire_timer(at));
+                let due = next.is_some_and(|at| crate::sync::CHECKER || crate::time::is_past(at));
+                (due, action)
             };
+            if let Some(action) = action {
+                action(); // a context deadline: cancels, which completes our entry
+                if signal.done_case().is_some() {
+                    this.signal = None;
+                    return Poll::Ready(take_slot(&this.slot).ok_or(RecvError));
+                }
+            }
             if !due {
                 return Poll::Pending;
             }

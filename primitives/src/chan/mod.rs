@@ -108,6 +108,13 @@ pub fn bounded<T>(cap: usize) -> (Sender<T>, Receiver<T>) {
     (Sender { chan: chan.clone() }, Receiver { chan })
 }
 
+/// A rendezvous channel that also carries `timer` (context deadlines in virtual time).
+#[cfg(any(loom, shuttle))]
+pub(crate) fn timer_pair<T>(timer: engine::Timer<T>) -> (Sender<T>, Receiver<T>) {
+    let chan = Arc::new(Chan::with_timer(Some(0), Some(timer)));
+    (Sender { chan: chan.clone() }, Receiver { chan })
+}
+
 /// Creates a channel with no capacity limit: sends never block.
 ///
 /// ```

@@ -263,7 +263,10 @@ impl<T, const SEND: bool> Case for OpCase<'_, T, SEND> {
 
     fn fire(&self, at: Instant) {
         if let Some(chan) = self.chan.filter(|_| !SEND) {
-            chan.lock().fire_timer(at);
+            let action = chan.lock().fire_timer(at);
+            if let Some(action) = action {
+                action();
+            }
         }
     }
 
