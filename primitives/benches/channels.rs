@@ -185,13 +185,7 @@ fn seq<F: Flavor>(cap: Option<usize>) -> u64 {
 }
 
 fn bench_flavor<F: Flavor>(c: &mut Criterion) {
-    let caps: [(&str, Option<usize>); 4] = [
-        ("bounded0", Some(0)),
-        ("bounded1", Some(1)),
-        ("bounded1000", Some(1000)),
-        ("unbounded", None),
-    ];
-    for (cap_name, cap) in caps {
+    for (cap_name, cap) in common::CAPS {
         let mut g = common::group(c, &format!("chan/{cap_name}"), MSGS);
         if cap != Some(0) {
             g.bench_function(BenchmarkId::new("seq", F::NAME), |b| {

@@ -95,13 +95,7 @@ select_benches!(
 );
 
 fn selects(c: &mut Criterion) {
-    let caps: [(&str, Option<usize>); 4] = [
-        ("bounded0", Some(0)),
-        ("bounded1", Some(1)),
-        ("bounded1000", Some(1000)),
-        ("unbounded", None),
-    ];
-    for (cap_name, cap) in caps {
+    for (cap_name, cap) in common::CAPS {
         let mut g = common::group(c, &format!("select/{cap_name}"), MSGS);
         g.bench_function(BenchmarkId::new("select_rx", "hbsync"), |b| {
             b.iter(|| hb::select_rx(cap))

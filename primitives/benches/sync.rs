@@ -109,46 +109,33 @@ fn mutexes(c: &mut Criterion) {
     });
     g.finish();
     let mut g = common::group(c, "mutex_async/contended4", OPS);
-    g.bench_function(BenchmarkId::new("lock_async", "hbsync"), |b| {
-        b.iter(|| {
-            let m = Arc::new(hbsync::Mutex::new(0u64));
-            rt.block_on(async {
-                let ts: Vec<_> = (0..4)
-                    .map(|_| {
-                        let m = m.clone();
-                        tokio::spawn(async move {
-                            for _ in 0..OPS / 4 {
-                                *m.lock_async().await += 1;
-                            }
-                        })
+    // 4 tasks on the 2-worker runtime, each adding OPS / 4 under the lock.
+    macro_rules! contended_async {
+        ($name:literal, $mutex:expr, $lock:ident) => {
+            g.bench_function(BenchmarkId::new("lock_async", $name), |b| {
+                b.iter(|| {
+                    let m = Arc::new($mutex);
+                    rt.block_on(async {
+                        let ts: Vec<_> = (0..4)
+                            .map(|_| {
+                                let m = m.clone();
+                                tokio::spawn(async move {
+                                    for _ in 0..OPS / 4 {
+                                        *m.$lock().await += 1;
+                                    }
+                                })
+                            })
+                            .collect();
+                        for t in ts {
+                            t.await.unwrap();
+                        }
                     })
-                    .collect();
-                for t in ts {
-                    t.await.unwrap();
-                }
-            })
-        })
-    });
-    g.bench_function(BenchmarkId::new("lock_async", "tokio"), |b| {
-        b.iter(|| {
-            let m = Arc::new(tokio::sync::Mutex::new(0u64));
-            rt.block_on(async {
-                let ts: Vec<_> = (0..4)
-                    .map(|_| {
-                        let m = m.clone();
-                        tokio::spawn(async move {
-                            for _ in 0..OPS / 4 {
-                                *m.lock().await += 1;
-                            }
-                        })
-                    })
-                    .collect();
-                for t in ts {
-                    t.await.unwrap();
-                }
-            })
-        })
-    });
+                })
+            });
+        };
+    }
+    contended_async!("hbsync", hbsync::Mutex::new(0u64), lock_async);
+    contended_async!("tokio", tokio::sync::Mutex::new(0u64), lock);
     g.finish();
 }
 

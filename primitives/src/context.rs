@@ -172,10 +172,12 @@ impl ScopeInner {
 }
 
 impl CancelState {
-    fn new(parent: Option<(Arc<CancelState>, u64)>) -> Self {
+    /// A scope below `parent` (registered under `id` there). `inner` starts empty, but in
+    /// checker builds carries the virtual deadline inherited from the parent.
+    fn new(parent: Option<(Arc<CancelState>, u64)>, inner: ScopeInner) -> Self {
         Self {
             state: AtomicUsize::new(LIVE),
-            inner: Mutex::new(ScopeInner::default()),
+            inner: Mutex::new(inner),
             done: OnceValue::new(),
             parent,
         }
@@ -194,12 +196,13 @@ impl CancelState {
 
     fn done(&self) -> &Receiver<()> {
         self.done.get_or_init(|| {
+            let mut inner = self.inner.lock();
             #[cfg(not(any(loom, shuttle)))]
             let (tx, rx) = chan::bounded(0);
             // Virtual time: the done channel carries the deadline as a timer whose firing
             // cancels the deadline's owner, so a wait on it explores "the deadline wins".
             #[cfg(any(loom, shuttle))]
-            let (tx, rx) = match self.inner.lock().deadline.clone() {
+            let (tx, rx) = match inner.deadline.clone() {
                 Some(d) => {
                     let at = d.at;
                     let action = Arc::new(move || d.fire());
@@ -207,11 +210,15 @@ impl CancelState {
                 }
                 None => chan::bounded(0),
             };
-            let mut inner = self.inner.lock();
             // Relaxed: under the lock that `cancel` stores under.
-            if self.state.load(Ordering::Relaxed) == LIVE {
+            let born_done = if self.state.load(Ordering::Relaxed) == LIVE {
                 inner.done_tx = Some(tx);
-            } // else: `tx` drops here, closing the channel: born done.
+                None
+            } else {
+                Some(tx)
+            };
+            drop(inner);
+            drop(born_done); // closes the channel of a scope already cancelled
             rx
         })
     }
@@ -385,15 +392,18 @@ impl Context {
     /// lock, so a concurrent cancel of the parent either finds the child or is found by it.
     fn child_scope(&self, deadline: Option<Instant>) -> (Self, Arc<CancelState>) {
         let scope = match &self.node.scope {
-            None => Arc::new(CancelState::new(None)),
+            None => Arc::new(CancelState::new(None, ScopeInner::default())),
             Some(p) => {
                 let mut inner = p.inner.lock();
                 let id = inner.id();
-                let scope = Arc::new(CancelState::new(Some((p.clone(), id))));
-                #[cfg(any(loom, shuttle))]
-                {
-                    scope.inner.lock().deadline = inner.deadline.clone();
-                }
+                let scope = Arc::new(CancelState::new(
+                    Some((p.clone(), id)),
+                    ScopeInner {
+                        #[cfg(any(loom, shuttle))]
+                        deadline: inner.deadline.clone(),
+                        ..ScopeInner::default()
+                    },
+                ));
                 let born_canceled = match p.err() {
                     Some(err) => Some((err, inner.cause.clone())),
                     None => {
