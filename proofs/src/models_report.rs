@@ -146,68 +146,96 @@ fn esc(t: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Splits `text` into lines of at most `width` characters, at spaces where possible.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let len = lines.last().map_or(0, |l| l.chars().count());
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(String::new());
+        }
+        let line = lines.last_mut().expect("never empty");
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines
+}
+
 /// One failing execution as an SVG sequence diagram: a lifeline per task, each event a box
-/// on its task's lifeline in order; blocking events in red; each task's final blocking
-/// operation at the bottom.
+/// on its task's lifeline in order (long events wrap); blocking events red, pending futures
+/// yellow; each task's final blocking operation at the bottom.
 pub fn svg(p: &Value) -> String {
+    const COL: f64 = 250.0;
+    const LINE: f64 = 15.0;
+    const CHARS: usize = 32;
     let tasks = p["tasks"].as_array().cloned().unwrap_or_default();
     let events = p["events"].as_array().cloned().unwrap_or_default();
-    let col = 250.0;
-    let row = 28.0;
+    let wrapped: Vec<Vec<String>> = events.iter().map(|e| wrap(s(e, "text"), CHARS)).collect();
+    let body: f64 = wrapped.iter().map(|l| l.len() as f64 * LINE + 10.0).sum();
     let top = 50.0;
-    let width = 40.0 + col * tasks.len().max(1) as f64;
-    let height = top + row * (events.len() as f64 + 2.5) + 20.0;
+    let width = 40.0 + COL * tasks.len().max(1) as f64;
+    let height = top + body + 60.0;
     let mut o = String::new();
     let _ = write!(
         o,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"monospace\" font-size=\"12\">"
     );
     for (i, t) in tasks.iter().enumerate() {
-        let x = 20.0 + col * i as f64 + col / 2.0;
+        let x = 20.0 + COL * i as f64 + COL / 2.0;
         let _ = write!(
             o,
             "<rect x=\"{}\" y=\"10\" width=\"{}\" height=\"24\" rx=\"4\" fill=\"#e8eef8\" stroke=\"#345\"/>\
              <text x=\"{x}\" y=\"27\" text-anchor=\"middle\" font-weight=\"bold\">{}</text>\
              <line x1=\"{x}\" y1=\"34\" x2=\"{x}\" y2=\"{}\" stroke=\"#889\" stroke-dasharray=\"4 3\"/>",
-            x - col / 2.0 + 10.0,
-            col - 20.0,
+            x - COL / 2.0 + 10.0,
+            COL - 20.0,
             esc(s(t, "name")),
             height - 10.0
         );
     }
-    for (k, e) in events.iter().enumerate() {
-        let task = n(e, "task") as f64;
-        let x = 20.0 + col * task + col / 2.0;
-        let y = top + row * k as f64;
+    let mut y = top;
+    for (k, (e, lines)) in events.iter().zip(&wrapped).enumerate() {
+        let x = 20.0 + COL * n(e, "task") as f64 + COL / 2.0;
         let text = s(e, "text");
-        let blocked = text.ends_with("blocked");
-        let fill = if blocked { "#fde2e2" } else { "#ffffff" };
-        let stroke = if blocked { "#b33" } else { "#345" };
-        let shown: String = text.chars().take(34).collect();
+        let (fill, stroke) = if text.ends_with("blocked") {
+            ("#fde2e2", "#b33")
+        } else if text.ends_with("pending") {
+            ("#fff6d5", "#a80")
+        } else {
+            ("#ffffff", "#345")
+        };
+        let h = lines.len() as f64 * LINE + 6.0;
         let _ = write!(
             o,
-            "<g><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"20\" rx=\"3\" fill=\"{fill}\" stroke=\"{stroke}\"/>\
-             <text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>\
-             <text x=\"8\" y=\"{}\" fill=\"#889\">{}</text></g>",
+            "<g><title>{}</title><rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{h}\" rx=\"3\" fill=\"{fill}\" stroke=\"{stroke}\"/>\
+             <text x=\"8\" y=\"{}\" fill=\"#889\">{}</text>",
             esc(text),
-            x - col / 2.0 + 8.0,
-            y,
-            col - 16.0,
-            y + 14.0,
-            esc(&shown),
+            x - COL / 2.0 + 8.0,
+            COL - 16.0,
             y + 14.0,
             k + 1
         );
+        for (j, line) in lines.iter().enumerate() {
+            let _ = write!(
+                o,
+                "<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                y + 14.0 + LINE * j as f64,
+                esc(line)
+            );
+        }
+        o.push_str("</g>");
+        y += h + 4.0;
     }
-    let y = top + row * (events.len() as f64 + 0.5);
     for (i, t) in tasks.iter().enumerate() {
         if let Some(b) = t["blocked_in"].as_str() {
-            let x = 20.0 + col * i as f64 + col / 2.0;
+            let x = 20.0 + COL * i as f64 + COL / 2.0;
             let _ = write!(
                 o,
                 "<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\" fill=\"#b33\" font-weight=\"bold\">stuck: {}</text>",
-                y + 14.0,
-                esc(b)
+                y + 24.0,
+                esc(b.trim_end_matches(" (pending future)"))
             );
         }
     }
