@@ -71,7 +71,12 @@ fn deadline_races_completion() {
     check::model(|| {
         let (ctx, cancel) = Context::background().with_timeout(Duration::from_millis(100));
         let (tx, result) = bounded::<u32>(1); // buffered: a late worker never blocks
-        let worker = thread::spawn(move || tx.send(42).unwrap());
+        let worker = thread::spawn(move || {
+            // The work takes a step before it answers, so random schedules (shuttle) often
+            // let the deadline fire first too.
+            thread::yield_now();
+            tx.send(42).unwrap();
+        });
         let timed_out = select! {
             recv(result) -> v => { assert_eq!(v, Ok(42)); false },
             recv(ctx.done()) -> _ => {

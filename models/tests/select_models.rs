@@ -40,7 +40,10 @@ fn timer_races_send() {
     static SEEN: Outcomes = Outcomes::new();
     check::model(|| {
         let (tx, rx) = bounded::<u32>(1);
-        let t = thread::spawn(move || tx.send(1).unwrap());
+        let t = thread::spawn(move || {
+            thread::yield_now(); // a step of work first: random schedules see both outcomes
+            tx.send(1).unwrap();
+        });
         let timeout = time::after(Duration::from_secs(1));
         select! {
             recv(rx) -> v => {
