@@ -91,8 +91,19 @@ impl Wake {
         }
     }
 
-    /// Wakes everyone collected. Call with no lock held.
+    /// Wakes everyone collected. Call with no lock held. Inline: every channel operation
+    /// calls it, almost always with nothing to wake, and it sits in another codegen unit
+    /// than the generic callers (not inlining it measurably slowed `seq`).
+    #[inline]
     pub(crate) fn run(self) {
+        if self.0.is_empty() {
+            return;
+        }
+        self.wake_all();
+    }
+
+    #[cold]
+    fn wake_all(self) {
         for s in self.0 {
             crate::sync::preemption_point();
             s.wake();
