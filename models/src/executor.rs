@@ -188,7 +188,7 @@ impl Executor {
             }
             fn wake_by_ref(self: &Arc<Self>) {
                 // Relaxed: a flag on the one OS thread all model threads run on; the
-                // modelled edge is the unpark.
+                // modelled edge is the unpark (executor bookkeeping: no hbsync claim).
                 self.flag.store(true, std::sync::atomic::Ordering::Relaxed);
                 self.ready.thread.unpark();
             }
@@ -205,6 +205,7 @@ impl Executor {
                     return v;
                 }
             }
+            // Relaxed: as in `MainWaker`; a missed flag only costs one more park/unpark round.
             if self.run_until_idle() == 0 && !main_ready.load(std::sync::atomic::Ordering::Relaxed)
             {
                 thread::park();

@@ -157,9 +157,7 @@ impl VirtualDeadline {
     /// Cancels the owner (and so every scope below it) with `DeadlineExceeded`.
     fn fire(&self) {
         if let Some(owner) = self.owner.upgrade() {
-            if owner.cancel(ContextError::DeadlineExceeded, self.cause.clone()) {
-                owner.unregister();
-            }
+            owner.cancel_by_own(ContextError::DeadlineExceeded, self.cause.clone());
         }
     }
 }
@@ -210,7 +208,8 @@ impl CancelState {
                 }
                 None => chan::bounded(0),
             };
-            // Relaxed: under the lock that `cancel` stores under.
+            // Relaxed: under the lock that `cancel` stores under, which orders the two; no
+            // edge of HB-CTX-CANCEL rests on this load (the done channel's close carries it).
             let born_done = if self.state.load(Ordering::Relaxed) == LIVE {
                 inner.done_tx = Some(tx);
                 None
@@ -228,7 +227,8 @@ impl CancelState {
     fn cancel(&self, err: ContextError, cause: Option<Cause>) -> bool {
         let (done_tx, children, after) = {
             let mut inner = self.inner.lock();
-            // Relaxed: the state is only written under this lock.
+            // Relaxed: the state is only written under this lock; the HB-CTX-CANCEL edge is
+            // the Release store below.
             if self.state.load(Ordering::Relaxed) != LIVE {
                 return false;
             }
@@ -269,6 +269,14 @@ impl CancelState {
         let err = self.err()?;
         let given = self.inner.lock().cause.clone();
         Some(given.unwrap_or_else(|| Arc::new(err)))
+    }
+
+    /// A cancel of this scope's own (its cancel function or its deadline, not its parent's):
+    /// cancels, then drops the registration in the parent, which no longer needs to reach us.
+    fn cancel_by_own(&self, err: ContextError, cause: Option<Cause>) {
+        if self.cancel(err, cause) {
+            self.unregister();
+        }
     }
 
     /// Removes our registration from the parent (after our cancel, or at drop).
@@ -335,9 +343,7 @@ pub struct AfterFunc {
 impl CancelFunc {
     /// Cancels (idempotent).
     pub fn cancel(&self) {
-        if self.scope.cancel(ContextError::Canceled, None) {
-            self.scope.unregister();
-        }
+        self.scope.cancel_by_own(ContextError::Canceled, None);
     }
 }
 
@@ -345,12 +351,8 @@ impl CancelCauseFunc {
     /// Cancels with `cause`, any error (an `Arc<dyn Error>` too); idempotent: only the first
     /// cancel's cause is kept.
     pub fn cancel<E: std::error::Error + Send + Sync + 'static>(&self, cause: E) {
-        if self
-            .scope
-            .cancel(ContextError::Canceled, Some(Arc::new(cause)))
-        {
-            self.scope.unregister();
-        }
+        self.scope
+            .cancel_by_own(ContextError::Canceled, Some(Arc::new(cause)));
     }
 }
 
@@ -521,7 +523,7 @@ impl Context {
         }
         let (ctx, scope) = self.child_scope(Some(deadline));
         if Instant::now() >= deadline {
-            scope.cancel(ContextError::DeadlineExceeded, cause);
+            scope.cancel_by_own(ContextError::DeadlineExceeded, cause);
         } else {
             arm_deadline(&scope, deadline, cause);
         }
@@ -688,9 +690,7 @@ fn arm_deadline(scope: &Arc<CancelState>, deadline: Instant, cause: Option<Cause
         fn wake_by_ref(self: &Arc<Self>) {
             if let Some(scope) = self.scope.upgrade() {
                 let cause = self.cause.lock().take();
-                if scope.cancel(ContextError::DeadlineExceeded, cause) {
-                    scope.unregister();
-                }
+                scope.cancel_by_own(ContextError::DeadlineExceeded, cause);
             }
         }
     }

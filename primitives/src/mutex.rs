@@ -234,10 +234,11 @@ impl<T> Mutex<T> {
     /// Takes the lock if it is free, outside the queue (the fast path, and barging).
     #[inline]
     fn try_acquire(&self) -> bool {
+        // Relaxed: only seeds the CAS, which carries HB-MUTEX; a failed try_lock returns on
+        // this or a failed CAS and synchronizes nothing (N-TRYLOCK).
         let mut s = self.state.load(Ordering::Relaxed);
         loop {
             if s & (LOCKED | STARVING) != 0 {
-                // Relaxed load: a failed try_lock synchronizes nothing (N-TRYLOCK).
                 return false;
             }
             // Acquire on success: pairs with the Release of the unlock that cleared LOCKED;
@@ -289,7 +290,8 @@ impl<T> Mutex<T> {
     /// Clears `WAITERS` and `STARVING` when the queue is empty. Under the queue lock.
     fn clear_if_empty(&self, q: &VecDeque<Arc<Signal>>) {
         if q.is_empty() {
-            // Relaxed: bookkeeping bits under the queue lock; they carry no data.
+            // Relaxed: bookkeeping bits under the queue lock; they carry no data (HB-MUTEX
+            // rests on LOCKED's Release/Acquire, not on these bits).
             self.state
                 .fetch_and(!(WAITERS | STARVING), Ordering::Relaxed);
         }
@@ -304,7 +306,7 @@ impl<T> Mutex<T> {
                 if self.try_acquire() {
                     return;
                 }
-                // Relaxed: a hint; the CAS in `try_acquire` decides.
+                // Relaxed: a hint; the CAS in `try_acquire` decides and carries HB-MUTEX.
                 if self.state.load(Ordering::Relaxed) & WAITERS != 0 {
                     break;
                 }
@@ -373,7 +375,8 @@ impl<T> Mutex<T> {
     #[cold]
     fn unlock_slow(&self) {
         let mut q = self.queue.lock();
-        // Relaxed: STARVING is only changed under the queue lock, which we hold.
+        // Relaxed: STARVING is only changed under the queue lock, which we hold; no edge
+        // (the hand-off's HB-MUTEX edge is the waiter signal's Release/Acquire).
         if self.state.load(Ordering::Relaxed) & STARVING != 0 {
             while let Some(w) = q.pop_front() {
                 if w.try_claim(HANDED) {
@@ -423,26 +426,18 @@ impl<T> Mutex<T> {
     }
 }
 
-impl<T> Drop for MutexGuard<'_, T> {
-    fn drop(&mut self) {
-        if crate::sync::unwinding_checker() {
-            return;
-        }
-        self.mutex.unlock();
-    }
-}
-
-impl<T> Drop for AsyncMutexGuard<'_, T> {
-    fn drop(&mut self) {
-        if crate::sync::unwinding_checker() {
-            return;
-        }
-        self.mutex.unlock();
-    }
-}
-
-macro_rules! guard_deref {
+/// What both guards share: unlock on drop, and access to the data.
+macro_rules! guard_impls {
     ($guard:ident) => {
+        impl<T> Drop for $guard<'_, T> {
+            fn drop(&mut self) {
+                if crate::sync::unwinding_checker() {
+                    return;
+                }
+                self.mutex.unlock();
+            }
+        }
+
         impl<T> Deref for $guard<'_, T> {
             type Target = T;
             fn deref(&self) -> &T {
@@ -467,8 +462,8 @@ macro_rules! guard_deref {
     };
 }
 
-guard_deref!(MutexGuard);
-guard_deref!(AsyncMutexGuard);
+guard_impls!(MutexGuard);
+guard_impls!(AsyncMutexGuard);
 
 impl<T: fmt::Debug> fmt::Debug for Mutex<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

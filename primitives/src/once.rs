@@ -113,7 +113,8 @@ impl Once {
     fn call_slow<F: FnOnce()>(&self, f: F) {
         if mutant::active(mutant::ONCE_EARLY) {
             // The wrong design, kept as a mutant: mark done first, then run f.
-            // Release/Acquire as the real path uses, so only the early marking is wrong.
+            // Release/Acquire as the real path uses (HB-ONCE's orderings), so only the early
+            // marking is wrong.
             if self
                 .state
                 .compare_exchange(INCOMPLETE, DONE, Ordering::AcqRel, Ordering::Acquire)
@@ -125,8 +126,9 @@ impl Once {
         }
         let signal = {
             let mut q = self.waiters.lock();
-            // Relaxed: under the lock that every state change before DONE is made under; DONE
-            // itself is re-read with Acquire by `is_done` below.
+            // Relaxed (this load and the RUNNING store): under the lock that every state change
+            // before DONE is made under; HB-ONCE rests on DONE's Release store and the Acquire
+            // re-read by `is_done` below.
             match self.state.load(Ordering::Relaxed) {
                 INCOMPLETE => {
                     self.state.store(RUNNING, Ordering::Relaxed);

@@ -135,8 +135,9 @@ impl Failure {
     }
 }
 
-/// Splits `text` into lines of at most `width` characters, at spaces where possible.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+/// Splits `text` into lines of at most `width` characters, at spaces where possible (how
+/// timelines, and the report's diagrams, lay out an event).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in text.split(' ') {
         let line = lines.last_mut().expect("never empty");
@@ -198,7 +199,7 @@ pub fn take_last_failure() -> Option<Failure> {
 #[cfg(any(loom, shuttle))]
 mod imp {
     use std::cell::RefCell;
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, BTreeSet};
     use std::panic::Location;
 
     use super::{Event, Failure, FailureKind, Task};
@@ -219,7 +220,7 @@ mod imp {
         /// blocking wait parks the task's thread; a non-blocking one is a pending future.
         waiting: BTreeMap<usize, (usize, String, bool)>,
         /// Set by `spawned`, taken by the child's `enter_task`.
-        pending_names: BTreeMap<usize, ()>,
+        pending_names: BTreeSet<usize>,
         /// Checker thread id → the executor task it is polling now (`with_task`).
         polling: BTreeMap<String, usize>,
         /// (thread id, task name) → task index, for executor tasks.
@@ -332,10 +333,10 @@ mod imp {
             let t = st.tasks.len();
             st.tasks.push(Task {
                 name: format!("t{t}"),
-                spawned_at: Some(format!("{}:{}:{}", at.file(), at.line(), at.column())),
+                spawned_at: Some(at.to_string()), // `file:line:col`
                 blocked_in: None,
             });
-            st.pending_names.insert(t, ());
+            st.pending_names.insert(t);
             let text = format!("spawn t{t}");
             st.events.push(Event { task: parent, text });
             Some(t)
@@ -347,7 +348,7 @@ mod imp {
         let Some(t) = t else { return };
         STATE.with(|s| {
             let mut st = s.borrow_mut();
-            if st.active && st.pending_names.remove(&t).is_some() {
+            if st.active && st.pending_names.remove(&t) {
                 let id = current_id();
                 st.ids.insert(id, t);
             }
@@ -381,12 +382,7 @@ mod imp {
                     let host_name = st.tasks[host].name.clone();
                     st.tasks.push(Task {
                         name: format!("{host_name}/{name}"),
-                        spawned_at: Some(format!(
-                            "{}:{}:{}",
-                            spawned_at.file(),
-                            spawned_at.line(),
-                            spawned_at.column()
-                        )),
+                        spawned_at: Some(spawned_at.to_string()),
                         blocked_in: None,
                     });
                     st.named.insert(key, t);

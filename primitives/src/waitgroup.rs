@@ -86,7 +86,7 @@ impl WaitGroup {
     /// left unchanged), or above `i32::MAX`.
     pub fn add(&self, delta: isize) {
         let inner = &*self.inner;
-        // Relaxed: the CAS below decides; this only seeds it.
+        // Relaxed: only seeds the CAS below, which carries HB-WG.
         let mut cur = inner.state.load(Ordering::Relaxed);
         let (now, ended) = loop {
             let (generation, count) = split(cur);
@@ -230,10 +230,6 @@ impl Inner {
         crate::trace::obj("wg", self as *const Self as usize)
     }
 
-    fn count(&self, order: Ordering) -> i32 {
-        split(self.state.load(order)).1
-    }
-
     /// The waiter's observation: Acquire, pairs with every Release change before it (HB-WG,
     /// site `wg.wait`). Returns the word.
     fn observe(&self) -> u64 {
@@ -285,7 +281,7 @@ impl Inner {
     fn after_wait(&self) {
         // A released waiter must find zero, unless the group was reused (a positive add from
         // zero) before this wait returned: Go panics there, and so do we.
-        if self.count(ord(mutant::WG_WAIT, Ordering::Acquire)) != 0 {
+        if split(self.observe()).1 != 0 {
             panic!("WaitGroup is reused before previous Wait has returned");
         }
     }
@@ -293,9 +289,9 @@ impl Inner {
 
 impl fmt::Debug for WaitGroup {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WaitGroup")
-            .field("count", &self.inner.count(Ordering::Relaxed))
-            .finish()
+        // Relaxed: a snapshot for display; no HB-WG edge is taken here.
+        let (_, count) = split(self.inner.state.load(Ordering::Relaxed));
+        f.debug_struct("WaitGroup").field("count", &count).finish()
     }
 }
 

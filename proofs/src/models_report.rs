@@ -146,23 +146,6 @@ fn esc(t: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Splits `text` into lines of at most `width` characters, at spaces where possible.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = vec![String::new()];
-    for word in text.split(' ') {
-        let len = lines.last().map_or(0, |l| l.chars().count());
-        if len > 0 && len + 1 + word.chars().count() > width {
-            lines.push(String::new());
-        }
-        let line = lines.last_mut().expect("never empty");
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    lines
-}
-
 /// One failing execution as an SVG sequence diagram: a lifeline per task, each event a box
 /// on its task's lifeline in order (long events wrap); blocking events red, pending futures
 /// yellow; each task's final blocking operation at the bottom.
@@ -172,7 +155,10 @@ pub fn svg(p: &Value) -> String {
     const CHARS: usize = 32;
     let tasks = p["tasks"].as_array().cloned().unwrap_or_default();
     let events = p["events"].as_array().cloned().unwrap_or_default();
-    let wrapped: Vec<Vec<String>> = events.iter().map(|e| wrap(s(e, "text"), CHARS)).collect();
+    let wrapped: Vec<Vec<String>> = events
+        .iter()
+        .map(|e| hbsync::trace::wrap(s(e, "text"), CHARS))
+        .collect();
     let body: f64 = wrapped.iter().map(|l| l.len() as f64 * LINE + 10.0).sum();
     let top = 50.0;
     let width = 40.0 + COL * tasks.len().max(1) as f64;

@@ -144,23 +144,6 @@ pub fn markdown_claims(claims: &[Claim]) -> String {
     s
 }
 
-fn json_str(s: &str) -> String {
-    let mut o = String::from("\"");
-    for ch in s.chars() {
-        match ch {
-            '"' => o.push_str("\\\""),
-            '\\' => o.push_str("\\\\"),
-            '\n' => o.push_str("\\n"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(o, "\\u{:04x}", c as u32);
-            }
-            c => o.push(c),
-        }
-    }
-    o.push('"');
-    o
-}
-
 /// The machine-readable report (schema in the foundation issue); `pitfalls` and `programs`
 /// are the models' JSON objects as `models-report` printed them.
 pub fn json(
@@ -168,51 +151,31 @@ pub fn json(
     pitfalls: &[serde_json::Value],
     programs: &[serde_json::Value],
 ) -> String {
-    let claims: Vec<String> = results
+    use serde_json::json;
+    let claims: Vec<serde_json::Value> = results
         .iter()
         .map(|r| {
-            let mutants: Vec<String> = r
+            let sites: Vec<serde_json::Value> = r
                 .mutants
                 .iter()
-                .map(|m| {
-                    format!(
-                        "{{\"site\":{},\"killed\":{},\"diagnosis\":{}}}",
-                        json_str(&m.site),
-                        m.killed,
-                        json_str(&m.diagnosis)
-                    )
-                })
+                .map(|m| json!({"site": m.site, "killed": m.killed, "diagnosis": m.diagnosis}))
                 .collect();
-            format!(
-                "{{\"id\":{},\"statement\":{},\"kind\":{},\"verdict\":{},\"checker\":\"loom\",\
-                 \"interleavings\":{},\"seconds\":{:.3},\"threads\":{},\"preemption_bound\":{},\
-                 \"complete\":{},\"diagnosis\":{},\"mutants\":{{\"killed\":{},\"total\":{},\"sites\":[{}]}}}}",
-                json_str(r.claim.id),
-                json_str(r.claim.statement),
-                json_str(if r.claim.kind == Kind::Positive { "positive" } else { "negative" }),
-                json_str(&r.verdict),
-                r.interleavings,
-                r.seconds,
-                r.claim.threads,
-                r.claim.preemption_bound.map_or("null".to_string(), |b| b.to_string()),
-                r.complete,
-                json_str(&r.diagnosis),
-                r.killed(),
-                r.mutants.len(),
-                mutants.join(",")
-            )
+            json!({
+                "id": r.claim.id,
+                "statement": r.claim.statement,
+                "kind": if r.claim.kind == Kind::Positive { "positive" } else { "negative" },
+                "verdict": r.verdict,
+                "checker": "loom",
+                "interleavings": r.interleavings,
+                "seconds": (r.seconds * 1000.0).round() / 1000.0,
+                "threads": r.claim.threads,
+                "preemption_bound": r.claim.preemption_bound,
+                "complete": r.complete,
+                "diagnosis": r.diagnosis,
+                "mutants": {"killed": r.killed(), "total": r.mutants.len(), "sites": sites},
+            })
         })
         .collect();
-    let list = |v: &[serde_json::Value]| {
-        v.iter()
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    format!(
-        "{{\"claims\":[{}],\"pitfalls\":[{}],\"programs\":[{}]}}\n",
-        claims.join(","),
-        list(pitfalls),
-        list(programs)
-    )
+    let report = json!({"claims": claims, "pitfalls": pitfalls, "programs": programs});
+    format!("{report}\n")
 }

@@ -378,6 +378,15 @@ impl<T> Chan<T> {
         crate::trace::obj("chan", self as *const Self as usize)
     }
 
+    /// A waiter's deadline `at` fired: marks a timer due by then, and runs its action (a
+    /// context deadline's cancel) once the lock is released.
+    pub(crate) fn fire_timer(&self, at: Instant) {
+        let action = self.lock().fire_timer(at);
+        if let Some(action) = action {
+            action();
+        }
+    }
+
     /// Locks the channel.
     #[inline]
     pub(crate) fn lock(&self) -> crate::sync::MutexGuard<'_, State<T>> {
@@ -533,12 +542,7 @@ impl<T> Chan<T> {
                     });
                     return Ok(v);
                 }
-                (true, Some(at)) if timer_first => {
-                    let action = self.lock().fire_timer(at);
-                    if let Some(action) = action {
-                        action();
-                    }
-                }
+                (true, Some(at)) if timer_first => self.fire_timer(at),
                 (true, _) => {
                     crate::trace::record(|| format!("recv {} -> timeout", self.trace_name()));
                     return Err(());

@@ -124,36 +124,19 @@ impl<T> Future for RecvFuture<'_, T> {
         let this = unsafe { self.get_unchecked_mut() };
         if let Some(signal) = &this.signal {
             signal.set_waker(cx.waker());
-            if signal.done_case().is_some() {
-                this.signal = None;
-                return Poll::Ready(take_slot(&this.slot).ok_or(RecvError));
-            }
-            // A timer channel: nobody completes us; once the timer is due, withdraw and
-            // receive its value below. (Virtual time: it is due from the second poll on.)
-            let (due, action) = {
-                let mut st = this.chan.lock();
-                let next = st.timer_deadline();
-                let action = next
-                    .filter(|_| crate::sync::CHECKER)
-                    .and_then(|at| st.fire_timer(at));
-                let due = next.is_some_and(|at| crate::sync::CHECKER || crate::time::is_past(at));
-                (due, action)
+            let step = if signal.done_case().is_some() {
+                Step::Completed
+            } else {
+                timer_step(this.chan, signal)
             };
-            if let Some(action) = action {
-                action(); // a context deadline: cancels, which completes our entry
-                if signal.done_case().is_some() {
+            match step {
+                Step::Pending => return Poll::Pending,
+                Step::Completed => {
                     this.signal = None;
                     return Poll::Ready(take_slot(&this.slot).ok_or(RecvError));
                 }
+                Step::Withdrawn => this.signal = None, // receive the timer's value below
             }
-            if !due {
-                return Poll::Pending;
-            }
-            if withdraw(this.chan, signal) {
-                this.signal = None;
-                return Poll::Ready(take_slot(&this.slot).ok_or(RecvError));
-            }
-            this.signal = None;
         }
         let mut wake = Wake::default();
         let mut st = this.chan.lock();
@@ -190,6 +173,44 @@ impl<T> Future for RecvFuture<'_, T> {
                 Poll::Pending
             }
         }
+    }
+}
+
+/// Where a registered receive future stands after a poll found it not completed.
+enum Step {
+    /// Still waiting.
+    Pending,
+    /// A completer won the entry: the slot holds the result.
+    Completed,
+    /// Withdrawn because its timer is due: receive again.
+    Withdrawn,
+}
+
+/// A registered receive on a timer channel, which nobody completes: once the timer is due,
+/// withdraw (virtual time: it is due from the second poll on). A context deadline's timer
+/// instead runs its action, a cancel that completes the entry itself.
+fn timer_step<T>(chan: &Chan<T>, signal: &Arc<Signal>) -> Step {
+    let (due, action) = {
+        let mut st = chan.lock();
+        let next = st.timer_deadline();
+        let action = next
+            .filter(|_| crate::sync::CHECKER)
+            .and_then(|at| st.fire_timer(at));
+        let due = next.is_some_and(|at| crate::sync::CHECKER || crate::time::is_past(at));
+        (due, action)
+    };
+    if let Some(action) = action {
+        action();
+        if signal.done_case().is_some() {
+            return Step::Completed;
+        }
+    }
+    if !due {
+        Step::Pending
+    } else if withdraw(chan, signal) {
+        Step::Completed
+    } else {
+        Step::Withdrawn
     }
 }
 

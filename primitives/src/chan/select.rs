@@ -263,10 +263,7 @@ impl<T, const SEND: bool> Case for OpCase<'_, T, SEND> {
 
     fn fire(&self, at: Instant) {
         if let Some(chan) = self.chan.filter(|_| !SEND) {
-            let action = chan.lock().fire_timer(at);
-            if let Some(action) = action {
-                action();
-            }
+            chan.fire_timer(at);
         }
     }
 
