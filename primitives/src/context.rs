@@ -136,6 +136,9 @@ struct ScopeInner {
     children: BTreeMap<u64, Weak<CancelState>>,
     after: BTreeMap<u64, Box<dyn FnOnce() + Send>>,
     next_id: u64,
+    /// std builds: this scope's own deadline with the timer thread, withdrawn when the scope
+    /// is canceled or dropped (so neither it nor its cause waits for the deadline).
+    timer: Option<crate::time::WakeKey>,
     /// Checker builds: the deadline this scope ends at (its own or an ancestor's), the
     /// scope that owns it and the cause it fires with. Virtual time fires it when a task
     /// waits on a done channel below it (see `arm_deadline`).
@@ -224,45 +227,71 @@ impl CancelState {
 
     /// Cancels this scope and its descendants; `false` if it was already canceled (the
     /// first cancel wins: error and cause never change after).
+    ///
+    /// In two passes, without recursion (a chain of 100,000 contexts is fine): first every
+    /// scope of the subtree is marked canceled, parent before children, each under its own
+    /// lock; then the done channels are closed and the after-funcs started. So whoever is
+    /// woken by a done channel already finds every descendant's `err()` set (stronger than Go,
+    /// where a waiter woken by the parent's done can still see a child not yet canceled).
     fn cancel(&self, err: ContextError, cause: Option<Cause>) -> bool {
-        let (done_tx, children, after) = {
-            let mut inner = self.inner.lock();
-            // Relaxed: the state is only written under this lock; the HB-CTX-CANCEL edge is
-            // the Release store below.
-            if self.state.load(Ordering::Relaxed) != LIVE {
-                return false;
-            }
-            // Only an explicit cause is stored; `cause()` makes the error into one on demand
-            // (no allocation per cancelled child).
-            inner.cause = cause.clone();
-            let code = match err {
-                ContextError::Canceled => CANCELED,
-                ContextError::DeadlineExceeded => EXCEEDED,
-            };
-            // Release: everything before the cancel happens before any `err`/`cause` that
-            // observes it (HB-CTX-CANCEL, site `ctx.cancel`). Stored after the cause, so an
-            // observer of the state also sees the cause.
-            self.state
-                .store(code, ord(mutant::CTX_CANCEL, Ordering::Release));
-            (
-                inner.done_tx.take(),
-                std::mem::take(&mut inner.children),
-                std::mem::take(&mut inner.after),
-            )
+        let Some(first) = self.mark(err, &cause) else {
+            return false;
         };
+        let mut marked = vec![first];
+        let mut pending: Vec<Arc<CancelState>> = Vec::new();
+        loop {
+            let children = std::mem::take(&mut marked.last_mut().expect("not empty").children);
+            pending.extend(children.into_values().filter_map(|w| w.upgrade()));
+            let Some(next) = pending.pop() else { break };
+            if let Some(m) = next.mark(err, &cause) {
+                marked.push(m);
+            }
+        }
         crate::trace::record(|| {
             let name = crate::trace::obj("ctx", self as *const Self as usize);
             format!("cancel {name} ({err})")
         });
-        // Closing the done channel: HB-CHAN-CLOSE to every receive that returns because of it.
-        drop(done_tx);
-        for child in children.into_values().filter_map(|w| w.upgrade()) {
-            child.cancel(err, cause.clone());
+        for m in &mut marked {
+            if let Some(key) = m.timer.take() {
+                crate::time::cancel_wake(key); // the deadline is moot now
+            }
+            // Closing the done channel: HB-CHAN-CLOSE to every receive that returns because
+            // of it.
+            drop(m.done_tx.take());
         }
-        for f in after.into_values() {
+        for f in marked.into_iter().flat_map(|m| m.after.into_values()) {
             drop(crate::go(f)); // HB-SPAWN: the cancel happens before f starts
         }
         true
+    }
+
+    /// The first pass of `cancel` for this one scope: stores the error and cause, and takes
+    /// out what the second pass needs. `None` if it was already canceled.
+    fn mark(&self, err: ContextError, cause: &Option<Cause>) -> Option<Marked> {
+        let mut inner = self.inner.lock();
+        // Relaxed: the state is only written under this lock; the HB-CTX-CANCEL edge is
+        // the Release store below.
+        if self.state.load(Ordering::Relaxed) != LIVE {
+            return None;
+        }
+        // Only an explicit cause is stored; `cause()` makes the error into one on demand
+        // (no allocation per cancelled child).
+        inner.cause = cause.clone();
+        let code = match err {
+            ContextError::Canceled => CANCELED,
+            ContextError::DeadlineExceeded => EXCEEDED,
+        };
+        // Release: everything before the cancel happens before any `err`/`cause` that
+        // observes it (HB-CTX-CANCEL, site `ctx.cancel`). Stored after the cause, so an
+        // observer of the state also sees the cause.
+        self.state
+            .store(code, ord(mutant::CTX_CANCEL, Ordering::Release));
+        Some(Marked {
+            done_tx: inner.done_tx.take(),
+            children: std::mem::take(&mut inner.children),
+            after: std::mem::take(&mut inner.after),
+            timer: inner.timer.take(),
+        })
     }
 
     fn cause(&self) -> Option<Cause> {
@@ -288,12 +317,33 @@ impl CancelState {
 }
 
 impl Drop for CancelState {
+    /// Unregisters from the parent, and drops a chain of parents that this was the last
+    /// holder of one by one, not recursively (a 100,000-deep chain must not overflow).
     fn drop(&mut self) {
         if crate::sync::unwinding_checker() {
             return;
         }
-        self.unregister();
+        let timer = self.inner.lock().timer.take();
+        if let Some(key) = timer {
+            crate::time::cancel_wake(key);
+        }
+        let mut next = self.parent.take();
+        while let Some((parent, id)) = next {
+            let removed = parent.inner.lock().children.remove(&id);
+            drop(removed);
+            // The parent drops at the end of this step with its own parent taken out: its
+            // `Drop` (this function) does not go further up; this loop does.
+            next = Arc::into_inner(parent).and_then(|mut p| p.parent.take());
+        }
     }
+}
+
+/// What the first pass of a cancel takes out of one scope for the second.
+struct Marked {
+    done_tx: Option<Sender<()>>,
+    children: BTreeMap<u64, Weak<CancelState>>,
+    after: BTreeMap<u64, Box<dyn FnOnce() + Send>>,
+    timer: Option<crate::time::WakeKey>,
 }
 
 /// One immutable node of a context tree.
@@ -305,6 +355,16 @@ struct Node {
     deadline: Option<Instant>,
     /// `done()` of a context that is never canceled: a channel that never closes.
     never: OnceValue<Receiver<()>>,
+}
+
+impl Drop for Node {
+    /// Drops a chain of ancestors this was the last holder of one by one, not recursively.
+    fn drop(&mut self) {
+        let mut next = self.parent.take();
+        while let Some(node) = next {
+            next = Arc::into_inner(node).and_then(|mut n| n.parent.take());
+        }
+    }
 }
 
 /// A context: carries cancellation, a deadline and values across API boundaries and tasks,
@@ -338,6 +398,9 @@ pub struct CancelCauseFunc {
 pub struct AfterFunc {
     scope: Option<Arc<CancelState>>,
     id: u64,
+    /// A function on a context that is never canceled is held here (it never runs); `stop`
+    /// drops it, so the first `stop` returns `true` and later ones `false`, as in Go.
+    parked: Mutex<Option<Box<dyn FnOnce() + Send>>>,
 }
 
 impl CancelFunc {
@@ -361,10 +424,15 @@ impl AfterFunc {
     /// was already canceled (the function has been started on its own task) or it was
     /// already stopped. As Go's `stop`.
     pub fn stop(&self) -> bool {
-        let Some(scope) = &self.scope else {
-            return true;
+        // The function is dropped after the lock is released: it may own contexts below
+        // this scope, whose drop unregisters them under this very lock.
+        let f = match &self.scope {
+            None => self.parked.lock().take(),
+            Some(scope) => scope.inner.lock().after.remove(&self.id),
         };
-        scope.inner.lock().after.remove(&self.id).is_some()
+        let stopped = f.is_some();
+        drop(f);
+        stopped
     }
 }
 
@@ -579,7 +647,12 @@ impl Context {
     /// ```
     pub fn after_func<F: FnOnce() + Send + 'static>(&self, f: F) -> AfterFunc {
         let Some(scope) = &self.node.scope else {
-            return AfterFunc { scope: None, id: 0 }; // never canceled: never runs
+            // Never canceled: never runs.
+            return AfterFunc {
+                scope: None,
+                id: 0,
+                parked: Mutex::new(Some(Box::new(f))),
+            };
         };
         let mut inner = scope.inner.lock();
         if scope.err().is_some() {
@@ -588,6 +661,7 @@ impl Context {
             return AfterFunc {
                 scope: Some(scope.clone()),
                 id: 0, // no entry: stop() returns false
+                parked: Mutex::new(None),
             };
         }
         let id = inner.id();
@@ -595,6 +669,7 @@ impl Context {
         AfterFunc {
             scope: Some(scope.clone()),
             id,
+            parked: Mutex::new(None),
         }
     }
 
@@ -698,7 +773,15 @@ fn arm_deadline(scope: &Arc<CancelState>, deadline: Instant, cause: Option<Cause
         scope: Arc::downgrade(scope),
         cause: Mutex::new(cause),
     });
-    crate::time::wake_at(deadline, std::task::Waker::from(fire));
+    let key = crate::time::wake_at(deadline, std::task::Waker::from(fire));
+    let mut inner = scope.inner.lock();
+    // Relaxed: under the lock that `mark` stores under; no edge rests on it.
+    if scope.state.load(Ordering::Relaxed) == LIVE {
+        inner.timer = Some(key);
+    } else {
+        drop(inner);
+        crate::time::cancel_wake(key); // canceled meanwhile (perhaps by this very deadline)
+    }
 }
 
 /// Virtual time (checker builds): no thread and no clock. The deadline is recorded on the

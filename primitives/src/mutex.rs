@@ -122,6 +122,20 @@ unsafe impl<T: Sync> Sync for MutexGuard<'_, T> {}
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct AsyncMutexGuard<'a, T> {
     mutex: &'a Mutex<T>,
+    /// The guard gives `&mut T` (so it is `Send` only for `T: Send`) and shares `&T` (so it
+    /// is `Sync` only for `T: Sync`, as std's guard): `&mut T` has exactly these bounds.
+    /// Without it the guard would be `Sync` for any `T: Send` (through `&Mutex<T>`), and
+    /// two threads could use a `Cell` inside at once.
+    _data: std::marker::PhantomData<&'a mut T>,
+}
+
+impl<'a, T> AsyncMutexGuard<'a, T> {
+    fn new(mutex: &'a Mutex<T>) -> Self {
+        Self {
+            mutex,
+            _data: std::marker::PhantomData,
+        }
+    }
 }
 
 impl<T> Mutex<T> {
@@ -222,6 +236,8 @@ impl<T> Mutex<T> {
         LockFuture {
             mutex: self,
             signal: None,
+            since: None,
+            woken_once: false,
         }
     }
 
@@ -494,13 +510,17 @@ pub struct LockFuture<'a, T> {
     mutex: &'a Mutex<T>,
     /// Our queue entry while we wait.
     signal: Option<Arc<Signal>>,
+    /// When we first had to wait (std builds), for starvation mode as in `lock_slow`.
+    since: Option<std::time::Instant>,
+    /// We were woken once and had to compete again.
+    woken_once: bool,
 }
 
 impl<T> fmt::Debug for LockFuture<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LockFuture")
             .field("queued", &self.signal.is_some())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -515,23 +535,36 @@ impl<'a, T> Future for LockFuture<'a, T> {
                 None => return Poll::Pending,
                 Some(HANDED) => {
                     self.signal = None;
-                    return Poll::Ready(AsyncMutexGuard { mutex });
+                    return Poll::Ready(AsyncMutexGuard::new(mutex));
                 }
-                Some(_) => self.signal = None, // woken: compete again
+                Some(_) => {
+                    self.signal = None; // woken: compete again
+                    self.woken_once = true;
+                }
             }
         }
-        if mutex.try_acquire() {
-            return Poll::Ready(AsyncMutexGuard { mutex });
+        // The same starvation rule as a blocking waiter (`lock_slow`): once woken and still
+        // waiting past the threshold, queue at the front and have the lock handed over.
+        let starving = self.woken_once
+            && (crate::sync::CHECKER
+                || self
+                    .since
+                    .is_some_and(|t| t.elapsed() >= STARVATION_THRESHOLD));
+        if !starving && mutex.try_acquire() {
+            return Poll::Ready(AsyncMutexGuard::new(mutex));
+        }
+        if !crate::sync::CHECKER && self.since.is_none() {
+            self.since = Some(std::time::Instant::now());
         }
         let signal = Arc::new(Signal::for_task(cx.waker()));
         signal.trace_wait(|| format!("lock_async {}", mutex.trace_name()));
         let acquired = {
             let mut q = mutex.queue.lock();
-            mutex.enqueue_or_acquire(&mut q, &signal, false)
+            mutex.enqueue_or_acquire(&mut q, &signal, starving)
         };
         if acquired {
             signal.trace_unwait();
-            return Poll::Ready(AsyncMutexGuard { mutex });
+            return Poll::Ready(AsyncMutexGuard::new(mutex));
         }
         crate::trace::record(|| format!("lock_async {} -> pending", mutex.trace_name()));
         self.signal = Some(signal);

@@ -157,8 +157,12 @@ impl Once {
                     let name = crate::trace::obj("once", self as *const Self as usize);
                     format!("call_once {name} -> runs f")
                 });
-                let finish = Finish(self);
+                let mut finish = Finish {
+                    once: self,
+                    panicked: true,
+                };
                 f();
+                finish.panicked = false;
                 drop(finish);
             }
             Some(s) => {
@@ -190,15 +194,22 @@ impl Once {
     }
 }
 
-/// Marks the `Once` done when `f` returns *or panics* (Go's rule).
-struct Finish<'a>(&'a Once);
+/// Marks the `Once` done when `f` returns *or panics* (Go's rule). Whether `f` panicked is
+/// recorded by the caller, not read from `std::thread::panicking()`: a first call made from a
+/// destructor while the thread unwinds from an unrelated panic runs `f` to completion, and
+/// must count as done, not as panicked.
+struct Finish<'a> {
+    once: &'a Once,
+    /// Cleared once `f` returned.
+    panicked: bool,
+}
 
 impl Drop for Finish<'_> {
     fn drop(&mut self) {
         if crate::sync::unwinding_checker() {
             return;
         }
-        self.0.finish(std::thread::panicking());
+        self.once.finish(self.panicked);
     }
 }
 

@@ -154,48 +154,69 @@ pub(crate) fn earliest(
     }
 }
 
-/// Arranges for `waker` to be woken at `deadline` (a timer channel's pending `recv_async`).
+/// Arranges for `waker` to be woken at `deadline` (a context's deadline). Withdraw it with
+/// [`cancel_wake`] when it is no longer needed, so nothing it owns outlives its use and no
+/// stale waker is woken.
 #[cfg(not(any(loom, shuttle)))]
-pub(crate) fn wake_at(deadline: Instant, waker: std::task::Waker) {
-    wheel::wake_at(deadline, waker);
+pub(crate) fn wake_at(deadline: Instant, waker: std::task::Waker) -> WakeKey {
+    wheel::wake_at(deadline, waker)
 }
 
-/// One thread for all async timer wake-ups (std builds), started on first use.
+/// A pending `recv_async` on a timer channel due at `deadline`: real time registers the
+/// task's waker with the timer thread (withdraw it with [`cancel_wake`]); virtual time asks
+/// to be polled again at the task's next scheduling point, when the timer will have fired.
+pub(crate) fn wake_task_at(deadline: Instant, waker: &std::task::Waker) -> Option<WakeKey> {
+    #[cfg(not(any(loom, shuttle)))]
+    return Some(wheel::wake_at(deadline, waker.clone()));
+    #[cfg(any(loom, shuttle))]
+    {
+        let _ = deadline;
+        waker.wake_by_ref();
+        None
+    }
+}
+
+/// Withdraws a wake-up from [`wake_at`] (nothing if it already fired).
+pub(crate) fn cancel_wake(key: WakeKey) {
+    #[cfg(not(any(loom, shuttle)))]
+    wheel::cancel(key);
+    #[cfg(any(loom, shuttle))]
+    let _ = key;
+}
+
+/// Names one wake-up registered with [`wake_at`] (checker builds register none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct WakeKey(Instant, u64);
+
+/// One thread for all timed wake-ups (std builds), started on first use. Entries are kept
+/// in deadline order and can be withdrawn; wakers run with no lock held, and a waker that
+/// panics is contained (the panic is reported by the hook, the thread goes on serving every
+/// later deadline).
 #[cfg(not(any(loom, shuttle)))]
 mod wheel {
-    use std::collections::BinaryHeap;
-    use std::sync::{Condvar, Mutex, OnceLock};
+    use std::collections::BTreeMap;
+    use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
     use std::task::Waker;
     use std::time::Instant;
 
-    struct Due(Instant, Waker);
-    impl PartialEq for Due {
-        fn eq(&self, o: &Self) -> bool {
-            self.0 == o.0
-        }
-    }
-    impl Eq for Due {}
-    impl PartialOrd for Due {
-        fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-            Some(self.cmp(o))
-        }
-    }
-    impl Ord for Due {
-        fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-            o.0.cmp(&self.0) // earliest first in a max-heap
-        }
+    use super::WakeKey;
+
+    #[derive(Default)]
+    struct Entries {
+        due: BTreeMap<WakeKey, Waker>,
+        next_id: u64,
     }
 
     struct Wheel {
-        heap: Mutex<BinaryHeap<Due>>,
+        entries: Mutex<Entries>,
         changed: Condvar,
     }
 
-    pub(super) fn wake_at(deadline: Instant, waker: Waker) {
+    fn wheel() -> &'static Wheel {
         static WHEEL: OnceLock<&'static Wheel> = OnceLock::new();
-        let w = *WHEEL.get_or_init(|| {
+        WHEEL.get_or_init(|| {
             let w: &'static Wheel = Box::leak(Box::new(Wheel {
-                heap: Mutex::new(BinaryHeap::new()),
+                entries: Mutex::new(Entries::default()),
                 changed: Condvar::new(),
             }));
             std::thread::Builder::new()
@@ -203,29 +224,54 @@ mod wheel {
                 .spawn(move || run(w))
                 .expect("spawn the hbsync timer thread");
             w
-        });
-        w.heap
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(Due(deadline, waker));
-        w.changed.notify_one();
+        })
+    }
+
+    fn lock(w: &Wheel) -> MutexGuard<'_, Entries> {
+        w.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(super) fn wake_at(deadline: Instant, waker: Waker) -> WakeKey {
+        let w = wheel();
+        let mut e = lock(w);
+        e.next_id += 1;
+        let key = WakeKey(deadline, e.next_id);
+        let earliest = e.due.keys().next().is_none_or(|first| key < *first);
+        e.due.insert(key, waker);
+        drop(e);
+        if earliest {
+            w.changed.notify_one();
+        }
+        key
+    }
+
+    pub(super) fn cancel(key: WakeKey) {
+        let removed = lock(wheel()).due.remove(&key);
+        drop(removed); // the waker (and what it owns) drops outside the lock
     }
 
     fn run(w: &Wheel) {
-        let mut heap = w.heap.lock().unwrap_or_else(|e| e.into_inner());
+        let mut e = lock(w);
         loop {
             let now = Instant::now();
-            while heap.peek().is_some_and(|d| d.0 <= now) {
-                if let Some(Due(_, waker)) = heap.pop() {
-                    waker.wake();
+            let later = e.due.split_off(&WakeKey(now, u64::MAX));
+            let fired = std::mem::replace(&mut e.due, later);
+            if !fired.is_empty() {
+                drop(e);
+                for waker in fired.into_values() {
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        waker.wake();
+                    }));
                 }
+                e = lock(w);
+                continue;
             }
-            heap = match heap.peek().map(|d| d.0 - now) {
+            e = match e.due.keys().next().map(|k| k.0 - now) {
                 Some(wait) => w
                     .changed
-                    .wait_timeout(heap, wait)
-                    .map_or_else(|e| e.into_inner().0, |r| r.0),
-                None => w.changed.wait(heap).unwrap_or_else(|e| e.into_inner()),
+                    .wait_timeout(e, wait)
+                    .map_or_else(|err| err.into_inner().0, |r| r.0),
+                None => w.changed.wait(e).unwrap_or_else(|err| err.into_inner()),
             };
         }
     }
@@ -262,21 +308,35 @@ pub(crate) fn random_u64() -> u64 {
     std::thread_local! {
         static STATE: Cell<u64> = const { Cell::new(0) };
     }
-    STATE.with(|s| {
-        let mut x = s.get();
-        if x == 0 {
-            let t = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos() as u64);
-            x = (s as *const Cell<u64> as u64) ^ t ^ 0x9E37_79B9_7F4A_7C15;
-            x |= 1;
-        }
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        s.set(x);
-        x
-    })
+    // `try_with`: a select in a thread-local destructor (the state may be gone) still gets a
+    // number, from the clock.
+    STATE
+        .try_with(|s| {
+            let mut x = s.get();
+            if x == 0 {
+                x = seed(s as *const Cell<u64> as u64);
+            }
+            x = xorshift(x);
+            s.set(x);
+            x
+        })
+        .unwrap_or_else(|_| xorshift(seed(0)))
+}
+
+#[cfg(not(any(loom, shuttle)))]
+fn seed(salt: u64) -> u64 {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    (salt ^ t ^ 0x9E37_79B9_7F4A_7C15) | 1
+}
+
+#[cfg(not(any(loom, shuttle)))]
+fn xorshift(mut x: u64) -> u64 {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    x
 }
 
 /// Checker builds use source order (see `select`): never called.

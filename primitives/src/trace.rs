@@ -483,13 +483,18 @@ mod imp {
     }
 
     /// On the first panic of an execution: snapshot the trace, classify, print.
+    ///
+    /// Only panics with a message count: the checker's own reports (deadlock, causality
+    /// violation), assertions and `panic!`s all carry one. loom also unwinds the coroutine of
+    /// every model thread it cancels at the end of an execution, with a payload that is not a
+    /// message, in *passing* executions too: that is not a failure and is not recorded.
     fn capture(info: &std::panic::PanicHookInfo<'_>) {
         let message = if let Some(s) = info.payload().downcast_ref::<&str>() {
             (*s).to_string()
         } else if let Some(s) = info.payload().downcast_ref::<String>() {
             s.clone()
         } else {
-            "panic".to_string()
+            return;
         };
         let failure = STATE.with(|s| {
             let Ok(mut st) = s.try_borrow_mut() else {

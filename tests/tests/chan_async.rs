@@ -148,9 +148,11 @@ fn futures_select_with_cancelled_receives_loses_nothing() {
     assert_eq!(sorted, (0..N).collect::<Vec<_>>());
 }
 
-/// Dropping a registered receive future after a sender handed it a value puts the value back.
+/// A pending receive future holds no value: on a rendezvous a sender waits until a receiver
+/// really takes its value, so dropping the future loses nothing and the channel never holds
+/// a value; a dropped send future that was never taken withdraws its value.
 #[test]
-fn dropped_recv_future_requeues_value() {
+fn dropped_recv_future_leaves_the_send_pending() {
     use std::future::Future;
     use std::pin::pin;
     use std::task::Context;
@@ -160,10 +162,11 @@ fn dropped_recv_future_requeues_value() {
     {
         let mut fut = pin!(rx.recv_async());
         assert!(fut.as_mut().poll(&mut cx).is_pending()); // registered
-        tx.send(11).unwrap(); // handed to the registered future
-                              // dropped here without being polled again
+                                                          // A pending future can still be dropped: a rendezvous send cannot complete into it.
+        assert_eq!(tx.try_send(11), Err(hbsync::chan::TrySendError::Full(11)));
     }
-    assert_eq!(rx.try_recv(), Ok(11), "the value went back to the channel");
+    assert_eq!(rx.len(), 0);
+    assert!(rx.try_recv().is_err());
     // A dropped send future that was never taken withdraws its value.
     {
         let mut fut = pin!(tx.send_async(12));

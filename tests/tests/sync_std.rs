@@ -266,7 +266,8 @@ fn waitgroup_negative_counter_panics() {
 #[test]
 fn waitgroup_reuse_before_wait_returned_is_detected() {
     let mut detected = 0;
-    for _ in 0..2_000 {
+    let start = std::time::Instant::now();
+    while detected == 0 && start.elapsed() < Duration::from_secs(20) {
         let wg = WaitGroup::new();
         wg.add(1);
         let w = wg.clone();
@@ -274,14 +275,22 @@ fn waitgroup_reuse_before_wait_returned_is_detected() {
         thread::sleep(Duration::from_micros(20)); // let it queue
         wg.done();
         wg.add(1); // reuse at once, racing the released waiter's return
+                   // If the waiter had not started waiting before `done`, it now waits for the reused
+                   // counter: release it instead of hanging (that round detects nothing).
+        let until = std::time::Instant::now() + Duration::from_millis(200);
+        while !waiter.is_finished() && std::time::Instant::now() < until {
+            thread::sleep(Duration::from_millis(1));
+        }
+        if !waiter.is_finished() {
+            wg.done();
+        }
         if let Err(e) = waiter.join().unwrap() {
             let msg = *e.downcast::<&str>().unwrap();
             assert_eq!(msg, "WaitGroup is reused before previous Wait has returned");
             detected += 1;
-            break;
         }
     }
-    assert!(detected > 0, "reuse was never detected");
+    assert!(detected > 0, "reuse was never detected in 20 s");
 }
 
 /// Go 1.25 sync.WaitGroup.Go: add before spawning, done when f returns, also on panic.

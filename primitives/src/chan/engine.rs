@@ -5,20 +5,40 @@
 //!
 //! | field    | meaning                                                                    |
 //! |----------|----------------------------------------------------------------------------|
-//! | `buf`    | buffered values, oldest first; `len ≤ cap` except for one value a dropped  |
-//! |          | `recv_async` handed back (see `requeue`)                                   |
-//! | `closed` | set once by `close`, the last `Sender` drop, or the last `Receiver` drop    |
-//! | `sendq`  | waiting senders: each entry points at a slot holding the value to send     |
-//! | `recvq`  | waiting receivers: each entry points at an empty slot to fill              |
+//! | field     | meaning                                                                   |
+//! |-----------|---------------------------------------------------------------------------|
+//! | `buf`     | buffered values, oldest first; `len ≤ cap` always                         |
+//! | `closed`  | set once by `close`, the last `Sender` drop, or the last `Receiver` drop   |
+//! | `sendq`   | waiting senders: each entry points at a slot holding the value to send    |
+//! | `recvq`   | waiting blocking receivers (threads, `select!` cases): each entry points  |
+//! |           | at an empty slot to fill                                                  |
+//! | `notifyq` | waiting async receivers: no slot; a value arriving *wakes* one of them,   |
+//! |           | and it comes back under the lock to take a value itself                   |
 //!
 //! # Invariants
 //!
-//! 1. `recvq` holds an undecided entry only while `buf` is empty and the channel is open.
+//! 1. `recvq` holds an undecided entry only while `buf` is empty, no sender waits, and the
+//!    channel is open: a sender serves `recvq` before `buf` (so FIFO order holds).
 //! 2. `sendq` holds an undecided entry only while `buf` is full and the channel is open.
 //! 3. An entry is decided by exactly one CAS on its [`Signal`]; the winner does the slot
 //!    hand-off under this lock and publishes it with `Signal::complete` (Release).
 //! 4. Wake-ups happen after the lock is released (the `Wake` list returned by every operation).
 //! 5. Nothing is lost: a value is in `buf`, in exactly one slot, received, or handed back.
+//! 6. No lost wake-up for async receivers: every value that becomes available (pushed into
+//!    `buf`, or a sender queued in `sendq`) wakes one `notifyq` entry; a woken receiver
+//!    either takes a value, registers again (someone else took it), or, dropped, passes the
+//!    wake-up on ([`State::pass_on`]).
+//!
+//! # Why async receivers are woken, not handed values
+//!
+//! A future can be dropped at any time after it was completed (`select` of two futures,
+//! a timeout). If a sender handed its value into a pending `recv_async`, a drop would leave
+//! the future holding a value that a rendezvous sender already reported as delivered, and
+//! putting it back would overfill the buffer (a `bounded(1)` holding two) or reorder a
+//! sender's values. So only parties that cannot vanish (a parked thread, a `select!` on its
+//! thread) are handed values; an async receiver is woken and receives under the lock when
+//! it is polled. The cost is a second lock round for an async receiver; what it buys is
+//! that a rendezvous never holds a value and capacity is never exceeded.
 //!
 //! # Where each claim is carried
 //!
@@ -86,8 +106,13 @@ pub(crate) struct Wake(Vec<Arc<Signal>>);
 impl Wake {
     /// Completes the claimed entry `e` and keeps its signal for waking if it needs it.
     pub(crate) fn complete<T>(&mut self, e: Entry<T>) {
-        if e.signal.complete(e.case) {
-            self.0.push(e.signal);
+        self.complete_signal(e.signal, e.case);
+    }
+
+    /// Completes a claimed signal for `case` (a queue entry with no slot).
+    fn complete_signal(&mut self, signal: Arc<Signal>, case: usize) {
+        if signal.complete(case) {
+            self.0.push(signal);
         }
     }
 
@@ -117,6 +142,16 @@ fn claim_first<T>(q: &mut VecDeque<Entry<T>>) -> Option<Entry<T>> {
     while let Some(e) = q.pop_front() {
         if e.signal.try_claim(e.case) {
             return Some(e);
+        }
+    }
+    None
+}
+
+/// Pops signals until one can be claimed (stale ones, withdrawn by their owner, are dropped).
+fn claim_first_signal(q: &mut VecDeque<Arc<Signal>>) -> Option<Arc<Signal>> {
+    while let Some(s) = q.pop_front() {
+        if s.try_claim(0) {
+            return Some(s);
         }
     }
     None
@@ -180,6 +215,9 @@ pub(crate) struct State<T> {
     closed: bool,
     sendq: VecDeque<Entry<T>>,
     recvq: VecDeque<Entry<T>>,
+    notifyq: VecDeque<Arc<Signal>>,
+    /// The buffer capacity reserved at creation: draining never shrinks `buf` below it.
+    reserved: usize,
     /// A timer channel's source (`None` for every ordinary channel).
     timer: Option<Timer<T>>,
 }
@@ -198,9 +236,47 @@ impl<T> State<T> {
         }
         if self.buf.len() < self.cap {
             self.buf.push_back(value);
+            self.notify_one(wake); // invariant 6: a value became available
             return Ok(());
         }
         Err(TrySendError::Full(value))
+    }
+
+    /// Wakes one waiting async receiver, if any (it comes back to receive under the lock).
+    fn notify_one(&mut self, wake: &mut Wake) {
+        if let Some(s) = claim_first_signal(&mut self.notifyq) {
+            wake.complete_signal(s, 0);
+        }
+    }
+
+    /// A woken async receiver leaves without receiving (its future was dropped): if a value
+    /// is still available, wake the next one in its place (invariant 6).
+    pub(crate) fn pass_on(&mut self, wake: &mut Wake) {
+        if !self.buf.is_empty() || self.sendq.iter().any(|e| e.signal.is_waiting()) {
+            self.notify_one(wake);
+        }
+    }
+
+    /// Gives memory back after a burst: once the buffer is at most a quarter full, halve its
+    /// allocation (never below what it reserved at creation). Amortized O(1) per receive.
+    #[inline]
+    fn shrink_after_pop(&mut self) {
+        let capacity = self.buf.capacity();
+        if capacity > self.reserved.max(MIN_KEEP) && self.buf.len() * 4 <= capacity {
+            self.shrink_slow();
+        }
+    }
+
+    #[cold]
+    fn shrink_slow(&mut self) {
+        let keep = (self.buf.len() * 2).max(self.reserved).max(MIN_KEEP);
+        self.buf.shrink_to(keep);
+    }
+
+    /// Takes every buffered value out (the last receiver is gone); drop them with
+    /// [`drop_values`] once the lock is released.
+    pub(crate) fn take_buffer(&mut self) -> VecDeque<T> {
+        std::mem::take(&mut self.buf)
     }
 
     /// Receives without blocking. On success, `wake` may hold a sender to wake.
@@ -213,6 +289,8 @@ impl<T> State<T> {
                 let moved = unsafe { e.take() };
                 self.buf.extend(moved);
                 wake.complete(e);
+            } else {
+                self.shrink_after_pop();
             }
             return Ok(v);
         }
@@ -285,6 +363,10 @@ impl<T> State<T> {
                 wake.complete(e);
             }
         }
+        // Async receivers come back and find the channel closed (and drained) under the lock.
+        while let Some(s) = claim_first_signal(&mut self.notifyq) {
+            wake.complete_signal(s, 0);
+        }
         true
     }
 
@@ -309,9 +391,16 @@ impl<T> State<T> {
                 .any(|e| !std::ptr::eq(&*e.signal, me) && e.signal.is_waiting())
     }
 
-    /// Queues a waiting sender.
-    pub(crate) fn push_sender(&mut self, e: Entry<T>) {
+    /// Queues a waiting sender; its value is now available to a receiver, so one waiting
+    /// async receiver is woken (invariant 6).
+    pub(crate) fn push_sender(&mut self, e: Entry<T>, wake: &mut Wake) {
         self.sendq.push_back(e);
+        self.notify_one(wake);
+    }
+
+    /// Queues a waiting async receiver.
+    pub(crate) fn push_notified(&mut self, signal: Arc<Signal>) {
+        self.notifyq.push_back(signal);
     }
 
     /// Queues a waiting receiver.
@@ -319,21 +408,35 @@ impl<T> State<T> {
         self.recvq.push_back(e);
     }
 
-    /// Removes every entry of `me` from both queues.
+    /// Removes every entry of `me` from the queues.
     pub(crate) fn remove(&mut self, me: &Arc<Signal>) {
         self.sendq.retain(|e| !Arc::ptr_eq(&e.signal, me));
         self.recvq.retain(|e| !Arc::ptr_eq(&e.signal, me));
+        self.notifyq.retain(|s| !Arc::ptr_eq(s, me));
     }
+}
 
-    /// Gives back a value that a dropped receive future had already been handed: to a
-    /// waiting receiver if there is one, else to the front of the buffer (it was the oldest).
-    pub(crate) fn requeue(&mut self, value: T, wake: &mut Wake) {
-        if let Some(e) = claim_first(&mut self.recvq) {
-            // SAFETY: we won `try_claim` for `e` and complete it right after.
-            unsafe { e.put(value) };
-            wake.complete(e);
-        } else {
-            self.buf.push_front(value);
+/// Below this many slots a draining buffer is not shrunk (re-growing costs more than it
+/// keeps).
+const MIN_KEEP: usize = 32;
+
+/// Drops values taken out of a channel (its buffer when the last receiver went), outside
+/// the channel lock. A value whose `Drop` panics does not stop the others from being
+/// dropped: every value is dropped, then the first panic is resumed (unless this thread is
+/// already unwinding, where a second panic would abort the process: then it is discarded).
+pub(crate) fn drop_values<T>(values: VecDeque<T>) {
+    if values.is_empty() {
+        return;
+    }
+    let mut first_panic = None;
+    for v in values {
+        if let Err(p) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(v))) {
+            first_panic.get_or_insert(p);
+        }
+    }
+    if let Some(p) = first_panic {
+        if !std::thread::panicking() {
+            std::panic::resume_unwind(p);
         }
     }
 }
@@ -363,6 +466,8 @@ impl<T> Chan<T> {
             closed: false,
             sendq: VecDeque::new(),
             recvq: VecDeque::new(),
+            notifyq: VecDeque::new(),
+            reserved: cap.map_or(0, |c| c.min(1 << 16)),
             timer,
         };
         Self {
@@ -436,11 +541,21 @@ impl<T> Chan<T> {
     }
 
     /// A receiver handle is gone; the last one closes the channel so sends fail at once
-    /// (and waiting senders get their values back).
+    /// (and waiting senders get their values back), and drops the buffered values: nobody
+    /// can receive them any more (a value holding a `Sender` of its own channel would
+    /// otherwise keep the channel alive forever).
     pub(crate) fn drop_receiver(&self) {
         // Relaxed: as in `drop_sender`.
         if self.receivers.fetch_sub(1, Ordering::Relaxed) == 1 {
-            self.close();
+            let mut wake = Wake::default();
+            let buffered = {
+                let mut st = self.lock();
+                st.close(&mut wake);
+                st.take_buffer()
+            };
+            crate::trace::record(|| format!("close {}", self.trace_name()));
+            wake.run();
+            drop_values(buffered);
         }
     }
 
@@ -471,13 +586,17 @@ impl<T> Chan<T> {
         crate::trace::record(|| format!("send {} -> blocked", self.trace_name()));
         let slot: Slot<T> = UnsafeCell::new(Some(value));
         let signal = super::signal::for_this_thread();
-        st.push_sender(Entry {
-            signal: signal.clone(),
-            case: 0,
-            slot: &slot,
-        });
         signal.trace_wait(|| format!("send {}", self.trace_name()));
+        st.push_sender(
+            Entry {
+                signal: signal.clone(),
+                case: 0,
+                slot: &slot,
+            },
+            &mut wake,
+        );
         drop(st);
+        wake.run();
         let timed_out = self.wait(&signal, deadline);
         super::signal::recycle(signal);
         // We observed DONE (or aborted): no one else touches the slot any more.

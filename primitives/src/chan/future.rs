@@ -2,9 +2,11 @@
 //! the blocking operations, with a task waker in their [`Signal`].
 //!
 //! Cancel safety (dropping a pending future):
-//! - [`RecvFuture`]: withdraws its entry; if a sender had already handed it a value, the
-//!   value goes back to the channel (to a waiting receiver, else the front of the buffer), so
-//!   no value is lost.
+//! - [`RecvFuture`]: holds no value while pending: a sender *wakes* it and it receives
+//!   under the channel lock when polled (see `engine.rs`, "Why async receivers are woken").
+//!   Dropped, it withdraws its entry; if it had been woken, it passes the wake-up on to the
+//!   next async receiver. So no value is lost, a rendezvous never holds a value, and a
+//!   sender's values keep their order.
 //! - [`SendFuture`]: withdraws its entry and drops the unsent value; if a receiver had already
 //!   taken the value, the send happened and nothing is reported. It never both delivers the
 //!   value and reports failure.
@@ -38,11 +40,10 @@ pub struct SendFuture<'a, T> {
 #[must_use = "futures do nothing unless polled"]
 pub struct RecvFuture<'a, T> {
     chan: &'a Chan<T>,
-    /// # Safety
-    /// As for `SendFuture::slot`.
-    slot: Slot<T>,
+    /// Our `notifyq` entry while we wait (no slot: we are woken, then receive ourselves).
     signal: Option<Arc<Signal>>,
-    _pin: PhantomPinned,
+    /// On a timer channel: our wake-up with the timer thread, withdrawn when we are done.
+    timer: Option<crate::time::WakeKey>,
 }
 
 impl<'a, T> SendFuture<'a, T> {
@@ -61,9 +62,8 @@ impl<'a, T> RecvFuture<'a, T> {
     pub(super) fn new(chan: &'a Chan<T>) -> Self {
         Self {
             chan,
-            slot: UnsafeCell::new(None),
             signal: None,
-            _pin: PhantomPinned,
+            timer: None,
         }
     }
 }
@@ -100,12 +100,17 @@ impl<T> Future for SendFuture<'_, T> {
             Err(TrySendError::Full(v)) => {
                 put_slot(&this.slot, Some(v)); // not registered yet: ours alone
                 let signal = Arc::new(Signal::for_task(cx.waker()));
-                st.push_sender(Entry {
-                    signal: signal.clone(),
-                    case: 0,
-                    slot: &this.slot,
-                });
                 signal.trace_wait(|| format!("send_async {}", this.chan.trace_name()));
+                st.push_sender(
+                    Entry {
+                        signal: signal.clone(),
+                        case: 0,
+                        slot: &this.slot,
+                    },
+                    &mut wake,
+                );
+                drop(st);
+                wake.run();
                 crate::trace::record(|| {
                     format!("send_async {} -> pending", this.chan.trace_name())
                 });
@@ -119,77 +124,54 @@ impl<T> Future for SendFuture<'_, T> {
 impl<T> Future for RecvFuture<'_, T> {
     type Output = Result<T, RecvError>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // SAFETY: nothing is moved out of the pinned future; `slot` stays in place.
-        let this = unsafe { self.get_unchecked_mut() };
-        if let Some(signal) = &this.signal {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let chan = self.chan;
+        if let Some(signal) = &self.signal {
             signal.set_waker(cx.waker());
-            let step = if signal.done_case().is_some() {
-                Step::Completed
-            } else {
-                timer_step(this.chan, signal)
-            };
-            match step {
-                Step::Pending => return Poll::Pending,
-                Step::Completed => {
-                    this.signal = None;
-                    return Poll::Ready(take_slot(&this.slot).ok_or(RecvError));
-                }
-                Step::Withdrawn => this.signal = None, // receive the timer's value below
+            if signal.done_case().is_none() && !timer_due(chan, signal) {
+                return Poll::Pending;
             }
+            // Woken (a value arrived, or the channel closed), or our timer is due: receive.
+            self.signal = None;
+        }
+        if let Some(key) = self.timer.take() {
+            crate::time::cancel_wake(key);
         }
         let mut wake = Wake::default();
-        let mut st = this.chan.lock();
+        let mut st = chan.lock();
         match st.try_recv(&mut wake) {
             Ok(v) => {
                 drop(st);
                 wake.run();
+                crate::trace::record(|| format!("recv_async {} -> ok", chan.trace_name()));
                 Poll::Ready(Ok(v))
             }
-            Err(TryRecvError::Closed) => Poll::Ready(Err(RecvError)),
+            Err(TryRecvError::Closed) => {
+                crate::trace::record(|| format!("recv_async {} -> closed", chan.trace_name()));
+                Poll::Ready(Err(RecvError))
+            }
             Err(TryRecvError::Empty) => {
-                if let Some(at) = st.timer_deadline() {
-                    // Real time: the timer thread wakes us when it is due. Virtual time: poll
-                    // again at the task's next scheduling point, when it will have fired.
-                    #[cfg(not(any(loom, shuttle)))]
-                    crate::time::wake_at(at, cx.waker().clone());
-                    #[cfg(any(loom, shuttle))]
-                    {
-                        let _ = at;
-                        cx.waker().wake_by_ref();
-                    }
-                }
+                let timer = st
+                    .timer_deadline()
+                    .and_then(|at| crate::time::wake_task_at(at, cx.waker()));
                 let signal = Arc::new(Signal::for_task(cx.waker()));
-                st.push_receiver(Entry {
-                    signal: signal.clone(),
-                    case: 0,
-                    slot: &this.slot,
-                });
-                signal.trace_wait(|| format!("recv_async {}", this.chan.trace_name()));
-                crate::trace::record(|| {
-                    format!("recv_async {} -> pending", this.chan.trace_name())
-                });
-                this.signal = Some(signal);
+                signal.trace_wait(|| format!("recv_async {}", chan.trace_name()));
+                st.push_notified(signal.clone());
+                drop(st);
+                crate::trace::record(|| format!("recv_async {} -> pending", chan.trace_name()));
+                self.signal = Some(signal);
+                self.timer = timer;
                 Poll::Pending
             }
         }
     }
 }
 
-/// Where a registered receive future stands after a poll found it not completed.
-enum Step {
-    /// Still waiting.
-    Pending,
-    /// A completer won the entry: the slot holds the result.
-    Completed,
-    /// Withdrawn because its timer is due: receive again.
-    Withdrawn,
-}
-
-/// A registered receive on a timer channel, which nobody completes: once the timer is due,
-/// withdraw (virtual time: it is due from the second poll on). A context deadline's timer
-/// instead runs its action, a cancel that completes the entry itself.
-fn timer_step<T>(chan: &Chan<T>, signal: &Arc<Signal>) -> Step {
+/// A pending receive on a timer channel, which no sender wakes: whether to receive again now
+/// because the timer is due (the entry is then withdrawn). In virtual time it is due from the
+/// second poll on; a context deadline's timer instead runs its action, a cancel that closes
+/// the channel and so wakes us.
+fn timer_due<T>(chan: &Chan<T>, signal: &Arc<Signal>) -> bool {
     let (due, action) = {
         let mut st = chan.lock();
         let next = st.timer_deadline();
@@ -202,16 +184,13 @@ fn timer_step<T>(chan: &Chan<T>, signal: &Arc<Signal>) -> Step {
     if let Some(action) = action {
         action();
         if signal.done_case().is_some() {
-            return Step::Completed;
+            return true;
         }
     }
-    if !due {
-        Step::Pending
-    } else if withdraw(chan, signal) {
-        Step::Completed
-    } else {
-        Step::Withdrawn
+    if due {
+        withdraw(chan, signal);
     }
+    due
 }
 
 /// Withdraws a pending registration; returns whether a completer had already won it.
@@ -242,13 +221,15 @@ impl<T> Drop for RecvFuture<'_, T> {
         if crate::sync::unwinding_checker() {
             return;
         }
+        if let Some(key) = self.timer.take() {
+            crate::time::cancel_wake(key);
+        }
         if let Some(signal) = self.signal.take() {
             if withdraw(self.chan, &signal) {
-                if let Some(v) = take_slot(&self.slot) {
-                    let mut wake = Wake::default();
-                    self.chan.lock().requeue(v, &mut wake);
-                    wake.run();
-                }
+                // We were woken for a value we will not take: wake the next receiver.
+                let mut wake = Wake::default();
+                self.chan.lock().pass_on(&mut wake);
+                wake.run();
             }
         }
     }

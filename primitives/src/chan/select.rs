@@ -6,7 +6,13 @@
 //! 1. **poll** every enabled case once, without blocking, in a random order (fairness: among
 //!    ready cases each is chosen with equal probability; checker builds use source order so
 //!    models stay deterministic);
-//! 2. with `default`, stop here;
+//! 2. with `default` (or a timeout already past), stop here. A select that can take
+//!    `default` polls with **every** channel of the select locked at once, in address order
+//!    (Go's `sellock`), so it sees one consistent snapshot: it takes `default` only if at that
+//!    instant no case could proceed (linearizable). Polling one lock at a time could miss a
+//!    case that was ready at every instant (a value moving from one channel to another
+//!    between the two polls). A blocking select does not need this: a case that becomes
+//!    ready after its poll is caught when it registers (phase 3);
 //! 3. **register** one queue entry per enabled case, all sharing one signal, each under its
 //!    own channel's lock, in the same random order as the poll. A case found ready while registering (a partner arrived between
 //!    phases 1 and 3) aborts the signal and the select starts over at phase 1; a case is never
@@ -16,8 +22,9 @@
 //!    the deadline fires and the waiter withdraws (a lost withdrawal honours the completion);
 //! 5. **unregister** every other entry.
 //!
-//! Deadlock freedom: no two channel locks are ever held at once (each phase locks one channel
-//! at a time), so no lock order is needed.
+//! Deadlock freedom: only the non-blocking poll of phase 2 holds several channel locks, and
+//! it takes them in address order; every other operation holds at most one channel lock and
+//! takes no other lock of hbsync under it.
 //!
 //! # Happens-before
 //!
@@ -28,7 +35,7 @@
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-use super::engine::{put_slot, take_slot, Chan, Entry, Slot, Wake};
+use super::engine::{put_slot, take_slot, Chan, Entry, Slot, State, Wake};
 use super::error::{RecvError, SendError, TryRecvError, TrySendError};
 use super::signal::Signal;
 use super::{Receiver, Sender};
@@ -113,6 +120,32 @@ pub trait Case {
     fn fire(&self, at: Instant);
     /// `recv chan#2` (traces; checker builds).
     fn describe(&self) -> String;
+    /// The address of this case's channel (`None`: disabled), the key of the lock order.
+    fn chan_addr(&self) -> Option<usize>;
+    /// Locks this case's channel (enabled cases only), for [`Case::try_locked`].
+    fn lock(&self) -> Option<Box<dyn LockedChan + '_>>;
+    /// Like [`Case::try_now`], with the channel's lock already held in `guard` (the guard
+    /// of the channel at [`Case::chan_addr`]).
+    fn try_locked(&self, guard: &mut dyn LockedChan, wake: &mut Wakes) -> bool;
+}
+
+/// Waiters a select's locked poll completed, woken once every lock is released.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct Wakes(Wake);
+
+/// A held channel lock with its state's type erased (a select's channels differ in type).
+#[doc(hidden)]
+pub trait LockedChan {
+    /// The locked `State<T>`, for the one `T` of the channel this guard locks.
+    fn state(&mut self) -> *mut ();
+}
+
+impl<T> LockedChan for crate::sync::MutexGuard<'_, State<T>> {
+    fn state(&mut self) -> *mut () {
+        let st: &mut State<T> = self;
+        st as *mut State<T> as *mut ()
+    }
 }
 
 /// One operation of a select: `SEND` tells the direction. A send case's slot holds the value
@@ -177,9 +210,14 @@ impl<'a, T> SendCase<'a, T> {
 /// A receive case's non-blocking attempt; `true` if it completed (value or closed in `slot`).
 fn try_recv_now<T>(chan: &Chan<T>, slot: &Slot<T>) -> bool {
     let mut wake = Wake::default();
-    let r = chan.lock().try_recv(&mut wake);
+    let done = try_recv_locked(&mut chan.lock(), slot, &mut wake);
     wake.run();
-    match r {
+    done
+}
+
+/// [`try_recv_now`] under a held lock.
+fn try_recv_locked<T>(st: &mut State<T>, slot: &Slot<T>, wake: &mut Wake) -> bool {
+    match st.try_recv(wake) {
         Ok(v) => put_slot(slot, Some(v)),
         Err(TryRecvError::Closed) => put_slot(slot, None),
         Err(TryRecvError::Empty) => return false,
@@ -190,13 +228,18 @@ fn try_recv_now<T>(chan: &Chan<T>, slot: &Slot<T>) -> bool {
 /// A send case's non-blocking attempt; `true` if it completed (`slot` keeps the value only
 /// when the channel was closed).
 fn try_send_now<T>(chan: &Chan<T>, slot: &Slot<T>) -> bool {
+    let mut wake = Wake::default();
+    let done = try_send_locked(&mut chan.lock(), slot, &mut wake);
+    wake.run();
+    done
+}
+
+/// [`try_send_now`] under a held lock.
+fn try_send_locked<T>(st: &mut State<T>, slot: &Slot<T>, wake: &mut Wake) -> bool {
     let Some(value) = take_slot(slot) else {
         return false;
     };
-    let mut wake = Wake::default();
-    let r = chan.lock().try_send(value, &mut wake);
-    wake.run();
-    match r {
+    match st.try_send(value, wake) {
         Ok(()) => true,
         Err(TrySendError::Closed(v)) => {
             put_slot(slot, Some(v));
@@ -225,6 +268,7 @@ impl<T, const SEND: bool> Case for OpCase<'_, T, SEND> {
 
     fn register(&self, w: &Waiter, index: usize) -> bool {
         let Some(chan) = self.chan else { return true };
+        let mut wake = Wake::default();
         let mut st = chan.lock();
         let ready = if SEND {
             st.send_ready(&w.0)
@@ -240,10 +284,12 @@ impl<T, const SEND: bool> Case for OpCase<'_, T, SEND> {
             slot: &self.slot,
         };
         if SEND {
-            st.push_sender(entry);
+            st.push_sender(entry, &mut wake);
         } else {
             st.push_receiver(entry);
         }
+        drop(st);
+        wake.run();
         true
     }
 
@@ -274,6 +320,26 @@ impl<T, const SEND: bool> Case for OpCase<'_, T, SEND> {
             None => format!("{op} nil"),
         }
     }
+
+    fn chan_addr(&self) -> Option<usize> {
+        self.chan.map(|c| c as *const Chan<T> as usize)
+    }
+
+    fn lock(&self) -> Option<Box<dyn LockedChan + '_>> {
+        Some(Box::new(self.chan?.lock()))
+    }
+
+    fn try_locked(&self, guard: &mut dyn LockedChan, wake: &mut Wakes) -> bool {
+        // SAFETY: `run_nonblocking` passes the guard it took for this case's channel address
+        // (`chan_addr`), so the guard locks this very `Chan<T>` and its state is a `State<T>`;
+        // the guard is held for the whole call, and `&mut` makes this the only access.
+        let st = unsafe { &mut *guard.state().cast::<State<T>>() };
+        if SEND {
+            try_send_locked(st, &self.slot, &mut wake.0)
+        } else {
+            try_recv_locked(st, &self.slot, &mut wake.0)
+        }
+    }
 }
 
 /// How long a select may wait.
@@ -289,9 +355,21 @@ pub enum Mode {
 }
 
 impl Mode {
-    /// `default(timeout)`.
+    /// `default(timeout)`; a zero timeout is `default`.
     pub fn timeout(d: Duration) -> Self {
+        if d.is_zero() {
+            return Self::Try;
+        }
         Self::Until(Instant::now().checked_add(d))
+    }
+
+    /// Whether the select must not wait (any more): `default`, or a timeout already past.
+    fn nonblocking(self) -> bool {
+        match self {
+            Self::Try => true,
+            Self::Until(Some(d)) => crate::time::is_past(d),
+            Self::Until(None) | Self::Block => false,
+        }
     }
 }
 
@@ -328,22 +406,57 @@ fn describe_all(cases: &[&dyn Case]) -> String {
     format!("{{{}}}", all.join(", "))
 }
 
+/// Phases 1 and 2 of a select that may take `default`: poll every case with all the
+/// select's channels locked at once (address order; a channel named by several cases is
+/// locked once), so the outcome is one consistent snapshot.
+fn run_nonblocking(cases: &[&dyn Case], order: &[usize]) -> Option<usize> {
+    let mut addrs: Vec<(usize, usize)> = cases
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.chan_addr().map(|a| (a, i)))
+        .collect();
+    addrs.sort_unstable();
+    addrs.dedup_by_key(|&mut (a, _)| a);
+    let mut guards: Vec<(usize, Box<dyn LockedChan + '_>)> = addrs
+        .iter()
+        .filter_map(|&(a, i)| Some((a, cases[i].lock()?)))
+        .collect();
+    let mut wake = Wakes::default();
+    let mut won = None;
+    for &i in order {
+        let Some(a) = cases[i].chan_addr() else {
+            continue;
+        };
+        let Ok(g) = guards.binary_search_by_key(&a, |&(ga, _)| ga) else {
+            continue;
+        };
+        if cases[i].try_locked(&mut *guards[g].1, &mut wake) {
+            won = Some(i);
+            break;
+        }
+    }
+    drop(guards);
+    wake.0.run();
+    won
+}
+
 fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
     loop {
         // Phase 1: poll. The same random order is used to register, so when several cases
         // wait on one channel the first to be matched is random too.
         let order = poll_order(cases.len());
+        // Phase 2: default, decided on one snapshot of every channel.
+        if mode.nonblocking() {
+            return run_nonblocking(cases, &order);
+        }
         for &i in &order {
             if cases[i].enabled() && cases[i].try_now() {
                 return Some(i);
             }
         }
-        // Phase 2: default.
         let deadline = match mode {
-            Mode::Try => return None,
-            Mode::Until(Some(d)) if crate::time::is_past(d) => return None,
             Mode::Until(d) => d,
-            Mode::Block => None,
+            Mode::Try | Mode::Block => None,
         };
         // A timer case ends the wait too (then the select starts over and finds it ready).
         let timer = cases.iter().filter_map(|c| c.timer()).min();

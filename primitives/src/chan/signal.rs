@@ -319,10 +319,16 @@ std::thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
-/// A fresh (`WAITING`) signal for a blocking operation of the current thread.
+/// A fresh (`WAITING`) signal for a blocking operation of the current thread. The cache is
+/// only an optimisation: in a thread-local destructor (the cache may be gone) it is skipped,
+/// so a blocking operation works there too.
 pub(crate) fn for_this_thread() -> crate::sync::Arc<Signal> {
     #[cfg(not(any(loom, shuttle)))]
-    if let Some(s) = CACHED.with(|c| c.borrow_mut().take()) {
+    if let Some(s) = CACHED
+        .try_with(|c| c.try_borrow_mut().ok().and_then(|mut c| c.take()))
+        .ok()
+        .flatten()
+    {
         return s;
     }
     crate::sync::Arc::new(Signal::for_thread())
@@ -335,7 +341,12 @@ pub(crate) fn recycle(#[allow(unused_mut)] mut signal: crate::sync::Arc<Signal>)
     // their drops), so nobody can observe the reset.
     if crate::sync::Arc::get_mut(&mut signal).is_some() {
         signal.reset();
-        CACHED.with(|c| *c.borrow_mut() = Some(signal));
+        // In a thread-local destructor the cache may be gone: then the signal just drops.
+        let _ = CACHED.try_with(|c| {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                *c = Some(signal);
+            }
+        });
     }
     #[cfg(any(loom, shuttle))]
     drop(signal);
