@@ -39,8 +39,8 @@ fn recv_timeout_races_send() {
     });
 }
 
-/// A registered receive future dropped while a sender completes it: the value goes back to
-/// the channel and is still received exactly once.
+/// A registered receive future dropped while a sender arrives: the value stays with the
+/// channel (in its buffer) and is received exactly once; `bounded(1)` never holds two.
 #[test]
 fn dropped_recv_future_races_send() {
     model(|| {
@@ -55,11 +55,102 @@ fn dropped_recv_future_races_send() {
                 Poll::Pending => None, // dropped while registered
             }
         };
+        assert!(rx.len() <= 1, "capacity exceeded");
         t.join().unwrap();
         let v = early.unwrap_or_else(|| rx.try_recv().expect("value lost by a dropped future"));
         assert_eq!(v, 5);
         assert!(rx.try_recv().is_err(), "value duplicated");
     });
+}
+
+/// Issue 10 item 2: on a rendezvous, a receive future that is woken and then dropped never
+/// makes the send complete: the channel never holds a value, and the send returns only
+/// once a receiver really took it.
+#[test]
+fn rendezvous_send_outlives_a_dropped_recv_future() {
+    model(|| {
+        let (tx, rx) = bounded::<u32>(0);
+        let sent = check::sync::Arc::new(check::sync::atomic::AtomicBool::new(false));
+        let t = {
+            let sent = sent.clone();
+            thread::spawn(move || {
+                tx.send(5).unwrap();
+                sent.store(true, check::sync::atomic::Ordering::SeqCst);
+            })
+        };
+        let waker = noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        let early = {
+            let mut fut = pin!(rx.recv_async());
+            let first = fut.as_mut().poll(&mut cx);
+            thread::yield_now();
+            match first {
+                Poll::Ready(v) => Some(v.unwrap()),
+                Poll::Pending => None, // dropped while registered, perhaps woken
+            }
+        };
+        if early.is_none() {
+            assert_eq!(rx.len(), 0, "a rendezvous channel holds a value");
+            assert!(
+                !sent.load(check::sync::atomic::Ordering::SeqCst),
+                "the send completed, but nobody has received"
+            );
+            assert_eq!(rx.recv(), Ok(5));
+        }
+        t.join().unwrap();
+    });
+}
+
+/// Issue 10 item 4: a select with `default` sees one snapshot. The other thread holds
+/// token 1 and puts it into `a`, then takes token 2 out of `b` and puts it back: at every
+/// instant at least one token is in a channel, so `default` is never taken. (Polling one
+/// channel at a time takes `default` when the mover runs between the two polls.)
+#[test]
+fn nonblocking_select_is_one_snapshot() {
+    model(|| {
+        let (a_tx, a) = bounded::<u8>(1);
+        let (b_tx, b) = bounded::<u8>(1);
+        b_tx.send(2).unwrap();
+        let mover = {
+            let (b, a_tx, b_tx) = (b.clone(), a_tx.clone(), b_tx.clone());
+            thread::spawn(move || {
+                a_tx.send(1).unwrap();
+                let v = b.recv().unwrap();
+                b_tx.send(v).unwrap();
+            })
+        };
+        let got = hbsync::select! {
+            recv(a) -> v => Some(v.unwrap()),
+            recv(b) -> v => Some(v.unwrap()),
+            default => None,
+        };
+        assert!(
+            got.is_some(),
+            "default taken while a token was in a channel"
+        );
+        // Token 2 taken: put it back so the mover can finish.
+        if got == Some(2) {
+            b_tx.send(2).unwrap();
+        }
+        mover.join().unwrap();
+    });
+}
+
+/// Issue 10 item 13: a passing model records no failure (loom unwinds the coroutines of its
+/// model threads in passing executions too; that is not a failure).
+#[test]
+fn passing_model_records_no_failure() {
+    let _ = hbsync::trace::take_last_failure();
+    check::model(|| {
+        let (tx, rx) = bounded::<u32>(0);
+        let t = thread::spawn(move || tx.send(1).unwrap());
+        assert_eq!(rx.recv(), Ok(1));
+        t.join().unwrap();
+    });
+    assert!(
+        hbsync::trace::take_last_failure().is_none(),
+        "a failure was recorded for a passing model"
+    );
 }
 
 fn noop_waker() -> std::task::Waker {

@@ -105,7 +105,14 @@ unsafe impl<T: Send> Send for Mutex<T> {}
 // SAFETY: as above: `&Mutex` hands out `&mut T` to one holder at a time.
 unsafe impl<T: Send> Sync for Mutex<T> {}
 
-/// Proof of holding a [`Mutex`]; unlocks when dropped.
+/// Proof of holding a [`Mutex`]; unlocks when dropped. Not `Send` (as std's guard), so a
+/// task holding one across `.await` cannot move to another thread:
+///
+/// ```compile_fail
+/// fn send<T: Send>(_: T) {}
+/// let m = hbsync::Mutex::new(0);
+/// send(m.lock());
+/// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct MutexGuard<'a, T> {
     mutex: &'a Mutex<T>,
@@ -119,6 +126,17 @@ unsafe impl<T: Sync> Sync for MutexGuard<'_, T> {}
 
 /// Proof of holding a [`Mutex`] obtained by [`Mutex::lock_async`]: `Send`, so it may be held
 /// across `.await` in multi-threaded executors. Unlocks when dropped.
+///
+/// Like std's guard it is `Sync` only when `T: Sync` (sharing the guard shares `&T`):
+///
+/// ```compile_fail
+/// fn shared<T: Sync>(_: &T) {}
+/// let m = hbsync::Mutex::new(std::cell::Cell::new(0));
+/// hbsync::check::block_on(async {
+///     let g = m.lock_async().await;
+///     shared(&g); // a `Cell` must not be reachable from two threads at once
+/// });
+/// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct AsyncMutexGuard<'a, T> {
     mutex: &'a Mutex<T>,

@@ -163,7 +163,7 @@ fn capacity_and_order_hold_under_cancelled_receives() {
                 tick += 1;
                 let recv = pin!(rx.recv_async());
                 let other = pin!(futures::future::ready(()));
-                if tick % 2 == 0 {
+                if tick.is_multiple_of(2) {
                     got.push(recv.await.unwrap());
                 } else if let futures::future::Either::Left((v, _)) =
                     futures::future::select(recv, other).await
@@ -360,20 +360,27 @@ fn blocking_in_a_thread_local_destructor() {
         }
         let m = Arc::new(Mutex::new(0));
         let (tx, rx) = bounded(0);
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let guard = m.lock();
         let t = {
             let m = m.clone();
             thread::spawn(move || {
-                // A blocking wait first, so the thread's signal cache exists.
+                // Register the destructor first, then make the signal cache exist (a
+                // contended lock): thread-locals are destroyed in reverse order, so the cache
+                // is gone when the destructor runs.
+                LOCKER.with(|l| *l.borrow_mut() = Some(Locker(m.clone(), rx)));
                 *m.lock() += 0;
-                LOCKER.with(|l| *l.borrow_mut() = Some(Locker(m, rx)));
+                ready_tx.send(()).unwrap();
             })
         };
+        thread::sleep(Duration::from_millis(20));
         drop(guard);
+        ready_rx.recv().unwrap();
         let blocker = m.lock(); // contend with the destructor's lock
         thread::sleep(Duration::from_millis(20));
         drop(blocker);
-        tx.send(9).unwrap();
+        thread::sleep(Duration::from_millis(20));
+        tx.send(9).unwrap(); // the destructor waits on a rendezvous too
         t.join().unwrap();
         assert_eq!(*m.lock(), 1);
     });

@@ -131,6 +131,14 @@ pub fn unbounded<T>() -> (Sender<T>, Receiver<T>) {
 
 /// The sending side of a channel. Clone it for more senders; the channel closes when the last
 /// one is dropped (or at [`close`](Sender::close)).
+///
+/// A `Sender` crosses threads when its values can: `T: Send` (so `Rc` cannot be sent):
+///
+/// ```compile_fail
+/// fn send<T: Send>(_: T) {}
+/// let (tx, _rx) = hbsync::chan::unbounded::<std::rc::Rc<u8>>();
+/// send(tx);
+/// ```
 pub struct Sender<T> {
     chan: Arc<Chan<T>>,
 }
