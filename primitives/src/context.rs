@@ -22,10 +22,14 @@
 //! exceeded), its children (weak references), its after-funcs, and the sender of its done
 //! channel, all under one small lock.
 //!
-//! - **Cancel** takes the scope's lock, stores the error (first cancel wins; it is sticky),
-//!   takes the children and after-funcs out, unlocks; then closes the done channel, cancels
-//!   each child with the same error and cause, and starts each after-func on its own task.
-//!   No two scope locks are ever held at once.
+//! - **Cancel** works in two passes, without recursion. First it marks the whole subtree:
+//!   for each scope, parent before children, it takes that scope's lock, stores the error
+//!   (first cancel wins; it is sticky), takes the children, after-funcs and deadline out, and
+//!   unlocks. Then it closes every done channel and starts each after-func on its own task.
+//!   So a task woken by any done channel of the subtree finds every descendant's `err()`
+//!   already set (Go closes a parent's done before it cancels the children; hbsync promises
+//!   the stronger order). No two scope locks are ever held at once; a 100,000-deep chain is
+//!   cancelled and dropped in constant stack.
 //! - **A child registers in its parent under the parent's lock**; if the parent is already
 //!   canceled it is born canceled instead. So a cancel racing the child's creation either
 //!   finds the child or the child finds the cancel (modelled in `models/`).
@@ -35,7 +39,9 @@
 //!   call a [`CancelFunc`] leaks nothing here; calling it still cancels at once (and should
 //!   be done, to stop the work early).
 //! - **Deadlines** use the crate's one clock. std builds: one shared timer thread cancels the
-//!   scope at the deadline (holding it weakly), so `err()` alone sees it. Checker builds
+//!   scope at the deadline (holding it weakly), so `err()` alone sees it; a scope cancelled
+//!   or dropped before its deadline withdraws its timer entry at once (nothing, its cause
+//!   included, waits for the deadline). Checker builds
 //!   (virtual time, see [`crate::time`]): no thread; a done channel at or below the scope
 //!   carries the deadline as a timer, and a task waiting on it (a receive, a `select!` arm,
 //!   `wait`) lets the checker fire the deadline at that point, so "the deadline wins" and "the

@@ -172,7 +172,10 @@ impl<T> Sender<T> {
     }
 
     /// Sends without blocking: `Full(v)` if it would block, `Closed(v)` if closed.
-    /// Never blocks. A failed `try_send` synchronizes nothing.
+    /// Never blocks. A failed `try_send` synchronizes nothing. On `bounded(0)` it succeeds
+    /// only when a blocking receiver (a thread in `recv`, or a `select!`) is waiting: a
+    /// pending `recv_async` is woken instead and takes the value itself (see
+    /// [`Receiver::recv_async`]).
     pub fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
         let mut wake = Wake::default();
         let r = self.chan.lock().try_send(value, &mut wake);
@@ -284,8 +287,25 @@ impl<T> Receiver<T> {
 
     /// The async face of [`recv`](Receiver::recv).
     ///
-    /// Cancel safety: dropping the pending future never loses a value. If a sender had
-    /// already handed it one, the value goes back to the channel, ahead of the rest.
+    /// Cancel safety: a pending future holds no value. A sender *wakes* it, and it takes a
+    /// value under the channel lock when it is polled; dropped, it passes the wake-up on to
+    /// the next async receiver. So dropping it never loses a value, never lets a rendezvous
+    /// send complete without a receiver, never overfills a buffer, and keeps every sender's
+    /// order. One consequence on `bounded(0)`: a pending `recv_async` does not count as a
+    /// waiting receiver for [`Sender::try_send`] (it could be dropped before it takes the
+    /// value); a blocking `send` waits for it to come and take the value.
+    ///
+    /// ```
+    /// use std::{future::Future, pin::pin, task::Context};
+    /// let (tx, rx) = hbsync::chan::bounded::<u8>(0);
+    /// let waker = std::task::Waker::noop();
+    /// {
+    ///     let mut fut = pin!(rx.recv_async());
+    ///     assert!(fut.as_mut().poll(&mut Context::from_waker(waker)).is_pending());
+    /// } // dropped while pending
+    /// assert!(tx.try_send(1).is_err(), "nobody received: the send cannot complete");
+    /// assert_eq!(rx.len(), 0); // and the rendezvous holds nothing
+    /// ```
     pub fn recv_async(&self) -> RecvFuture<'_, T> {
         RecvFuture::new(&self.chan)
     }
