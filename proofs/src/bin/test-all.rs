@@ -5,6 +5,11 @@
 //! switching builds never rebuilds the others. Loom runs in release mode; the proofs are
 //! exhaustive (no preemption bound) because they are small (2 threads); the engine models in
 //! `models/tests/loom_*.rs` use preemption bound 3 (their own `Builder`).
+//!
+//! No test may hang: the suites run under cargo-nextest when it is installed, whose
+//! `.config/nextest.toml` ends a test that runs past 5 minutes with a `TIMEOUT` failure
+//! naming it (doc tests then run with `cargo test --doc`). Without nextest, `cargo test`
+//! runs them, and the tests that can block guard themselves (`hbsync_tests::within`).
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -52,8 +57,14 @@ fn steps() -> Vec<Step> {
             rustdocflags: false,
         },
         Step {
-            name: "tests (std, with doc tests)",
+            name: "tests (std)",
             args: &["test", "--workspace", "-q"],
+            checker: None,
+            rustdocflags: false,
+        },
+        Step {
+            name: "doc tests (std)",
+            args: &["test", "--workspace", "--doc", "-q"],
             checker: None,
             rustdocflags: false,
         },
@@ -99,6 +110,15 @@ fn main() -> ExitCode {
         .expect("workspace root");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let all = Instant::now();
+    let nextest = Command::new(&cargo)
+        .args(["nextest", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !nextest {
+        eprintln!(
+            "test-all: cargo-nextest not found: tests run with `cargo test`, no per-test timeout"
+        );
+    }
     let steps = steps();
     for (i, step) in steps.iter().enumerate() {
         let mut cmd = Command::new(&cargo);
@@ -106,6 +126,13 @@ fn main() -> ExitCode {
             .env_remove("RUSTFLAGS")
             .env_remove("CARGO_TARGET_DIR");
         let mut args: Vec<&str> = step.args.to_vec();
+        // Test suites (not doc tests) run under nextest when it is there: a per-test timeout.
+        let is_suite = args[0] == "test" && !args.contains(&"--doc");
+        if is_suite && nextest {
+            args.splice(0..1, ["nextest", "run"]);
+            args.retain(|a| *a != "-q");
+            args.extend_from_slice(&["--no-tests", "pass", "--status-level", "fail"]);
+        }
         let label = match step.checker {
             Some(cfg) => {
                 cmd.env("RUSTFLAGS", format!("--cfg {cfg}"))
