@@ -64,6 +64,10 @@ pub mod cell {
 /// proofs catalogue is checked against this list.
 pub const MUTANT_SITES: &[&str] = crate::sync::mutant::ALL;
 
+/// The sites of [`MUTANT_SITES`] that are design mutants (a wrong algorithm, not a weakened
+/// ordering), such as Go's "mark the Once done before running f".
+pub const DESIGN_MUTANTS: &[&str] = crate::sync::mutant::DESIGN;
+
 /// Runs `f` under the active checker (see the module docs).
 ///
 /// In checker builds every execution is traced ([`crate::trace`]): a failing execution is

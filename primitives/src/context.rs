@@ -192,6 +192,9 @@ impl CancelState {
 
     /// The observation: Acquire, pairs with the Release store in `cancel` (HB-CTX-CANCEL,
     /// site `ctx.observe`). This is the whole cost of checking for cancellation.
+    // MODEL GAP: loom runs a store's thread before a load only at a scheduling point, so a
+    // model that peeks at `err()` once (no yield, no wait) never sees a concurrent cancel and
+    // proves nothing about this load; the litmus polls with a yield (proofs/CLAIMS.md).
     #[inline]
     fn err(&self) -> Option<ContextError> {
         match self.state.load(ord(mutant::CTX_OBSERVE, Ordering::Acquire)) {

@@ -27,9 +27,12 @@
 //! # Happens-before
 //!
 //! - **HB-MUTEX**: the n-th unlock is synchronized before the return of the (n+1)-th lock
-//!   (Release at site `mutex.unlock`, Acquire at site `mutex.lock`; in starvation mode, the
-//!   waiter signal's Release/Acquire pair carries the hand-off). A successful `try_lock` is a
-//!   lock.
+//!   (Release at `mutex.unlock.fast` or `mutex.unlock.slow`; Acquire at `mutex.lock.fast`,
+//!   `mutex.lock.try` or `mutex.lock.queue`; in starvation mode the waiter signal's
+//!   Release/Acquire pair carries the hand-off). A successful `try_lock` is a lock.
+//! - **HB-MUTEX-ASYNC**: [`Mutex::lock_async`] is a lock: the n-th unlock is synchronized
+//!   before the (n+1)-th `lock_async` completes, a hand-off to a starving async waiter
+//!   included (Acquire at `mutex.lock_async.observe`).
 //! - **N-TRYLOCK** (not guaranteed): a *failed* `try_lock` synchronizes nothing; it does not
 //!   show what the holder wrote.
 
@@ -189,14 +192,14 @@ impl<T> Mutex<T> {
     /// Not reentrant: locking a mutex this thread already holds deadlocks (as in Go).
     #[inline]
     pub fn lock(&self) -> MutexGuard<'_, T> {
-        // Acquire on success: HB-MUTEX (site `mutex.lock`), as in `try_acquire`; this is its
-        // optimistic first step for a free, uncontended lock.
+        // Acquire on success: pairs with the Release of the unlock that freed the lock
+        // (HB-MUTEX, site `mutex.lock.fast`); the optimistic first step for a free lock.
         if self
             .state
             .compare_exchange_weak(
                 0,
                 LOCKED,
-                ord(mutant::MUTEX_LOCK, Ordering::Acquire),
+                ord(mutant::MUTEX_LOCK_FAST, Ordering::Acquire),
                 Ordering::Relaxed,
             )
             .is_err()
@@ -276,12 +279,13 @@ impl<T> Mutex<T> {
                 return false;
             }
             // Acquire on success: pairs with the Release of the unlock that cleared LOCKED;
-            // the previous holder's critical section happens before ours. HB-MUTEX (site
-            // `mutex.lock`). Failure: Relaxed, we only retry or give up.
+            // the previous holder's critical section happens before ours. HB-MUTEX,
+            // HB-MUTEX-ASYNC (site `mutex.lock.try`). Failure: Relaxed, we only retry or give
+            // up.
             match self.state.compare_exchange(
                 s,
                 s | LOCKED,
-                ord(mutant::MUTEX_LOCK, Ordering::Acquire),
+                ord(mutant::MUTEX_LOCK_TRY, Ordering::Acquire),
                 Ordering::Relaxed,
             ) {
                 Ok(_) => return true,
@@ -301,11 +305,12 @@ impl<T> Mutex<T> {
     ) -> bool {
         let extra = if starving { STARVING } else { 0 };
         // Acquire: if LOCKED was clear, this RMW takes the lock and pairs with the Release of
-        // the unlock that cleared it (HB-MUTEX, site `mutex.lock`). It also sets WAITERS in
-        // the same step as it reads LOCKED, which is what rules out a lost wake-up.
+        // the unlock that cleared it (HB-MUTEX, HB-MUTEX-ASYNC, site `mutex.lock.queue`). It
+        // also sets WAITERS in the same step as it reads LOCKED, which is what rules out a
+        // lost wake-up.
         let prev = self.state.fetch_or(
             WAITERS | extra | LOCKED,
-            ord(mutant::MUTEX_LOCK, Ordering::Acquire),
+            ord(mutant::MUTEX_LOCK_QUEUE, Ordering::Acquire),
         );
         if prev & LOCKED == 0 {
             if q.is_empty() {
@@ -390,13 +395,13 @@ impl<T> Mutex<T> {
     fn unlock(&self) {
         crate::trace::record(|| format!("unlock {}", self.trace_name()));
         // Release: pairs with the Acquire of the next lock; our critical section happens
-        // before it. HB-MUTEX (site `mutex.unlock`). Fast path: no waiters, not starving.
+        // before it. HB-MUTEX (site `mutex.unlock.fast`). Fast path: no waiters, not starving.
         if self
             .state
             .compare_exchange(
                 LOCKED,
                 0,
-                ord(mutant::MUTEX_UNLOCK, Ordering::Release),
+                ord(mutant::MUTEX_UNLOCK_FAST, Ordering::Release),
                 Ordering::Relaxed,
             )
             .is_ok()
@@ -427,9 +432,10 @@ impl<T> Mutex<T> {
             }
             self.clear_if_empty(&q);
         }
-        // Release: as in `unlock` (HB-MUTEX, site `mutex.unlock`).
+        // Release: pairs with the Acquire of the next lock, as in `unlock`, when waiters are
+        // queued (HB-MUTEX, HB-MUTEX-ASYNC, site `mutex.unlock.slow`).
         self.state
-            .fetch_and(!LOCKED, ord(mutant::MUTEX_UNLOCK, Ordering::Release));
+            .fetch_and(!LOCKED, ord(mutant::MUTEX_UNLOCK_SLOW, Ordering::Release));
         self.wake_one(q);
     }
 
@@ -549,7 +555,10 @@ impl<'a, T> Future for LockFuture<'a, T> {
         let mutex = self.mutex;
         if let Some(signal) = &self.signal {
             signal.set_waker(cx.waker());
-            match signal.done_case() {
+            // Acquire: pairs with the unlocker's Release `complete`; a hand-off (HANDED) gives
+            // us the lock and the holder's critical section (HB-MUTEX-ASYNC, site
+            // `mutex.lock_async.observe`).
+            match signal.done_case(ord(mutant::MUTEX_ASYNC_OBSERVE, Ordering::Acquire)) {
                 None => return Poll::Pending,
                 Some(HANDED) => {
                     self.signal = None;

@@ -16,8 +16,14 @@
 //! # Happens-before
 //!
 //! - **HB-ONCE**: the completion of the one call of `f` is synchronized before the return of
-//!   every `call_once` (Release store of `DONE`, site `once.complete`; Acquire load on every
-//!   path out, site `once.observe`).
+//!   every `call_once`. Three paths out, three edges: the fast path's Acquire load of
+//!   `DONE` (Release store at site `once.complete`, Acquire at site `once.observe`); a caller
+//!   that finds `DONE` under the waiter lock gets the lock's edge (`DONE` is stored under it);
+//!   a caller that waited gets the waiter signal's edge (`chan.waiter.complete` /
+//!   `chan.waiter.observe`).
+//! - **HB-ONCE-VALUE**: for [`OnceValue`], the initializer's completion is synchronized before
+//!   every `get_or_init` return and every `get` that returns the value (Acquire at site
+//!   `once_value.get`).
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -82,21 +88,21 @@ impl Once {
     /// observation: what `f` did is visible (HB-ONCE).
     #[inline]
     pub fn is_done(&self) -> bool {
-        self.observe() >= DONE
+        // Acquire: pairs with the Release store of DONE/PANICKED after `f` (HB-ONCE, site
+        // `once.observe`): `call_once`'s fast path.
+        self.observe(ord(mutant::ONCE_OBSERVE, Ordering::Acquire)) >= DONE
     }
 
-    /// The state, observed with Acquire: pairs with the Release store of DONE/PANICKED after
-    /// `f` (HB-ONCE, site `once.observe`).
+    /// The state, read with `order`: each caller passes its own mutant site.
     #[inline]
-    fn observe(&self) -> usize {
-        self.state
-            .load(ord(mutant::ONCE_OBSERVE, Ordering::Acquire))
+    fn observe(&self, order: Ordering) -> usize {
+        self.state.load(order)
     }
 
     /// Whether `f` ran and returned normally (one Acquire load).
     #[inline]
-    fn completed(&self) -> bool {
-        self.observe() == DONE
+    fn completed(&self, order: Ordering) -> bool {
+        self.observe(order) == DONE
     }
 
     /// Runs `f` if no call has run one yet; otherwise waits until that call has finished.
@@ -127,8 +133,7 @@ impl Once {
         let signal = {
             let mut q = self.waiters.lock();
             // Relaxed (this load and the RUNNING store): under the lock that every state change
-            // before DONE is made under; HB-ONCE rests on DONE's Release store and the Acquire
-            // re-read by `is_done` below.
+            // is made under; a DONE seen here is ordered by that lock (HB-ONCE).
             match self.state.load(Ordering::Relaxed) {
                 INCOMPLETE => {
                     self.state.store(RUNNING, Ordering::Relaxed);
@@ -144,9 +149,10 @@ impl Once {
                     Some(s)
                 }
                 _ => {
+                    // Found done under the lock. The edge is the lock itself: `finish` stores
+                    // DONE under it, so its unlock → our lock orders `f` before us (HB-ONCE);
+                    // an Acquire here would be redundant (its mutant survived every proof).
                     drop(q);
-                    let done = self.is_done(); // the Acquire edge of HB-ONCE
-                    debug_assert!(done);
                     return;
                 }
             }
@@ -166,10 +172,11 @@ impl Once {
                 drop(finish);
             }
             Some(s) => {
+                // The edge is the waiter signal: `finish` completes it (Release, after DONE) and
+                // `wait_done` observes it (Acquire): HB-ONCE through `chan.waiter.complete` /
+                // `chan.waiter.observe`. No second Acquire load is needed here.
                 s.wait_done();
                 signal::recycle(s);
-                let done = self.is_done(); // the Acquire edge of HB-ONCE
-                debug_assert!(done);
             }
         }
     }
@@ -300,7 +307,12 @@ impl<T> OnceValue<T> {
     /// The value if it has been computed (one Acquire load).
     #[inline]
     pub fn get(&self) -> Option<&T> {
-        if !self.once.completed() {
+        // Acquire: pairs with the Release store of DONE after the initializer wrote the value
+        // (HB-ONCE-VALUE, site `once_value.get`).
+        if !self
+            .once
+            .completed(ord(mutant::ONCE_VALUE_GET, Ordering::Acquire))
+        {
             return None;
         }
         // SAFETY: DONE was observed with Acquire: the single write happened before it, and no
@@ -311,7 +323,9 @@ impl<T> OnceValue<T> {
     /// The value, if computed, consuming the cell.
     pub fn into_inner(self) -> Option<T> {
         let this = std::mem::ManuallyDrop::new(self);
-        if !this.once.completed() {
+        // Relaxed: we own the cell; whatever gave us ownership (a join, a channel) ordered the
+        // initializer before us.
+        if !this.once.completed(Ordering::Relaxed) {
             return None;
         }
         // SAFETY: DONE: the value is initialized; `this` is never dropped, so it is read out
@@ -325,7 +339,8 @@ impl<T> Drop for OnceValue<T> {
         if crate::sync::unwinding_checker() {
             return;
         }
-        if self.once.completed() {
+        // Relaxed: `&mut self` at drop: ownership already orders the initializer before us.
+        if self.once.completed(Ordering::Relaxed) {
             // Moved out through a *read* access: `&mut self` already excludes every reader,
             // but in checker builds the edge that proves it is often std `Arc`'s refcount,
             // which loom does not model (proofs/CLAIMS.md, model gaps); a tracked write here

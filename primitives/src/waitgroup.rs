@@ -14,9 +14,13 @@
 //!
 //! - **HB-WG**: each `done` (and each negative `add`) is synchronized before the return of
 //!   the `wait` that it unblocks. All counter changes are RMWs, so they form one release
-//!   sequence; `wait` ends with an Acquire load of the counter (site `wg.wait`), which
-//!   synchronizes with every Release decrement before it (site `wg.done`), not only with the
-//!   last one.
+//!   sequence; `wait` ends with an Acquire load of the counter (site `wg.wait.fast` when it
+//!   is zero at once, `wg.wait.enqueue` when it reaches zero before queueing, `wg.wait` after
+//!   being released), which synchronizes with every Release decrement before it (site
+//!   `wg.done`), not only with the last one.
+//! - **HB-WG-ASYNC**: the same for [`WaitGroup::wait_async`]: each `done` is synchronized
+//!   before the completion of the `wait_async` it unblocks (sites `wg.wait_async.fast`,
+//!   `wg.wait_async.observe` then `wg.wait_async`).
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -134,7 +138,11 @@ impl WaitGroup {
     /// Blocks until the counter is zero. Returns at once if it is zero now. HB-WG.
     pub fn wait(&self) {
         let inner = &*self.inner;
-        if inner.is_zero() {
+        // Acquire: a zero seen at once ends the wait (HB-WG, site `wg.wait.fast`).
+        // MODEL GAP: loom lets this first load see the doers' zero only if the waiter yields
+        // before it (no scheduling point lies between `add` and here otherwise); HB-WG's
+        // fast-path part yields first, which is what kills this site's mutant.
+        if inner.is_zero(ord(mutant::WG_WAIT_FAST, Ordering::Acquire)) {
             return;
         }
         let signal = signal::for_this_thread();
@@ -142,7 +150,8 @@ impl WaitGroup {
         if inner.enqueue(&signal) {
             crate::trace::record(|| format!("wait {} -> blocked", inner.trace_name()));
             signal.wait_done();
-            inner.after_wait();
+            // Acquire: the released waiter's edge from every `done` (HB-WG, site `wg.wait`).
+            inner.after_wait(ord(mutant::WG_WAIT, Ordering::Acquire));
         } else {
             signal.trace_unwait();
         }
@@ -230,21 +239,25 @@ impl Inner {
         crate::trace::obj("wg", self as *const Self as usize)
     }
 
-    /// The waiter's observation: Acquire, pairs with every Release change before it (HB-WG,
-    /// site `wg.wait`). Returns the word.
-    fn observe(&self) -> u64 {
-        self.state.load(ord(mutant::WG_WAIT, Ordering::Acquire))
+    /// A waiter's observation of the counter with `order`: each caller passes its own
+    /// mutant site (`ord(site, Acquire)`): an Acquire load pairs with every Release change
+    /// before it (HB-WG). Returns the word.
+    fn observe(&self, order: Ordering) -> u64 {
+        self.state.load(order)
     }
 
-    fn is_zero(&self) -> bool {
-        split(self.observe()).1 == 0
+    fn is_zero(&self, order: Ordering) -> bool {
+        split(self.observe(order)).1 == 0
     }
 
     /// Queues `signal` unless the counter is zero, tagged with the current generation; under
     /// the waiter lock, so the change that brings the counter to zero finds it.
     fn enqueue(&self, signal: &Arc<Signal>) -> bool {
         let mut q = self.waiters.lock();
-        let (generation, count) = split(self.observe());
+        // Acquire: a zero seen here ends the wait: pairs with the `done`s (HB-WG,
+        // HB-WG-ASYNC, site `wg.wait.enqueue`).
+        let (generation, count) =
+            split(self.observe(ord(mutant::WG_WAIT_ENQUEUE, Ordering::Acquire)));
         if count == 0 {
             return false;
         }
@@ -276,12 +289,12 @@ impl Inner {
         }
     }
 
-    /// After a waiter was released: the Acquire load that gives HB-WG for every `done`, and
-    /// Go's reuse check.
-    fn after_wait(&self) {
+    /// After a waiter was released: the load (with `order`, Acquire at the caller's site)
+    /// that gives HB-WG for every `done`, and Go's reuse check.
+    fn after_wait(&self, order: Ordering) {
         // A released waiter must find zero, unless the group was reused (a positive add from
         // zero) before this wait returned: Go panics there, and so do we.
-        if split(self.observe()).1 != 0 {
+        if split(self.observe(order)).1 != 0 {
             panic!("WaitGroup is reused before previous Wait has returned");
         }
     }
@@ -317,14 +330,22 @@ impl Future for WaitFuture<'_> {
         let inner = self.inner;
         if let Some(signal) = &self.signal {
             signal.set_waker(cx.waker());
-            if signal.done_case().is_none() {
+            // Acquire: pairs with the releaser's Release `complete`, so the re-load below sees
+            // the zero that released us (HB-WG-ASYNC, site `wg.wait_async.observe`).
+            if signal
+                .done_case(ord(mutant::WG_WAIT_ASYNC_OBSERVE, Ordering::Acquire))
+                .is_none()
+            {
                 return Poll::Pending;
             }
             self.signal = None;
-            inner.after_wait();
+            // Acquire: the released async waiter's edge from every `done` (HB-WG-ASYNC, site
+            // `wg.wait_async`).
+            inner.after_wait(ord(mutant::WG_WAIT_ASYNC, Ordering::Acquire));
             return Poll::Ready(());
         }
-        if inner.is_zero() {
+        // Acquire: a zero seen at once ends the wait (HB-WG-ASYNC, site `wg.wait_async.fast`).
+        if inner.is_zero(ord(mutant::WG_WAIT_ASYNC_FAST, Ordering::Acquire)) {
             return Poll::Ready(());
         }
         let signal = Arc::new(Signal::for_task(cx.waker()));

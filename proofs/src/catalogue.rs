@@ -34,10 +34,15 @@ pub struct Claim {
     pub preemption_bound: Option<usize>,
     /// The ordering sites the claim rests on; each is a mutant that must break the proof.
     pub sites: &'static [&'static str],
+    /// The claims this one builds on: `cargo verify` runs their sites' mutants against this
+    /// claim's proof too (each must break it as well), so a composed edge is checked where
+    /// it is used, not only where it is defined.
+    pub via: &'static [&'static str],
     /// Why a positive claim has no site of hbsync's own, if so.
     pub note: &'static str,
 }
 
+/// A blocking waiter's hand-off: the completer's Release store and the waiter's Acquire load.
 const WAITER: &[&str] = &["chan.waiter.complete", "chan.waiter.observe"];
 
 /// Every claim, in report order.
@@ -53,6 +58,7 @@ pub const CLAIMS: &[Claim] = &[
         threads: 2,
         preemption_bound: None,
         sites: &[],
+        via: &[],
         note: "edge is the thread runtime's spawn; hbsync has no ordering of its own to weaken",
     },
     Claim {
@@ -66,6 +72,7 @@ pub const CLAIMS: &[Claim] = &[
         threads: 2,
         preemption_bound: None,
         sites: WAITER,
+        via: &[],
         note: "",
     },
     Claim {
@@ -79,6 +86,7 @@ pub const CLAIMS: &[Claim] = &[
         threads: 2,
         preemption_bound: None,
         sites: WAITER,
+        via: &[],
         note: "",
     },
     Claim {
@@ -92,6 +100,7 @@ pub const CLAIMS: &[Claim] = &[
         threads: 2,
         preemption_bound: None,
         sites: WAITER,
+        via: &[],
         note: "",
     },
     Claim {
@@ -105,6 +114,7 @@ pub const CLAIMS: &[Claim] = &[
         threads: 2,
         preemption_bound: None,
         sites: WAITER,
+        via: &[],
         note: "",
     },
     Claim {
@@ -118,6 +128,7 @@ pub const CLAIMS: &[Claim] = &[
         threads: 2,
         preemption_bound: None,
         sites: WAITER,
+        via: &[],
         note: "",
     },
     Claim {
@@ -127,10 +138,19 @@ pub const CLAIMS: &[Claim] = &[
         primitive: "Mutex",
         kind: Kind::Positive,
         proof: "hb_mutex",
-        config: "2 lockers read-modify-write in the lock; then lock vs try_lock",
+        config: "2 lockers read-modify-write; lock vs try_lock; a locker queued behind 2 critical sections (slow unlock, starvation hand-off); a withdrawn waiter (slow unlock, then a plain CAS)",
         threads: 2,
         preemption_bound: None,
-        sites: &["mutex.unlock", "mutex.lock"],
+        sites: &[
+            "mutex.unlock.fast",
+            "mutex.unlock.slow",
+            "mutex.lock.fast",
+            "mutex.lock.try",
+            "mutex.lock.queue",
+            "chan.waiter.complete",
+            "chan.waiter.observe",
+        ],
+        via: &[],
         note: "",
     },
     Claim {
@@ -140,10 +160,11 @@ pub const CLAIMS: &[Claim] = &[
         primitive: "WaitGroup",
         kind: Kind::Positive,
         proof: "hb_wg",
-        config: "add(2); 2 tasks write then done; main waits then reads both",
+        config: "add(2); 2 tasks write then done; main waits (at once, or after a yield) then reads both",
         threads: 3,
         preemption_bound: None,
-        sites: &["wg.done", "wg.wait"],
+        sites: &["wg.done", "wg.wait.fast", "wg.wait.enqueue", "wg.wait"],
+        via: &[],
         note: "",
     },
     Claim {
@@ -156,7 +177,14 @@ pub const CLAIMS: &[Claim] = &[
         config: "2 callers race call_once(write); each reads after it returns",
         threads: 2,
         preemption_bound: None,
-        sites: &["once.complete", "once.observe", "once.done_early"],
+        sites: &[
+            "once.complete",
+            "once.observe",
+            "chan.waiter.complete",
+            "chan.waiter.observe",
+            "once.done_early",
+        ],
+        via: &[],
         note: "",
     },
     Claim {
@@ -170,6 +198,91 @@ pub const CLAIMS: &[Claim] = &[
         threads: 3,
         preemption_bound: None,
         sites: &["ctx.cancel", "ctx.observe"],
+        via: &["HB-CHAN-CLOSE"],
+        note: "",
+    },
+    Claim {
+        id: "HB-CHAN-ASYNC",
+        statement: "send_async and recv_async carry the edges of send and recv: the send before the completion of its receive, and on bounded(0) the receive before the completion of the send",
+        source: "Go memory model: channel communication, rules 1 and 3, for the async faces",
+        primitive: "chan",
+        kind: Kind::Positive,
+        proof: "hb_chan_async",
+        config: "cap 0 and 1; both sides poll their future by hand (no-op waker, a yield between polls)",
+        threads: 2,
+        preemption_bound: None,
+        sites: &["chan.waiter.complete", "chan.send_async.observe"],
+        via: &[],
+        note: "",
+    },
+    Claim {
+        id: "HB-CHAN-TIMEOUT",
+        statement: "a receive that completes inside recv_timeout, or a select case that completes before its default(timeout), gives the edges of the plain receive",
+        source: "Go memory model: channel communication, with timers (a timeout that fires gives no edge)",
+        primitive: "chan",
+        kind: Kind::Positive,
+        proof: "hb_chan_timeout",
+        config: "cap 0: send_timeout vs recv_timeout; send_timeout vs a select with default(timeout); virtual time",
+        threads: 2,
+        preemption_bound: None,
+        sites: &[
+            "chan.waiter.complete",
+            "chan.waiter.observe_timed",
+            "chan.waiter.observe_claimed",
+        ],
+        via: &[],
+        note: "",
+    },
+    Claim {
+        id: "HB-MUTEX-ASYNC",
+        statement: "lock_async is a lock: the n-th unlock is synchronized before the (n+1)-th lock_async completes, including a starvation hand-off to an async waiter",
+        source: "Go memory model: locks, for the async face",
+        primitive: "Mutex",
+        kind: Kind::Positive,
+        proof: "hb_mutex_async",
+        config: "a thread locks twice (read-modify-write); a task polls lock_async by hand (woken, barged, then handed the lock)",
+        threads: 2,
+        preemption_bound: None,
+        sites: &[
+            "mutex.lock_async.observe",
+            "mutex.lock.try",
+            "chan.waiter.complete",
+        ],
+        via: &[],
+        note: "",
+    },
+    Claim {
+        id: "HB-WG-ASYNC",
+        statement: "each done is synchronized before the completion of the wait_async that it unblocks",
+        source: "Go sync.WaitGroup docs, for the async face",
+        primitive: "WaitGroup",
+        kind: Kind::Positive,
+        proof: "hb_wg_async",
+        config: "add(2); 2 tasks write then done; main polls wait_async by hand, then reads both",
+        threads: 3,
+        preemption_bound: None,
+        sites: &[
+            "wg.done",
+            "wg.wait_async.fast",
+            "wg.wait.enqueue",
+            "wg.wait_async.observe",
+            "wg.wait_async",
+        ],
+        via: &[],
+        note: "",
+    },
+    Claim {
+        id: "HB-ONCE-VALUE",
+        statement: "the initializer's completion is synchronized before every get_or_init returns and before every get that returns the value",
+        source: "Go memory model: once (sync.OnceValue)",
+        primitive: "OnceValue",
+        kind: Kind::Positive,
+        proof: "hb_once_value",
+        config: "2 callers race get_or_init(write); one polls get first",
+        threads: 2,
+        preemption_bound: None,
+        sites: &["once_value.get", "once.complete"],
+        via: &[],
         note: "",
     },
     Claim {
@@ -183,6 +296,7 @@ pub const CLAIMS: &[Claim] = &[
         threads: 2,
         preemption_bound: None,
         sites: &[],
+        via: &[],
         note: "",
     },
     Claim {
@@ -196,6 +310,7 @@ pub const CLAIMS: &[Claim] = &[
         threads: 2,
         preemption_bound: None,
         sites: &[],
+        via: &[],
         note: "",
     },
     Claim {
@@ -209,6 +324,21 @@ pub const CLAIMS: &[Claim] = &[
         threads: 2,
         preemption_bound: None,
         sites: &[],
+        via: &[],
+        note: "",
+    },
+    Claim {
+        id: "N-SELECT-DEFAULT",
+        statement: "a select! that takes default synchronizes nothing: it does not show what a later sender wrote",
+        source: "Go spec: select statements (no communication, no edge)",
+        primitive: "select!",
+        kind: Kind::Negative,
+        proof: "n_select_default",
+        config: "cap 1: sender writes then sends; other side reads after a select with default",
+        threads: 2,
+        preemption_bound: None,
+        sites: &[],
+        via: &[],
         note: "",
     },
 ];

@@ -10,6 +10,7 @@
 //!
 //! Only hbsync's own API is used: the edges under test are the ones hbsync provides.
 
+use std::future::Future as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hbsync::chan::{self, Receiver, Sender};
@@ -71,13 +72,6 @@ fn hb_chan_send_at(cap: Option<usize>) {
     t.join().unwrap();
 }
 
-/// HB-CHAN-SEND over capacities 0, 1 and unbounded.
-pub fn hb_chan_send() {
-    for cap in [Some(0), Some(1), None] {
-        hb_chan_send_at(cap);
-    }
-}
-
 /// HB-CHAN-CLOSE at capacity `cap`: write; close ‖ recv returns Closed; read.
 fn hb_chan_close_at(cap: usize) {
     let data = Data::new();
@@ -90,13 +84,6 @@ fn hb_chan_close_at(cap: usize) {
     assert!(rx.recv().is_err());
     assert_eq!(data.read(), 1);
     t.join().unwrap();
-}
-
-/// HB-CHAN-CLOSE over capacities 0 and 1.
-pub fn hb_chan_close() {
-    for cap in [0, 1] {
-        hb_chan_close_at(cap);
-    }
 }
 
 /// HB-CHAN-RENDEZVOUS: write; recv ‖ send returns; read (on the sender's side).
@@ -131,13 +118,6 @@ fn hb_chan_capacity_at(cap: usize) {
     drop(t.join().unwrap());
 }
 
-/// HB-CHAN-CAPACITY for capacities 1 and 2.
-pub fn hb_chan_capacity() {
-    for cap in [1, 2] {
-        hb_chan_capacity_at(cap);
-    }
-}
-
 /// N-TASK-EXIT: the task's write is read without a join: a race.
 pub fn n_task_exit() {
     let data = Data::new();
@@ -161,9 +141,54 @@ pub fn n_chan_buffered() {
     t.join().unwrap();
 }
 
-/// HB-MUTEX: two lockers each read-modify-write the cell inside the lock; then a successful
-/// `try_lock` is a lock too.
-pub fn hb_mutex() {
+/// HB-MUTEX, queued: one thread has two critical sections, the other one; every critical
+/// section read-modify-writes the cell. The single locker may queue, be woken by a slow
+/// unlock, lose to the other's second lock (barging), and then, having lost once (checker
+/// builds starve a waiter after one loss), be handed the lock.
+fn hb_mutex_queued() {
+    let data = Data::new();
+    let m = Arc::new(hbsync::Mutex::new(()));
+    let (d, m2) = (data.clone(), m.clone());
+    let t = thread::spawn(move || {
+        for _ in 0..2 {
+            let _g = m2.lock();
+            d.write(d.read() + 1);
+        }
+    });
+    {
+        let _g = m.lock();
+        data.write(data.read() + 1);
+    }
+    t.join().unwrap();
+    assert_eq!(data.read(), 3);
+}
+
+/// HB-MUTEX, after a slow unlock: a waiter queues (an async lock polled once) and withdraws,
+/// so the holder's unlock takes the slow path but wakes nobody; the next lock then takes the
+/// free lock by its own CAS, and the edge is the slow unlock's Release itself.
+fn hb_mutex_after_slow_unlock() {
+    let data = Data::new();
+    let m = Arc::new(hbsync::Mutex::new(()));
+    let (d, m2) = (data.clone(), m.clone());
+    let t = thread::spawn(move || {
+        let _g = m2.lock();
+        d.write(d.read() + 1);
+    });
+    {
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        let mut fut = std::pin::pin!(m.lock_async());
+        if let std::task::Poll::Ready(_g) = fut.as_mut().poll(&mut cx) {
+            data.write(data.read() + 1);
+        }
+    } // a pending future withdraws here
+    {
+        let _g = m.lock();
+        data.write(data.read() + 1);
+    }
+    t.join().unwrap();
+}
+
+fn hb_mutex_pair() {
     let data = Data::new();
     let m = Arc::new(hbsync::Mutex::new(()));
     let (d, m2) = (data.clone(), m.clone());
@@ -177,7 +202,13 @@ pub fn hb_mutex() {
     }
     t.join().unwrap();
     assert_eq!(data.read(), 2);
-    // A successful try_lock after another thread's critical section.
+}
+
+/// HB-MUTEX: a successful `try_lock` after another thread's critical section is a lock.
+fn hb_mutex_try_lock() {
+    let data = Data::new();
+    data.write(2);
+    let m = Arc::new(hbsync::Mutex::new(()));
     let (d, m2) = (data.clone(), m.clone());
     let t = thread::spawn(move || {
         let _g = m2.lock();
@@ -208,7 +239,9 @@ pub fn n_trylock() {
 
 /// HB-WG: two tasks each write their own cell and call `done`; `wait` returns after both,
 /// and both writes are visible (every `done`, not only the last, is before the return).
-pub fn hb_wg() {
+/// Then one task, with the waiter yielding first, so that `wait`'s first load can already
+/// see zero (its fast path).
+fn hb_wg_two_doers() {
     let (a, b) = (Data::new(), Data::new());
     let wg = hbsync::WaitGroup::new();
     wg.add(2);
@@ -227,6 +260,30 @@ pub fn hb_wg() {
     for t in ts {
         t.join().unwrap();
     }
+}
+
+fn hb_wg_fast_blocking() {
+    hb_wg_fast_path(|wg| wg.wait());
+}
+
+fn hb_wg_fast_async() {
+    hb_wg_fast_path(|wg| poll_to_end(wg.wait_async()));
+}
+
+/// One task writes and calls `done`; the waiter yields, then waits (`wait_with`), then reads.
+fn hb_wg_fast_path(wait_with: fn(&hbsync::WaitGroup)) {
+    let data = Data::new();
+    let wg = hbsync::WaitGroup::new();
+    wg.add(1);
+    let (d, w) = (data.clone(), wg.clone());
+    let t = thread::spawn(move || {
+        d.write(1);
+        w.done();
+    });
+    thread::yield_now();
+    wait_with(&wg);
+    assert_eq!(data.read(), 1);
+    t.join().unwrap();
 }
 
 /// HB-ONCE: two callers race `call_once(write)`; each reads the cell after its call returns.
@@ -289,40 +346,248 @@ fn hb_ctx_done_and_after_func() {
     t.join().unwrap();
 }
 
-/// HB-CTX-CANCEL: cancel → err observed, parent cancel → descendant observed, cancel →
-/// done observed, cancel → after-func start.
-pub fn hb_ctx_cancel() {
-    hb_ctx_err(false);
-    hb_ctx_err(true);
-    hb_ctx_done_and_after_func();
+/// Polls `fut` to completion by hand: a no-op waker and a yield between polls. (A waker
+/// that unparks a model thread would give the checker's own edge on every wake-up and hide a
+/// missing Acquire in the poll.)
+fn poll_to_end<F: std::future::Future>(fut: F) -> F::Output {
+    let mut fut = std::pin::pin!(fut);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
+            return v;
+        }
+        thread::yield_now();
+    }
 }
 
-/// The litmus program named `proof`.
-pub fn program(proof: &str) -> Option<fn()> {
+/// HB-CHAN-ASYNC at capacity `cap`: write; send_async ‖ recv_async; read, both ways on a
+/// rendezvous.
+fn hb_chan_async_at(cap: usize) {
+    let (sent, received) = (Data::new(), Data::new());
+    let (tx, rx) = channel(Some(cap));
+    let (s, r) = (sent.clone(), received.clone());
+    let t = thread::spawn(move || {
+        r.write(1);
+        assert_eq!(poll_to_end(rx.recv_async()), Ok(7));
+        assert_eq!(s.read(), 1, "the send happens before its receive completes");
+    });
+    sent.write(1);
+    poll_to_end(tx.send_async(7)).unwrap();
+    if cap == 0 {
+        assert_eq!(
+            received.read(),
+            1,
+            "the receive happens before the rendezvous send completes"
+        );
+    }
+    t.join().unwrap();
+}
+
+/// HB-CHAN-TIMEOUT: a receive that completes inside a wait with a deadline (a
+/// `recv_timeout`, a select with `default(timeout)`) carries the send's edge; a timeout
+/// carries none (the program reads only after a value came).
+fn hb_chan_timeout_with(select: bool) {
+    {
+        let data = Data::new();
+        let (tx, rx) = channel(Some(0));
+        let d = data.clone();
+        let t = thread::spawn(move || {
+            d.write(1);
+            let _ = tx.send_timeout(7, std::time::Duration::from_secs(1));
+        });
+        let got = if select {
+            hbsync::select! {
+                recv(rx) -> v => v.ok(),
+                default(std::time::Duration::from_secs(1)) => None,
+            }
+        } else {
+            rx.recv_timeout(std::time::Duration::from_secs(1)).ok()
+        };
+        if got == Some(7) {
+            assert_eq!(data.read(), 1);
+        }
+        t.join().unwrap();
+    }
+}
+
+/// HB-MUTEX-ASYNC: a thread read-modify-writes under the lock twice; a task does once
+/// through `lock_async`, polled by hand: it may get the lock free, or be woken and barged,
+/// then (in checker builds a waiter starves after one loss) be handed the lock.
+pub fn hb_mutex_async() {
+    let data = Data::new();
+    let m = Arc::new(hbsync::Mutex::new(()));
+    let (d, m2) = (data.clone(), m.clone());
+    let t = thread::spawn(move || {
+        for _ in 0..2 {
+            let _g = m2.lock();
+            d.write(d.read() + 1);
+        }
+    });
+    {
+        let _g = poll_to_end(m.lock_async());
+        data.write(data.read() + 1);
+    }
+    t.join().unwrap();
+    assert_eq!(data.read(), 3);
+}
+
+/// HB-WG-ASYNC: as HB-WG, with the wait polled by hand; then the fast path (the first
+/// poll after a yield can already see zero).
+fn hb_wg_async_two_doers() {
+    let (a, b) = (Data::new(), Data::new());
+    let wg = hbsync::WaitGroup::new();
+    wg.add(2);
+    let ts: Vec<_> = [a.clone(), b.clone()]
+        .into_iter()
+        .map(|d| {
+            let wg = wg.clone();
+            thread::spawn(move || {
+                d.write(1);
+                wg.done();
+            })
+        })
+        .collect();
+    poll_to_end(wg.wait_async());
+    assert_eq!(a.read() + b.read(), 2);
+    for t in ts {
+        t.join().unwrap();
+    }
+}
+
+/// HB-ONCE-VALUE: two callers race `get_or_init(write)`; one first polls `get` once. Every
+/// call that returns the value sees the initializer's write (and the value itself, which
+/// loom checks as a cell of its own).
+pub fn hb_once_value() {
+    let data = Data::new();
+    let cell = Arc::new(hbsync::OnceValue::new());
+    let (d, c) = (data.clone(), cell.clone());
+    let t = thread::spawn(move || {
+        let v = *c.get_or_init(|| {
+            d.write(1);
+            5
+        });
+        assert_eq!((v, d.read()), (5, 1));
+    });
+    if let Some(v) = cell.get() {
+        assert_eq!((*v, data.read()), (5, 1));
+    }
+    let v = *cell.get_or_init(|| {
+        data.write(1);
+        5
+    });
+    assert_eq!((v, data.read()), (5, 1));
+    t.join().unwrap();
+}
+
+/// N-SELECT-DEFAULT: the other side wrongly treats a select that took `default` as having
+/// looked past the sender's write.
+pub fn n_select_default() {
+    let data = Data::new();
+    let (tx, rx) = channel(Some(1));
+    let d = data.clone();
+    let t = thread::spawn(move || {
+        d.write(1);
+        tx.send(1).unwrap();
+    });
+    hbsync::select! {
+        recv(rx) -> _ => {},
+        default => {},
+    }
+    let _ = data.read(); // "the select ran, so the sender is done": wrong when default ran
+    t.join().unwrap();
+}
+
+/// One part of a proof: a name and a program. Each part is explored as a model of its own
+/// (one loom model per part): exploring parts one after another inside one model would
+/// multiply their interleavings for nothing.
+pub type Part = (&'static str, fn());
+
+/// The parts of the litmus proof named `proof`.
+pub fn program(proof: &str) -> Option<&'static [Part]> {
     Some(match proof {
-        "hb_spawn" => hb_spawn,
-        "hb_chan_send" => hb_chan_send,
-        "hb_chan_close" => hb_chan_close,
-        "hb_chan_rendezvous" => hb_chan_rendezvous,
-        "hb_chan_capacity" => hb_chan_capacity,
-        "hb_select" => hb_select,
-        "hb_mutex" => hb_mutex,
-        "n_trylock" => n_trylock,
-        "hb_wg" => hb_wg,
-        "hb_once" => hb_once,
-        "hb_ctx_cancel" => hb_ctx_cancel,
-        "n_task_exit" => n_task_exit,
-        "n_chan_buffered" => n_chan_buffered,
+        "hb_spawn" => &[("spawn", hb_spawn)],
+        "hb_chan_send" => &[
+            ("cap 0", || hb_chan_send_at(Some(0))),
+            ("cap 1", || hb_chan_send_at(Some(1))),
+            ("unbounded", || hb_chan_send_at(None)),
+        ],
+        "hb_chan_close" => &[
+            ("cap 0", || hb_chan_close_at(0)),
+            ("cap 1", || hb_chan_close_at(1)),
+        ],
+        "hb_chan_rendezvous" => &[("cap 0", hb_chan_rendezvous)],
+        "hb_chan_capacity" => &[
+            ("cap 1", || hb_chan_capacity_at(1)),
+            ("cap 2", || hb_chan_capacity_at(2)),
+        ],
+        "hb_select" => &[
+            ("send side", hb_select_send_side),
+            ("recv side", hb_select_recv_side),
+        ],
+        "hb_mutex" => &[
+            ("two lockers", hb_mutex_pair),
+            ("try_lock", hb_mutex_try_lock),
+            ("queued behind two", hb_mutex_queued),
+            ("after a slow unlock", hb_mutex_after_slow_unlock),
+        ],
+        "n_trylock" => &[("failed try_lock", n_trylock)],
+        "hb_wg" => &[
+            ("two doers", hb_wg_two_doers),
+            ("fast path", hb_wg_fast_blocking),
+        ],
+        "hb_once" => &[("two callers", hb_once)],
+        "hb_ctx_cancel" => &[
+            ("err", || hb_ctx_err(false)),
+            ("child err", || hb_ctx_err(true)),
+            ("done and after-func", hb_ctx_done_and_after_func),
+        ],
+        "n_task_exit" => &[("no join", n_task_exit)],
+        "n_chan_buffered" => &[("cap 1", n_chan_buffered)],
+        "hb_chan_async" => &[
+            ("cap 0", || hb_chan_async_at(0)),
+            ("cap 1", || hb_chan_async_at(1)),
+        ],
+        "hb_chan_timeout" => &[
+            ("recv_timeout", || hb_chan_timeout_with(false)),
+            ("select default(timeout)", || hb_chan_timeout_with(true)),
+        ],
+        "hb_mutex_async" => &[("thread and task", hb_mutex_async)],
+        "hb_wg_async" => &[
+            ("two doers", hb_wg_async_two_doers),
+            ("fast path", hb_wg_fast_async),
+        ],
+        "hb_once_value" => &[("two callers", hb_once_value)],
+        "n_select_default" => &[("default taken", n_select_default)],
         _ => return None,
     })
+}
+
+/// The part `name` of some proof (`claim-proof/part`, or a proof with one part), to explore
+/// on its own: `litmus --part hb_chan_send/cap 1`.
+pub fn part(name: &str) -> Option<fn()> {
+    let (proof, part) = name.split_once('/').unwrap_or((name, ""));
+    let parts = program(proof)?;
+    parts
+        .iter()
+        .find(|(n, _)| part.is_empty() || *n == part)
+        .map(|&(_, f)| f)
 }
 
 /// How many executions the last [`explore`] ran.
 static EXECUTIONS: AtomicUsize = AtomicUsize::new(0);
 
-/// Explores `proof` under the active checker with `preemption_bound`; returns the number of
-/// executions explored. Panics (like the checker) when an execution fails.
-pub fn explore(proof: fn(), preemption_bound: Option<usize>) -> usize {
+/// Explores every part of a proof under the active checker with `preemption_bound`, each as
+/// its own model; returns the executions explored in all. Panics (like the checker) at the
+/// first execution that fails.
+pub fn explore(parts: &[Part], preemption_bound: Option<usize>) -> usize {
+    parts
+        .iter()
+        .map(|&(_, f)| explore_one(f, preemption_bound))
+        .sum()
+}
+
+/// Explores one program; returns the number of executions.
+pub fn explore_one(proof: fn(), preemption_bound: Option<usize>) -> usize {
     EXECUTIONS.store(0, Ordering::Relaxed);
     let body = move || {
         // Relaxed: a plain counter read after the checker returns on this same OS thread.
@@ -381,10 +646,4 @@ fn hb_select_recv_side() {
     }
     assert_eq!(data.read(), 1);
     t.join().unwrap();
-}
-
-/// HB-SELECT: a completed case carries the edge of its plain operation, on either side.
-pub fn hb_select() {
-    hb_select_send_side();
-    hb_select_recv_side();
 }

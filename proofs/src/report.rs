@@ -9,6 +9,8 @@ use crate::catalogue::{Claim, Kind};
 pub struct MutantResult {
     /// The weakened site.
     pub site: String,
+    /// The claim this site was inherited from (`via`), if it is not the claim's own.
+    pub via: Option<&'static str>,
     /// Whether the proof failed under it (it must).
     pub killed: bool,
     /// What the checker reported (first line of its failure), or "passed".
@@ -83,12 +85,73 @@ pub fn table(results: &[ClaimResult]) -> String {
         for m in r.mutants.iter().filter(|m| !m.killed) {
             let _ = writeln!(
                 s,
-                "    SURVIVING MUTANT {}: the proof still passes with it weakened",
-                m.site
+                "    SURVIVING MUTANT {}{}: the proof still passes with it weakened",
+                m.site,
+                m.via.map_or(String::new(), |v| format!(" (via {v})"))
             );
         }
     }
     s
+}
+
+/// The ordering-instruction coverage of a verify run: every instruction has its own site,
+/// and each must be killed by at least one claim.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    /// `ord(mutant::…)` call sites in `primitives/src` (one ordering instruction each).
+    pub instructions: usize,
+    /// Known ordering sites (design mutants, which weaken no ordering, not counted).
+    pub sites: usize,
+    /// Per site: the claims whose proof its mutant broke.
+    pub killed_by: Vec<(&'static str, Vec<&'static str>)>,
+}
+
+impl Coverage {
+    /// Sites (instructions) that no claim's proof depends on.
+    pub fn unreached(&self) -> Vec<&'static str> {
+        self.killed_by
+            .iter()
+            .filter(|(_, by)| by.is_empty())
+            .map(|(s, _)| *s)
+            .collect()
+    }
+
+    /// The one-line summary `cargo verify` prints.
+    pub fn line(&self) -> String {
+        let counts: Vec<usize> = self.killed_by.iter().map(|(_, by)| by.len()).collect();
+        let (min, max) = (
+            counts.iter().min().copied().unwrap_or(0),
+            counts.iter().max().copied().unwrap_or(0),
+        );
+        let unreached = self.unreached();
+        format!(
+            "coverage: {} ordering instructions, {} ordering sites; each site killed by {min}..{max} claims; reached by no claim: {}{}",
+            self.instructions,
+            self.sites,
+            unreached.len(),
+            if unreached.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", unreached.join(", "))
+            }
+        )
+    }
+
+    /// A Markdown table: site → the claims that kill it.
+    pub fn markdown(&self) -> String {
+        let mut s = format!(
+            "{}
+
+| site | killed by |
+|---|---|
+",
+            self.line()
+        );
+        for (site, by) in &self.killed_by {
+            let _ = writeln!(s, "| `{site}` | {} |", by.join(", "));
+        }
+        s
+    }
 }
 
 /// The verify results as a Markdown table (the README's "last cargo verify" table).
@@ -148,6 +211,7 @@ pub fn markdown_claims(claims: &[Claim]) -> String {
 /// are the models' JSON objects as `models-report` printed them.
 pub fn json(
     results: &[ClaimResult],
+    coverage: Option<&Coverage>,
     pitfalls: &[serde_json::Value],
     programs: &[serde_json::Value],
 ) -> String {
@@ -158,7 +222,7 @@ pub fn json(
             let sites: Vec<serde_json::Value> = r
                 .mutants
                 .iter()
-                .map(|m| json!({"site": m.site, "killed": m.killed, "diagnosis": m.diagnosis}))
+                .map(|m| json!({"site": m.site, "via": m.via, "killed": m.killed, "diagnosis": m.diagnosis}))
                 .collect();
             json!({
                 "id": r.claim.id,
@@ -176,6 +240,11 @@ pub fn json(
             })
         })
         .collect();
-    let report = json!({"claims": claims, "pitfalls": pitfalls, "programs": programs});
+    let report = json!({"claims": claims, "coverage": coverage.map(|c| json!({
+        "instructions": c.instructions,
+        "sites": c.sites,
+        "killed_by": c.killed_by.iter().map(|(s, by)| json!({"site": s, "claims": by})).collect::<Vec<_>>(),
+        "unreached": c.unreached(),
+    })), "pitfalls": pitfalls, "programs": programs});
     format!("{report}\n")
 }

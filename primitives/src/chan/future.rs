@@ -19,7 +19,9 @@ use std::task::{Context, Poll};
 use super::engine::{put_slot, take_slot, Chan, Entry, Slot, Wake};
 use super::error::{RecvError, SendError, TryRecvError, TrySendError};
 use super::signal::Signal;
+use crate::sync::atomic::Ordering;
 use crate::sync::cell::UnsafeCell;
+use crate::sync::mutant::{self, ord};
 use crate::sync::Arc;
 
 /// Future of [`Sender::send_async`](super::Sender::send_async).
@@ -76,7 +78,13 @@ impl<T> Future for SendFuture<'_, T> {
         let this = unsafe { self.get_unchecked_mut() };
         if let Some(signal) = &this.signal {
             signal.set_waker(cx.waker());
-            if signal.done_case().is_none() {
+            // Acquire: pairs with the receiver's Release `complete`; on a rendezvous the
+            // receive happens before this send completes (HB-CHAN-ASYNC, site
+            // `chan.send_async.observe`).
+            if signal
+                .done_case(ord(mutant::SEND_ASYNC_OBSERVE, Ordering::Acquire))
+                .is_none()
+            {
                 return Poll::Pending;
             }
             this.signal = None;
@@ -128,7 +136,8 @@ impl<T> Future for RecvFuture<'_, T> {
         let chan = self.chan;
         if let Some(signal) = &self.signal {
             signal.set_waker(cx.waker());
-            if signal.done_case().is_none() && !timer_due(chan, signal) {
+            // A hint: the value (and HB-CHAN-ASYNC's edge) comes from the channel lock below.
+            if !signal.is_done_hint() && !timer_due(chan, signal) {
                 return Poll::Pending;
             }
             // Woken (a value arrived, or the channel closed), or our timer is due: receive.
@@ -183,8 +192,8 @@ fn timer_due<T>(chan: &Chan<T>, signal: &Arc<Signal>) -> bool {
     };
     if let Some(action) = action {
         action();
-        if signal.done_case().is_some() {
-            return true;
+        if signal.is_done_hint() {
+            return true; // closed by the action: receive under the lock
         }
     }
     if due {

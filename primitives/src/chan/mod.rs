@@ -23,6 +23,11 @@
 //!   completion of the matching send.
 //! - **HB-CHAN-CAPACITY**: on a channel of capacity C, the k-th receive is synchronized before
 //!   the completion of the (k+C)-th send.
+//! - **HB-CHAN-ASYNC**: [`Sender::send_async`] and [`Receiver::recv_async`] carry the same
+//!   edges as `send` and `recv` (the send before its receive completes; on `bounded(0)` the
+//!   receive before the send completes).
+//! - **HB-CHAN-TIMEOUT**: a receive that completes inside [`Receiver::recv_timeout`] (or
+//!   `recv_deadline`) gives the edges of a plain receive; one that times out gives none.
 //! - **N-CHAN-BUFFERED** (not guaranteed): on a buffered channel a receive is *not*
 //!   synchronized before the send of the same value completes.
 //! - `len`, `is_empty`, `is_full`, `is_closed` and failed `try_` operations synchronize

@@ -31,6 +31,10 @@
 //! - **HB-SELECT**: a case that completes gives exactly the edges of the plain operation it
 //!   performed (HB-CHAN-SEND, HB-CHAN-CLOSE, HB-CHAN-RENDEZVOUS, HB-CHAN-CAPACITY); a case not
 //!   taken gives none and consumes nothing: it sends nothing and receives nothing.
+//! - **HB-CHAN-TIMEOUT**: a case that completes before the select's `default(timeout)` fires
+//!   gives the edges of its plain operation (a timeout that fires gives none).
+//! - **N-SELECT-DEFAULT** (not guaranteed): a select that takes `default` synchronizes
+//!   nothing: it does not show what a sender wrote before a send that came later.
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};

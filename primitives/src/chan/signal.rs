@@ -153,10 +153,12 @@ impl Signal {
     #[must_use]
     pub(crate) fn complete(&self, case: usize) -> bool {
         crate::trace::wait_end(self as *const Self as usize);
-        // Release: pairs with the Acquire load in `done_case` (the waiter's observation); the
+        // Release: pairs with the Acquire load of the waiter's observation (`wait_done`,
+        // `wait_done_until`, `wait_claimed`, an async poll); the
         // completer's slot write (or take), and everything before the completer's operation,
         // happen before the waiter reads its slot. HB-CHAN-SEND, HB-CHAN-RENDEZVOUS,
-        // HB-CHAN-CLOSE, HB-CHAN-CAPACITY, HB-SELECT (site `chan.waiter.complete`).
+        // HB-CHAN-CLOSE, HB-CHAN-CAPACITY, HB-SELECT, HB-CHAN-TIMEOUT, HB-CHAN-ASYNC, HB-MUTEX
+        // (hand-off), HB-MUTEX-ASYNC (site `chan.waiter.complete`).
         let old = self.state.swap(
             (case << CASE_SHIFT) | DONE,
             ord(mutant::CHAN_COMPLETE, Ordering::Release),
@@ -177,16 +179,22 @@ impl Signal {
         }
     }
 
-    /// The finished case, if the hand-off is done.
+    /// The finished case, if the hand-off is done, read with `order`. Every caller passes its
+    /// own mutant site (`ord(site, Acquire)`), so each path that observes a completion is
+    /// weakened, and proved, on its own.
     #[inline]
-    pub(crate) fn done_case(&self) -> Option<usize> {
-        // Acquire: pairs with the Release store in `complete`; after it the waiter may read
-        // its slot. HB-CHAN-SEND, HB-CHAN-RENDEZVOUS, HB-CHAN-CLOSE, HB-CHAN-CAPACITY (site
-        // `chan.waiter.observe`); HB-SELECT through the same load.
-        let s = self
-            .state
-            .load(ord(mutant::CHAN_OBSERVE, Ordering::Acquire));
+    pub(crate) fn done_case(&self, order: Ordering) -> Option<usize> {
+        let s = self.state.load(order);
         (s & TAG_MASK == DONE).then_some(s >> CASE_SHIFT)
+    }
+
+    /// Whether the hand-off is done, as a hint only: for waiters whose data edge is another
+    /// one (an async receiver receives under the channel lock; a WaitGroup waiter re-reads
+    /// the counter with Acquire).
+    #[inline]
+    pub(crate) fn is_done_hint(&self) -> bool {
+        // Relaxed: a wake-up hint; the caller's next step takes the edge it needs.
+        self.done_case(Ordering::Relaxed).is_some()
     }
 
     /// Withdraws the waiter. `false` means a completer already won it: wait for `DONE`.
@@ -230,20 +238,25 @@ impl Signal {
 
     /// Blocks the current thread until the hand-off is done; returns the case.
     pub(crate) fn wait_done(&self) -> usize {
+        // Acquire: pairs with the Release store in `complete`; after it the waiter may read
+        // its slot (or, for a Mutex hand-off, owns the lock). HB-CHAN-SEND, HB-CHAN-CLOSE,
+        // HB-CHAN-RENDEZVOUS, HB-CHAN-CAPACITY, HB-SELECT, HB-MUTEX (site
+        // `chan.waiter.observe`).
+        let order = ord(mutant::CHAN_OBSERVE, Ordering::Acquire);
         for () in std::iter::repeat_n((), SPIN_ROUNDS as usize) {
-            if let Some(case) = self.done_case() {
+            if let Some(case) = self.done_case(order) {
                 return case;
             }
             hint::spin_loop();
         }
         for () in std::iter::repeat_n((), YIELD_ROUNDS as usize) {
-            if let Some(case) = self.done_case() {
+            if let Some(case) = self.done_case(order) {
                 return case;
             }
             thread::yield_now();
         }
         loop {
-            if let Some(case) = self.done_case() {
+            if let Some(case) = self.done_case(order) {
                 return case;
             }
             if self.announce_park() {
@@ -271,18 +284,21 @@ impl Signal {
     /// Like [`Signal::wait_done`], but gives up when `deadline` passes (`None`). In checker
     /// builds the deadline is virtual: see [`crate::time`].
     pub(crate) fn wait_done_until(&self, deadline: std::time::Instant) -> Option<usize> {
+        // Acquire: as in `wait_done`, for a wait with a deadline (HB-CHAN-TIMEOUT, site
+        // `chan.waiter.observe_timed`).
+        let order = ord(mutant::CHAN_OBSERVE_TIMED, Ordering::Acquire);
         for () in std::iter::repeat_n((), SPIN_ROUNDS as usize) {
-            if let Some(case) = self.done_case() {
+            if let Some(case) = self.done_case(order) {
                 return Some(case);
             }
             hint::spin_loop();
         }
         loop {
-            if let Some(case) = self.done_case() {
+            if let Some(case) = self.done_case(order) {
                 return Some(case);
             }
             if crate::time::park_until(deadline, || self.announce_park()) {
-                return self.done_case();
+                return self.done_case(order);
             }
         }
     }
@@ -303,8 +319,11 @@ impl Signal {
     /// short hand-off, so this spins (yielding) rather than parks: the claimer may be about
     /// to wake a task waker, not this thread.
     pub(crate) fn wait_claimed(&self) -> usize {
+        // Acquire: as in `wait_done`, after a withdrawal lost to a completer (HB-CHAN-TIMEOUT,
+        // site `chan.waiter.observe_claimed`; also a dropped future's hand-off).
+        let order = ord(mutant::CHAN_OBSERVE_CLAIMED, Ordering::Acquire);
         loop {
-            if let Some(case) = self.done_case() {
+            if let Some(case) = self.done_case(order) {
                 return case;
             }
             thread::yield_now();

@@ -11,24 +11,57 @@ use super::atomic::Ordering;
 /// A named ordering site. The name is what `HBSYNC_MUTANT` and the claim catalogue use.
 pub(crate) type Site = &'static str;
 
-/// The waiter-completion store: a completer publishes the hand-off (value written into or
-/// taken from the waiter's slot, or "closed") with Release.
-pub(crate) const CHAN_COMPLETE: Site = "chan.waiter.complete";
-/// The waiter's Acquire load that observes its completion.
-pub(crate) const CHAN_OBSERVE: Site = "chan.waiter.observe";
+// One site per ordering instruction (`ord(mutant::X, …)` appears once per site in the
+// source; `proofs/tests/catalogue.rs` checks it), so a mutant weakens exactly one
+// instruction and each path that carries an edge is proved on its own.
 
-/// The unlock's Release (fast-path CAS, or clearing `LOCKED` in the slow path).
-pub(crate) const MUTEX_UNLOCK: Site = "mutex.unlock";
-/// The lock's Acquire (the CAS that takes a free lock, or the queue-side RMW).
-pub(crate) const MUTEX_LOCK: Site = "mutex.lock";
+/// The waiter-completion store: a completer publishes the hand-off (value written into or
+/// taken from the waiter's slot, "closed", or a Mutex hand-off) with Release.
+pub(crate) const CHAN_COMPLETE: Site = "chan.waiter.complete";
+/// A blocking waiter's Acquire load that observes its completion (`Signal::wait_done`).
+pub(crate) const CHAN_OBSERVE: Site = "chan.waiter.observe";
+/// The same observation in a wait with a deadline (`Signal::wait_done_until`).
+pub(crate) const CHAN_OBSERVE_TIMED: Site = "chan.waiter.observe_timed";
+/// The same observation after a withdrawal lost to a completer (`Signal::wait_claimed`).
+pub(crate) const CHAN_OBSERVE_CLAIMED: Site = "chan.waiter.observe_claimed";
+/// A pending `send_async`'s Acquire observation of its completion (`SendFuture::poll`).
+pub(crate) const SEND_ASYNC_OBSERVE: Site = "chan.send_async.observe";
+
+/// The unlock's fast-path Release CAS (`LOCKED → 0`).
+pub(crate) const MUTEX_UNLOCK_FAST: Site = "mutex.unlock.fast";
+/// The slow-path unlock's Release `fetch_and` that clears `LOCKED` (waiters queued).
+pub(crate) const MUTEX_UNLOCK_SLOW: Site = "mutex.unlock.slow";
+/// The Acquire CAS of `lock()`'s first, optimistic step.
+pub(crate) const MUTEX_LOCK_FAST: Site = "mutex.lock.fast";
+/// The Acquire CAS of `try_acquire` (`try_lock`, barging, a woken waiter competing).
+pub(crate) const MUTEX_LOCK_TRY: Site = "mutex.lock.try";
+/// The Acquire `fetch_or` that takes a lock found free while queueing.
+pub(crate) const MUTEX_LOCK_QUEUE: Site = "mutex.lock.queue";
+/// A pending `lock_async`'s Acquire observation of a hand-off (`LockFuture::poll`).
+pub(crate) const MUTEX_ASYNC_OBSERVE: Site = "mutex.lock_async.observe";
+
 /// The WaitGroup counter's Release RMW (`done`, `add`).
 pub(crate) const WG_DONE: Site = "wg.done";
-/// The waiter's Acquire load of the WaitGroup counter.
+/// `wait`'s first Acquire load of the counter (returns at once on zero).
+pub(crate) const WG_WAIT_FAST: Site = "wg.wait.fast";
+/// The Acquire load under the waiter lock before queueing (zero: return without waiting).
+pub(crate) const WG_WAIT_ENQUEUE: Site = "wg.wait.enqueue";
+/// A released blocking waiter's Acquire re-load of the counter.
 pub(crate) const WG_WAIT: Site = "wg.wait";
+/// `wait_async`'s first Acquire load of the counter.
+pub(crate) const WG_WAIT_ASYNC_FAST: Site = "wg.wait_async.fast";
+/// A pending `wait_async`'s Acquire observation of its release (`WaitFuture::poll`): the
+/// counter re-load after it must see the zero that released it.
+pub(crate) const WG_WAIT_ASYNC_OBSERVE: Site = "wg.wait_async.observe";
+/// A released async waiter's Acquire re-load of the counter.
+pub(crate) const WG_WAIT_ASYNC: Site = "wg.wait_async";
+
 /// The Release store of `DONE` after the Once's `f` returned.
 pub(crate) const ONCE_COMPLETE: Site = "once.complete";
-/// The Acquire load that observes a Once's `DONE`.
+/// The Acquire load of `call_once`'s fast path (and `is_done`).
 pub(crate) const ONCE_OBSERVE: Site = "once.observe";
+/// The Acquire load of `OnceValue::get` (and of `get_or_init`'s fast path and result).
+pub(crate) const ONCE_VALUE_GET: Site = "once_value.get";
 /// Not an ordering but a design mutant: Go's once.go "wrong implementation", which marks the
 /// Once done (one CAS) *before* running `f`.
 pub(crate) const ONCE_EARLY: Site = "once.done_early";
@@ -42,16 +75,32 @@ pub(crate) const CTX_OBSERVE: Site = "ctx.observe";
 pub(crate) const ALL: &[Site] = &[
     CHAN_COMPLETE,
     CHAN_OBSERVE,
-    MUTEX_UNLOCK,
-    MUTEX_LOCK,
+    CHAN_OBSERVE_TIMED,
+    CHAN_OBSERVE_CLAIMED,
+    SEND_ASYNC_OBSERVE,
+    MUTEX_UNLOCK_FAST,
+    MUTEX_UNLOCK_SLOW,
+    MUTEX_LOCK_FAST,
+    MUTEX_LOCK_TRY,
+    MUTEX_LOCK_QUEUE,
+    MUTEX_ASYNC_OBSERVE,
     WG_DONE,
+    WG_WAIT_FAST,
+    WG_WAIT_ENQUEUE,
     WG_WAIT,
+    WG_WAIT_ASYNC_FAST,
+    WG_WAIT_ASYNC_OBSERVE,
+    WG_WAIT_ASYNC,
     ONCE_COMPLETE,
     ONCE_OBSERVE,
+    ONCE_VALUE_GET,
     ONCE_EARLY,
     CTX_CANCEL,
     CTX_OBSERVE,
 ];
+
+/// The sites that are design mutants (they change an algorithm, not an ordering).
+pub(crate) const DESIGN: &[Site] = &[ONCE_EARLY];
 
 /// The ordering to use at `site`: `order`, unless this checker build runs the site's mutant.
 #[cfg(not(any(loom, shuttle)))]

@@ -8,7 +8,21 @@ use std::time::Instant;
 use hbsync_proofs::{catalogue, litmus};
 
 fn main() {
-    let id = std::env::args().nth(1).expect("usage: litmus <CLAIM-ID>");
+    let id = std::env::args()
+        .nth(1)
+        .expect("usage: litmus <CLAIM-ID> | --part NAME");
+    if id == "--part" {
+        // One part of a proof on its own (to measure or debug it): `litmus --part NAME`.
+        let name = std::env::args().nth(2).expect("--part NAME");
+        let part = litmus::part(&name).unwrap_or_else(|| panic!("no part {name}"));
+        let start = Instant::now();
+        let n = litmus::explore_one(part, None);
+        println!(
+            "executions={n} seconds={:.3}",
+            start.elapsed().as_secs_f64()
+        );
+        return;
+    }
     let claim = catalogue::find(&id).unwrap_or_else(|| panic!("unknown claim {id}"));
     let program =
         litmus::program(claim.proof).unwrap_or_else(|| panic!("no program {}", claim.proof));

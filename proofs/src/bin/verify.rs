@@ -25,10 +25,67 @@ use hbsync_proofs::catalogue::{Claim, Kind, CLAIMS};
 use hbsync_proofs::models_report;
 use hbsync_proofs::report::{self, ClaimResult, MutantResult};
 
-/// One process to run: a claim, optionally with one site weakened.
+/// One process to run: a claim, optionally with one site weakened (its own, or inherited
+/// from a claim it builds on).
 struct Job {
     claim: usize,
     mutant: Option<&'static str>,
+    via: Option<&'static str>,
+}
+
+impl Job {
+    fn label(&self) -> String {
+        match (self.mutant, self.via) {
+            (None, _) => "claim".to_string(),
+            (Some(s), None) => format!("mutant {s}"),
+            (Some(s), Some(v)) => format!("mutant {s} (via {v})"),
+        }
+    }
+}
+
+/// What a worker runs now (label, start), for the heartbeat.
+type Running = Option<(String, Instant)>;
+
+/// The progress word for a finished run: what it means for this claim.
+fn progress(claim: &Claim, job: &Job, out: &Outcome) -> String {
+    match (job.mutant, claim.kind, out.passed) {
+        (None, Kind::Positive, true) => "proved".into(),
+        (None, Kind::Positive, false) => format!("FAILED: {}", out.diagnosis),
+        (None, Kind::Negative, false) if out.diagnosis.contains("Causality violation") => {
+            "race found (expected)".into()
+        }
+        (None, Kind::Negative, false) => format!("FAILED: {}", out.diagnosis),
+        (None, Kind::Negative, true) => "FAILED: no race found".into(),
+        (Some(_), _, false) => format!("killed: {}", out.diagnosis),
+        (Some(_), _, true) => "SURVIVED: the proof passes with it weakened".into(),
+    }
+}
+
+/// Ordering instructions behind a site: `ord(mutant::` call sites in `primitives/src`.
+fn count_instructions(root: &Path) -> usize {
+    let mut n = 0;
+    let mut stack = vec![root.join("primitives").join("src")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap_or_default();
+                n += text
+                    .split("ord(mutant::")
+                    .skip(1)
+                    .filter(|rest| {
+                        let name_len = rest
+                            .find(|c: char| !(c.is_ascii_uppercase() || c == '_'))
+                            .unwrap_or(0);
+                        name_len > 0 && rest[name_len..].starts_with(", Ordering::")
+                    })
+                    .count();
+            }
+        }
+    }
+    n
 }
 
 /// What one process said.
@@ -180,15 +237,29 @@ fn main() -> ExitCode {
 
     let mut jobs = Vec::new();
     for &i in &chosen {
+        let claim = &CLAIMS[i];
         jobs.push(Job {
             claim: i,
             mutant: None,
+            via: None,
         });
-        if CLAIMS[i].kind == Kind::Positive {
-            jobs.extend(CLAIMS[i].sites.iter().map(|&s| Job {
+        if claim.kind == Kind::Positive {
+            jobs.extend(claim.sites.iter().map(|&s| Job {
                 claim: i,
                 mutant: Some(s),
+                via: None,
             }));
+            // Inherited sites: the edges of the claims this one builds on.
+            for &v in claim.via {
+                let base = hbsync_proofs::catalogue::find(v).expect("via names a claim");
+                for &s in base.sites.iter().filter(|s| !claim.sites.contains(s)) {
+                    jobs.push(Job {
+                        claim: i,
+                        mutant: Some(s),
+                        via: Some(base.id),
+                    });
+                }
+            }
         }
     }
     let total = jobs.len();
@@ -196,36 +267,55 @@ fn main() -> ExitCode {
         "verify: {} claims, {total} runs (claims and mutants), 2 at a time",
         chosen.len()
     );
-    let queue = Arc::new(Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>()));
+    let mut queue: Vec<(usize, Job)> = jobs.into_iter().enumerate().collect();
+    queue.reverse(); // workers pop from the back: run in catalogue order
+    let queue = Arc::new(Mutex::new(queue));
+    // What each worker runs now, for the heartbeat.
+    let running: Arc<Mutex<Vec<Running>>> = Arc::new(Mutex::new(vec![None; 2]));
     let (tx, rx) = mpsc::channel();
     let workers: Vec<_> = (0..2)
-        .map(|_| {
-            let (queue, tx, bin) = (queue.clone(), tx.clone(), bin.clone());
+        .map(|w| {
+            let (queue, tx, bin, running) =
+                (queue.clone(), tx.clone(), bin.clone(), running.clone());
             std::thread::spawn(move || loop {
                 let Some((n, job)) = queue.lock().unwrap().pop() else {
                     break;
                 };
+                running.lock().unwrap()[w] = Some((
+                    format!("{} {}", CLAIMS[job.claim].id, job.label()),
+                    Instant::now(),
+                ));
                 let out = run(&bin, &CLAIMS[job.claim], job.mutant);
+                running.lock().unwrap()[w] = None;
                 tx.send((n, job, out)).unwrap();
             })
         })
         .collect();
     drop(tx);
     let mut done = Vec::new();
-    for (k, (n, job, out)) in rx.iter().enumerate() {
-        let what = job
-            .mutant
-            .map_or("claim".to_string(), |s| format!("mutant {s}"));
+    let mut finished = 0;
+    loop {
+        let (n, job, out) = match rx.recv_timeout(std::time::Duration::from_secs(30)) {
+            Ok(r) => r,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                // Heartbeat: a long proof is running, not stuck.
+                for (what, since) in running.lock().unwrap().iter().flatten() {
+                    eprintln!(
+                        "verify: ... still exploring {what} ({:.0}s)",
+                        since.elapsed().as_secs_f64()
+                    );
+                }
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        finished += 1;
+        let claim = &CLAIMS[job.claim];
         eprintln!(
-            "verify: [{:>2}/{total}] {:<19} {:<36} {} ({:.1}s)",
-            k + 1,
-            CLAIMS[job.claim].id,
-            what,
-            if out.passed {
-                "passed".to_string()
-            } else {
-                format!("failed: {}", out.diagnosis)
-            },
+            "verify: [{finished:>2}/{total}] {:<19} {:<48} {} ({:.1}s)",
+            claim.id,
+            job.label(),
+            progress(claim, &job, &out),
             out.seconds
         );
         let _ = std::io::stderr().flush();
@@ -268,6 +358,7 @@ fn main() -> ExitCode {
                     .expect("claim runs first");
                 r.mutants.push(MutantResult {
                     site: site.to_string(),
+                    via: job.via,
                     killed: !out.passed,
                     diagnosis: out.diagnosis,
                 });
@@ -276,6 +367,25 @@ fn main() -> ExitCode {
     }
     println!();
     print!("{}", report::table(&results));
+    // Coverage: every ordering instruction must be one site, killed by at least one claim.
+    let coverage = (only.is_empty() && !models_only).then(|| report::Coverage {
+        instructions: count_instructions(&root),
+        sites: hbsync::check::MUTANT_SITES.len() - hbsync::check::DESIGN_MUTANTS.len(),
+        killed_by: hbsync::check::MUTANT_SITES
+            .iter()
+            .map(|&site| {
+                let by: Vec<&'static str> = results
+                    .iter()
+                    .filter(|r| r.mutants.iter().any(|m| m.site == site && m.killed))
+                    .map(|r| r.claim.id)
+                    .collect();
+                (site, by)
+            })
+            .collect(),
+    });
+    if let Some(c) = &coverage {
+        println!("\nverify: {}", c.line());
+    }
 
     // The models: pitfalls (loom) and classic programs (shuttle).
     let (mut pitfalls, mut programs) = (Vec::new(), Vec::new());
@@ -296,7 +406,11 @@ fn main() -> ExitCode {
         );
         println!();
         print!("{}", models_report::table(&pitfalls, &programs));
-        let claims_md = report::markdown_results(&results);
+        let mut claims_md = report::markdown_results(&results);
+        if let Some(c) = &coverage {
+            claims_md.push('\n');
+            claims_md.push_str(&c.markdown());
+        }
         let md = report_dir.join("report.md");
         let html = report_dir.join("report.html");
         std::fs::write(
@@ -313,8 +427,11 @@ fn main() -> ExitCode {
         );
     }
     if let Some(path) = json {
-        std::fs::write(&path, report::json(&results, &pitfalls, &programs))
-            .expect("write the JSON report");
+        std::fs::write(
+            &path,
+            report::json(&results, coverage.as_ref(), &pitfalls, &programs),
+        )
+        .expect("write the JSON report");
         eprintln!("verify: wrote {}", path.display());
     }
     let mut bad: Vec<String> = results
@@ -337,11 +454,28 @@ fn main() -> ExitCode {
     if only.is_empty() && (pitfalls.is_empty() || programs.is_empty()) {
         bad.push("the models produced no results".into());
     }
+    if let Some(c) = &coverage {
+        bad.extend(
+            c.unreached()
+                .iter()
+                .map(|s| format!("site {s} reached by no claim")),
+        );
+        if c.instructions != c.sites {
+            bad.push(format!(
+                "{} ordering instructions but {} sites",
+                c.instructions, c.sites
+            ));
+        }
+    }
     if bad.is_empty() {
         println!(
-            "\nverify: all {} claims as stated; every mutant killed; {} pitfalls caught with \
+            "\nverify: all {} claims as stated; every mutant killed{}; {} pitfalls caught with \
              fixed twins passing; {} classic programs pass",
             results.len(),
+            coverage.as_ref().map_or(String::new(), |c| format!(
+                ", each of the {} ordering instructions by at least one claim",
+                c.instructions
+            )),
             pitfalls.len(),
             programs.len()
         );
