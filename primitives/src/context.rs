@@ -419,6 +419,59 @@ impl CancelFunc {
     }
 }
 
+impl CancelFunc {
+    /// A guard that cancels when it is dropped: scope-bound work cannot forget to cancel,
+    /// on any path out (a `?`, a panic).
+    ///
+    /// ```
+    /// use hbsync::context::{Context, ContextError};
+    ///
+    /// let (ctx, cancel) = Context::background().with_cancel();
+    /// {
+    ///     let _guard = cancel.into_guard();
+    ///     assert_eq!(ctx.err(), None);
+    /// } // dropped: cancelled
+    /// assert_eq!(ctx.err(), Some(ContextError::Canceled));
+    /// ```
+    pub fn into_guard(self) -> CancelGuard {
+        CancelGuard { func: Some(self) }
+    }
+}
+
+/// Cancels its context when dropped ([`CancelFunc::into_guard`]).
+#[must_use = "the context is cancelled as soon as the guard is dropped"]
+#[derive(Debug)]
+pub struct CancelGuard {
+    func: Option<CancelFunc>,
+}
+
+impl CancelGuard {
+    /// Cancels now (idempotent; the drop then does nothing more).
+    pub fn cancel(&self) {
+        if let Some(f) = &self.func {
+            f.cancel();
+        }
+    }
+
+    /// Gives the cancel function back without cancelling.
+    pub fn disarm(mut self) -> CancelFunc {
+        self.func
+            .take()
+            .expect("a guard holds its function until disarmed")
+    }
+}
+
+impl Drop for CancelGuard {
+    fn drop(&mut self) {
+        if crate::sync::unwinding_checker() {
+            return;
+        }
+        if let Some(f) = self.func.take() {
+            f.cancel();
+        }
+    }
+}
+
 impl CancelCauseFunc {
     /// Cancels with `cause`, any error (an `Arc<dyn Error>` too); idempotent: only the first
     /// cancel's cause is kept.

@@ -40,6 +40,7 @@
 pub mod chan;
 pub mod check;
 pub mod context;
+mod group;
 mod mutex;
 mod once;
 pub mod spec;
@@ -48,6 +49,7 @@ pub mod time;
 pub mod trace;
 mod waitgroup;
 
+pub use group::Group;
 pub use mutex::{AsyncMutexGuard, LockFuture, Mutex, MutexGuard, STARVATION_THRESHOLD};
 pub use once::{Once, OnceValue};
 pub use waitgroup::{WaitFuture, WaitGroup};

@@ -504,3 +504,29 @@ fn select_builder_runs_once() {
     sel.wait();
     sel.wait();
 }
+
+/// crossbeam-channel's `select!` forms: block arms without commas, a trailing comma,
+/// `default()`; no warnings in user code (this file is built with `-D warnings` by clippy).
+#[test]
+fn crossbeam_select_syntax() {
+    let (tx, rx) = hbsync::chan::bounded::<u8>(1);
+    let (_tx2, rx2) = hbsync::chan::bounded::<u8>(1);
+    tx.send(1).unwrap();
+    let got = hbsync::select! {
+        recv(rx2) -> _ => { unreachable!() }
+        recv(rx) -> v => { v.unwrap() }
+        default() => { 0 }
+    };
+    assert_eq!(got, 1);
+    let got = hbsync::select! {
+        recv(rx) -> v => v.unwrap(),
+        default => 9,
+    };
+    assert_eq!(got, 9);
+    let mut sent = false;
+    hbsync::select! {
+        send(tx, 2) -> r => { sent = r.is_ok(); }
+        default(std::time::Duration::from_millis(1)) => {}
+    }
+    assert!(sent);
+}

@@ -518,6 +518,18 @@ impl<T> Chan<T> {
         closed
     }
 
+    /// Live sender handles (a timer's clock counts as one).
+    pub(crate) fn sender_count(&self) -> usize {
+        // Relaxed: a snapshot; it synchronizes nothing (documented on the public method).
+        self.senders.load(Ordering::Relaxed)
+    }
+
+    /// Live receiver handles.
+    pub(crate) fn receiver_count(&self) -> usize {
+        // Relaxed: as in `sender_count`.
+        self.receivers.load(Ordering::Relaxed)
+    }
+
     /// A new sender handle.
     pub(crate) fn add_sender(&self) {
         // Relaxed: the caller holds a handle, so the count is already positive; nothing is

@@ -326,6 +326,18 @@ impl<T> Receiver<T> {
     }
 }
 
+/// A `Sender` or a `Receiver` (for [`Sender::same_channel`]); sealed.
+pub trait ChannelHandle<T>: sealed::Sealed {
+    #[doc(hidden)]
+    fn chan_addr(&self) -> usize;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl<T> Sealed for super::Sender<T> {}
+    impl<T> Sealed for super::Receiver<T> {}
+}
+
 macro_rules! shared_methods {
     ($ty:ident) => {
         impl<T> $ty<T> {
@@ -352,6 +364,45 @@ macro_rules! shared_methods {
             /// Whether the channel is closed.
             pub fn is_closed(&self) -> bool {
                 self.chan.is_closed()
+            }
+
+            /// Live `Sender` handles of this channel now. A timer channel
+            /// ([`time::after`](crate::time::after), `tick`, `never`) counts its clock as one
+            /// sender, which is why it never closes by itself. Synchronizes nothing.
+            ///
+            /// ```
+            /// let (tx, rx) = hbsync::chan::unbounded::<u8>();
+            /// let tx2 = tx.clone();
+            /// assert_eq!((rx.sender_count(), rx.receiver_count()), (2, 1));
+            /// drop((tx, tx2));
+            /// assert_eq!(rx.sender_count(), 0);
+            /// assert!(rx.is_closed());
+            /// ```
+            pub fn sender_count(&self) -> usize {
+                self.chan.sender_count()
+            }
+
+            /// Live `Receiver` handles of this channel now. Synchronizes nothing.
+            pub fn receiver_count(&self) -> usize {
+                self.chan.receiver_count()
+            }
+
+            /// Whether `self` and `other` are handles of the same channel (of either side).
+            ///
+            /// ```
+            /// let (tx, rx) = hbsync::chan::bounded::<u8>(1);
+            /// let (other, _rx2) = hbsync::chan::bounded::<u8>(1);
+            /// assert!(tx.same_channel(&rx) && tx.same_channel(&tx.clone()));
+            /// assert!(!tx.same_channel(&other));
+            /// ```
+            pub fn same_channel(&self, other: &impl ChannelHandle<T>) -> bool {
+                ChannelHandle::chan_addr(self) == other.chan_addr()
+            }
+        }
+
+        impl<T> ChannelHandle<T> for $ty<T> {
+            fn chan_addr(&self) -> usize {
+                Arc::as_ptr(&self.chan) as usize
             }
         }
 

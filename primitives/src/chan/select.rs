@@ -743,8 +743,9 @@ fn recv_any_mode<T, R: RecvOperand<T>>(
 /// ```
 ///
 /// Arms: `recv(rx) -> res => expr`, `send(tx, value) -> res => expr`, `default => expr`,
-/// `default(timeout) => expr`, separated by commas. `res` is the result of the plain
-/// operation (`Result<T, RecvError>` / `Result<(), SendError<T>>`); a closed channel's
+/// `default(timeout) => expr`, separated by commas (crossbeam's forms work too: an arm whose
+/// body is a block needs no comma, a trailing comma is fine, `default()` is `default`).
+/// `res` is the result of the plain operation (`Result<T, RecvError>` / `Result<(), SendError<T>>`); a closed channel's
 /// `recv` arm is ready and yields `Err(RecvError)`; a send arm chosen on a closed channel
 /// yields `Err` with the value (Go panics). If several arms are ready, one is chosen
 /// uniformly at random. An operand may be an `Option` of a channel: `None` disables the arm
@@ -783,6 +784,22 @@ macro_rules! __select_parse {
     };
     (@cases [$($c:tt)*] @default [] default($t:expr) => $body:expr) => {
         $crate::__select_parse!(@cases [$($c)*] @default [($crate::chan::select::Mode::timeout($t)) $body])
+    };
+    // crossbeam's forms: a block arm needs no comma after it; `default()` is `default`.
+    (@cases [$($c:tt)*] @default [$($d:tt)*] recv($rx:expr) -> $res:pat => $body:block $($rest:tt)*) => {
+        $crate::__select_parse!(@cases [$($c)* (__case __op (recv ($rx)) $res => $body)] @default [$($d)*] $($rest)*)
+    };
+    (@cases [$($c:tt)*] @default [$($d:tt)*] send($tx:expr, $v:expr) -> $res:pat => $body:block $($rest:tt)*) => {
+        $crate::__select_parse!(@cases [$($c)* (__case __op (send ($tx, $v)) $res => $body)] @default [$($d)*] $($rest)*)
+    };
+    (@cases [$($c:tt)*] @default [] default() => $($rest:tt)*) => {
+        $crate::__select_parse!(@cases [$($c)*] @default [] default => $($rest)*)
+    };
+    (@cases [$($c:tt)*] @default [] default => $body:block $($rest:tt)*) => {
+        $crate::__select_parse!(@cases [$($c)*] @default [($crate::chan::select::Mode::Try) $body] $($rest)*)
+    };
+    (@cases [$($c:tt)*] @default [] default($t:expr) => $body:block $($rest:tt)*) => {
+        $crate::__select_parse!(@cases [$($c)*] @default [($crate::chan::select::Mode::timeout($t)) $body] $($rest)*)
     };
     // All arms parsed.
     (@cases [$(($case:ident $op:ident ($kind:ident $args:tt) $res:pat => $body:expr))*] @default [$(($mode:expr) $dbody:expr)?]) => {{
@@ -837,7 +854,11 @@ macro_rules! __select_default {
     () => {
         unreachable!("a blocking select returned without a case")
     };
+    // A match arm, not a bare `$body`: a block body (`default => { 0 }`) then is an arm body
+    // as users write it, not braces around a block's value (`unused_braces` in their code).
     ($body:expr) => {
-        $body
+        match () {
+            () => $body,
+        }
     };
 }
