@@ -177,3 +177,44 @@ fn dropped_recv_future_leaves_the_send_pending() {
     drop(rx);
     assert_eq!(block_on(tx.send_async(1)), Err(SendError(1)));
 }
+
+/// Owned futures (`into_send_async`, `into_recv_async`) are `'static`: they can be spawned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn owned_futures_can_be_spawned() {
+    let (tx, rx) = bounded::<u32>(0);
+    let recv = tokio::spawn(rx.clone().into_recv_async());
+    let send = tokio::spawn(tx.clone().into_send_async(42));
+    assert_eq!(recv.await.unwrap(), Ok(42));
+    send.await.unwrap().unwrap();
+    drop(tx);
+    assert_eq!(
+        rx.recv_async().await,
+        Err(RecvError),
+        "the owned sender was dropped"
+    );
+}
+
+/// `Stream` and `Sink` (feature `futures`): every value once, in order, through a sink into
+/// a rendezvous and out of a stream; closing the sink ends the stream.
+#[test]
+fn stream_and_sink_roundtrip() {
+    use futures::{SinkExt, StreamExt};
+    let (tx, rx) = bounded::<u32>(0);
+    let producer = std::thread::spawn(move || {
+        block_on(async {
+            let mut sink = tx.into_sink();
+            for i in 0..100 {
+                sink.send(i).await.unwrap();
+            }
+            sink.close().await.unwrap();
+        })
+    });
+    let got: Vec<u32> = block_on(rx.into_stream().collect());
+    producer.join().unwrap();
+    assert_eq!(got, (0..100).collect::<Vec<_>>());
+    // A sink on a closed channel gives the value back.
+    let (tx, rx) = bounded::<u32>(1);
+    drop(rx);
+    let mut sink = tx.into_sink();
+    assert_eq!(block_on(sink.send(7)), Err(SendError(7)));
+}

@@ -19,15 +19,45 @@ use std::task::{Context, Poll};
 use super::engine::{put_slot, take_slot, Chan, Entry, Slot, Wake};
 use super::error::{RecvError, SendError, TryRecvError, TrySendError};
 use super::signal::Signal;
+use super::{Receiver, Sender};
 use crate::sync::atomic::Ordering;
 use crate::sync::cell::UnsafeCell;
 use crate::sync::mutant::{self, ord};
 use crate::sync::Arc;
 
-/// Future of [`Sender::send_async`](super::Sender::send_async).
+/// The channel a future works on: borrowed through a handle (`send_async`, `recv_async`),
+/// or owned with the handle itself (`into_send_async`, `into_recv_async`: a `'static`
+/// future to spawn).
+enum ChanRef<'a, T, H> {
+    Borrowed(&'a Chan<T>),
+    Owned(H),
+}
+
+impl<T> std::ops::Deref for ChanRef<'_, T, Sender<T>> {
+    type Target = Chan<T>;
+    fn deref(&self) -> &Chan<T> {
+        match self {
+            Self::Borrowed(c) => c,
+            Self::Owned(h) => &h.chan,
+        }
+    }
+}
+
+impl<T> std::ops::Deref for ChanRef<'_, T, Receiver<T>> {
+    type Target = Chan<T>;
+    fn deref(&self) -> &Chan<T> {
+        match self {
+            Self::Borrowed(c) => c,
+            Self::Owned(h) => &h.chan,
+        }
+    }
+}
+
+/// Future of [`Sender::send_async`](super::Sender::send_async) (and of
+/// [`Sender::into_send_async`](super::Sender::into_send_async), which owns its sender).
 #[must_use = "futures do nothing unless polled"]
 pub struct SendFuture<'a, T> {
-    chan: &'a Chan<T>,
+    chan: ChanRef<'a, T, Sender<T>>,
     /// The value before registration; `None` once it moved into `slot` or was sent.
     value: Option<T>,
     /// # Safety
@@ -38,10 +68,11 @@ pub struct SendFuture<'a, T> {
     _pin: PhantomPinned,
 }
 
-/// Future of [`Receiver::recv_async`](super::Receiver::recv_async).
+/// Future of [`Receiver::recv_async`](super::Receiver::recv_async) (and of
+/// [`Receiver::into_recv_async`](super::Receiver::into_recv_async), which owns its receiver).
 #[must_use = "futures do nothing unless polled"]
 pub struct RecvFuture<'a, T> {
-    chan: &'a Chan<T>,
+    chan: ChanRef<'a, T, Receiver<T>>,
     /// Our `notifyq` entry while we wait (no slot: we are woken, then receive ourselves).
     signal: Option<Arc<Signal>>,
     /// On a timer channel: our wake-up with the timer thread, withdrawn when we are done.
@@ -50,6 +81,14 @@ pub struct RecvFuture<'a, T> {
 
 impl<'a, T> SendFuture<'a, T> {
     pub(super) fn new(chan: &'a Chan<T>, value: T) -> Self {
+        Self::with(ChanRef::Borrowed(chan), value)
+    }
+
+    pub(super) fn owned(tx: Sender<T>, value: T) -> Self {
+        Self::with(ChanRef::Owned(tx), value)
+    }
+
+    fn with(chan: ChanRef<'a, T, Sender<T>>, value: T) -> Self {
         Self {
             chan,
             value: Some(value),
@@ -62,6 +101,14 @@ impl<'a, T> SendFuture<'a, T> {
 
 impl<'a, T> RecvFuture<'a, T> {
     pub(super) fn new(chan: &'a Chan<T>) -> Self {
+        Self::with(ChanRef::Borrowed(chan))
+    }
+
+    pub(super) fn owned(rx: Receiver<T>) -> Self {
+        Self::with(ChanRef::Owned(rx))
+    }
+
+    fn with(chan: ChanRef<'a, T, Receiver<T>>) -> Self {
         Self {
             chan,
             signal: None,
@@ -132,18 +179,19 @@ impl<T> Future for SendFuture<'_, T> {
 impl<T> Future for RecvFuture<'_, T> {
     type Output = Result<T, RecvError>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let chan = self.chan;
-        if let Some(signal) = &self.signal {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let chan: &Chan<T> = &this.chan;
+        if let Some(signal) = &this.signal {
             signal.set_waker(cx.waker());
             // A hint: the value (and HB-CHAN-ASYNC's edge) comes from the channel lock below.
             if !signal.is_done_hint() && !timer_due(chan, signal) {
                 return Poll::Pending;
             }
             // Woken (a value arrived, or the channel closed), or our timer is due: receive.
-            self.signal = None;
+            this.signal = None;
         }
-        if let Some(key) = self.timer.take() {
+        if let Some(key) = this.timer.take() {
             crate::time::cancel_wake(key);
         }
         let mut wake = Wake::default();
@@ -168,8 +216,8 @@ impl<T> Future for RecvFuture<'_, T> {
                 st.push_notified(signal.clone());
                 drop(st);
                 crate::trace::record(|| format!("recv_async {} -> pending", chan.trace_name()));
-                self.signal = Some(signal);
-                self.timer = timer;
+                this.signal = Some(signal);
+                this.timer = timer;
                 Poll::Pending
             }
         }
@@ -220,7 +268,7 @@ impl<T> Drop for SendFuture<'_, T> {
         }
         if let Some(signal) = self.signal.take() {
             // Delivered or not, nothing is reported: the unsent value (if any) drops here.
-            withdraw(self.chan, &signal);
+            withdraw(&self.chan, &signal);
         }
     }
 }
@@ -234,7 +282,7 @@ impl<T> Drop for RecvFuture<'_, T> {
             crate::time::cancel_wake(key);
         }
         if let Some(signal) = self.signal.take() {
-            if withdraw(self.chan, &signal) {
+            if withdraw(&self.chan, &signal) {
                 // We were woken for a value we will not take: wake the next receiver.
                 let mut wake = Wake::default();
                 self.chan.lock().pass_on(&mut wake);

@@ -84,6 +84,8 @@ mod future;
 #[doc(hidden)]
 pub mod select;
 pub(crate) mod signal;
+#[cfg(feature = "futures")]
+mod stream;
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -93,6 +95,8 @@ pub use error::{
 };
 pub use future::{RecvFuture, SendFuture};
 pub use select::{RecvOperand, Select, SelectRecv, SelectSend, SendOperand};
+#[cfg(feature = "futures")]
+pub use stream::{RecvStream, SendSink};
 
 use crate::sync::Arc;
 use engine::{Chan, Wake};
@@ -232,6 +236,25 @@ impl<T> Sender<T> {
         SendFuture::new(&self.chan, value)
     }
 
+    /// Like [`send_async`](Sender::send_async), with the future owning this sender: it
+    /// borrows nothing, so it can be spawned (`'static` when `T` is). The sender is dropped
+    /// with the future (the last one closes the channel).
+    ///
+    /// ```
+    /// let (tx, rx) = hbsync::chan::bounded::<u32>(0);
+    /// let send = tx.into_send_async(5); // no borrow of `tx` is left
+    /// let t = std::thread::spawn(move || hbsync::check::block_on(send));
+    /// assert_eq!(rx.recv(), Ok(5));
+    /// t.join().unwrap().unwrap();
+    /// assert!(rx.recv().is_err(), "the only sender went with its future");
+    /// ```
+    pub fn into_send_async<'a>(self, value: T) -> SendFuture<'a, T>
+    where
+        T: 'a,
+    {
+        SendFuture::owned(self, value)
+    }
+
     /// Closes the channel. Returns `true` if this call closed it, `false` if it was already
     /// closed (Go panics on a second close; here it is harmless). Blocked senders get their
     /// values back; receivers drain the buffer, then see `Closed`. HB-CHAN-CLOSE.
@@ -313,6 +336,24 @@ impl<T> Receiver<T> {
     /// ```
     pub fn recv_async(&self) -> RecvFuture<'_, T> {
         RecvFuture::new(&self.chan)
+    }
+
+    /// Like [`recv_async`](Receiver::recv_async), with the future owning this receiver: it
+    /// borrows nothing, so it can be spawned (`'static` when `T` is). The receiver is dropped
+    /// with the future.
+    ///
+    /// ```
+    /// let (tx, rx) = hbsync::chan::bounded::<u32>(1);
+    /// let recv = rx.into_recv_async();
+    /// let t = std::thread::spawn(move || hbsync::check::block_on(recv));
+    /// tx.send(3).unwrap();
+    /// assert_eq!(t.join().unwrap(), Ok(3));
+    /// ```
+    pub fn into_recv_async<'a>(self) -> RecvFuture<'a, T>
+    where
+        T: 'a,
+    {
+        RecvFuture::owned(self)
     }
 
     /// A blocking iterator: yields until the channel is closed and empty (Go's `range`).
