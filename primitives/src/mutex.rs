@@ -516,6 +516,12 @@ impl<T: fmt::Debug> fmt::Debug for Mutex<T> {
     }
 }
 
+impl<T> crate::trace::Named for Mutex<T> {
+    fn trace_key(&self) -> (&'static str, usize) {
+        ("mutex", self as *const Self as usize)
+    }
+}
+
 impl<T: Default> Default for Mutex<T> {
     fn default() -> Self {
         Self::new(T::default())

@@ -220,6 +220,12 @@ impl Drop for Finish<'_> {
     }
 }
 
+impl crate::trace::Named for Once {
+    fn trace_key(&self) -> (&'static str, usize) {
+        ("once", self as *const Self as usize)
+    }
+}
+
 impl Default for Once {
     fn default() -> Self {
         Self::new()

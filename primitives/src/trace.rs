@@ -171,6 +171,31 @@ mod noop {
 #[cfg(not(any(loom, shuttle)))]
 pub(crate) use noop::{obj, record, wait_end, wait_start};
 
+/// An hbsync object that traces can name ([`name`]): channels (either handle), `Mutex`,
+/// `WaitGroup`, `Once`.
+pub trait Named {
+    #[doc(hidden)]
+    fn trace_key(&self) -> (&'static str, usize);
+}
+
+/// Names `object` in this execution's traces: `send chan:jobs -> blocked` instead of
+/// `send chan#1 -> blocked`. Checker builds only (nothing in std builds); call it inside the
+/// model, once per execution, right after creating the object.
+///
+/// ```
+/// let (tx, _rx) = hbsync::chan::bounded::<u32>(0);
+/// hbsync::trace::name(&tx, "jobs");
+/// ```
+pub fn name(object: &impl Named, name: &str) {
+    #[cfg(any(loom, shuttle))]
+    {
+        let (kind, addr) = object.trace_key();
+        imp::set_name(kind, addr, name);
+    }
+    #[cfg(not(any(loom, shuttle)))]
+    let _ = (object, name);
+}
+
 /// Runs `f` as the task `name` of an executor running on the current thread, so its events
 /// and waits get their own column in traces (`main/task1`) with where it was spawned. For
 /// executors that multiplex tasks on one model thread; std builds just run `f`.
@@ -221,6 +246,8 @@ mod imp {
         waiting: BTreeMap<usize, (usize, String, bool)>,
         /// Set by `spawned`, taken by the child's `enter_task`.
         pending_names: BTreeSet<usize>,
+        /// Names given with `trace::name`: (kind, address) → name.
+        names: BTreeMap<(&'static str, usize), String>,
         /// Checker thread id → the executor task it is polling now (`with_task`).
         polling: BTreeMap<String, usize>,
         /// (thread id, task name) → task index, for executor tasks.
@@ -424,11 +451,23 @@ mod imp {
     }
 
     /// `chan#3`: a stable short name for the object at `addr` in this execution.
+    /// Records `name` for the object (kind, addr) in this execution.
+    pub(crate) fn set_name(kind: &'static str, addr: usize, name: &str) {
+        STATE.with(|s| {
+            if let Ok(mut st) = s.try_borrow_mut() {
+                st.names.insert((kind, addr), name.to_string());
+            }
+        });
+    }
+
     pub(crate) fn obj(kind: &'static str, addr: usize) -> String {
         STATE.with(|s| {
             let Ok(mut st) = s.try_borrow_mut() else {
                 return format!("{kind}#?");
             };
+            if let Some(name) = st.names.get(&(kind, addr)) {
+                return format!("{kind}:{name}");
+            }
             if let Some(n) = st.objects.get(&(kind, addr)) {
                 return format!("{kind}#{n}");
             }

@@ -224,6 +224,12 @@ fn join(generation: u32, count: i32) -> u64 {
     (u64::from(generation) << 32) | u64::from(count as u32)
 }
 
+impl crate::trace::Named for WaitGroup {
+    fn trace_key(&self) -> (&'static str, usize) {
+        ("wg", Arc::as_ptr(&self.inner) as usize)
+    }
+}
+
 impl Default for Inner {
     fn default() -> Self {
         Self {

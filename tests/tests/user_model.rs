@@ -94,3 +94,20 @@ fn user_fixed_twin_passes() {
         t.join().unwrap();
     });
 }
+
+/// Issue 14: objects named with `trace::name` appear by name in a failing execution's trace.
+#[test]
+fn named_objects_appear_in_the_trace() {
+    let _ = hbsync::trace::take_last_failure();
+    let r = std::panic::catch_unwind(|| {
+        check::model(|| {
+            let (tx, _rx) = bounded::<u32>(0);
+            hbsync::trace::name(&tx, "jobs");
+            tx.send(1).unwrap(); // nobody receives: deadlock
+        });
+    });
+    assert!(r.is_err(), "the model deadlocks");
+    let failure = hbsync::trace::take_last_failure().expect("the failure was recorded");
+    let timeline = failure.timeline();
+    assert!(timeline.contains("chan:jobs"), "no name in:\n{timeline}");
+}

@@ -441,6 +441,12 @@ macro_rules! shared_methods {
             }
         }
 
+        impl<T> crate::trace::Named for $ty<T> {
+            fn trace_key(&self) -> (&'static str, usize) {
+                ("chan", Arc::as_ptr(&self.chan) as usize)
+            }
+        }
+
         impl<T> ChannelHandle<T> for $ty<T> {
             fn chan_addr(&self) -> usize {
                 Arc::as_ptr(&self.chan) as usize
