@@ -146,62 +146,50 @@ pub fn n_chan_buffered() {
 /// unlock, lose to the other's second lock (barging), and then, having lost once (checker
 /// builds starve a waiter after one loss), be handed the lock.
 fn hb_mutex_queued() {
+    assert_eq!(mutex_rmw(2, rmw_locked), 3);
+}
+
+/// The mutex litmus shape: a thread does `rounds` read-modify-writes of the cell under
+/// `lock()`; this side runs `mine`; each critical section must see the one before it.
+/// Returns the cell's final value.
+fn mutex_rmw(rounds: usize, mine: fn(&hbsync::Mutex<()>, &Data)) -> u32 {
     let data = Data::new();
     let m = Arc::new(hbsync::Mutex::new(()));
     let (d, m2) = (data.clone(), m.clone());
     let t = thread::spawn(move || {
-        for _ in 0..2 {
-            let _g = m2.lock();
-            d.write(d.read() + 1);
+        for _ in 0..rounds {
+            rmw_locked(&m2, &d);
         }
     });
-    {
-        let _g = m.lock();
-        data.write(data.read() + 1);
-    }
+    mine(&m, &data);
     t.join().unwrap();
-    assert_eq!(data.read(), 3);
+    data.read()
+}
+
+/// One read-modify-write of the cell under a blocking lock.
+fn rmw_locked(m: &hbsync::Mutex<()>, d: &Data) {
+    let _g = m.lock();
+    d.write(d.read() + 1);
 }
 
 /// HB-MUTEX, after a slow unlock: a waiter queues (an async lock polled once) and withdraws,
 /// so the holder's unlock takes the slow path but wakes nobody; the next lock then takes the
 /// free lock by its own CAS, and the edge is the slow unlock's Release itself.
 fn hb_mutex_after_slow_unlock() {
-    let data = Data::new();
-    let m = Arc::new(hbsync::Mutex::new(()));
-    let (d, m2) = (data.clone(), m.clone());
-    let t = thread::spawn(move || {
-        let _g = m2.lock();
-        d.write(d.read() + 1);
+    mutex_rmw(1, |m, data| {
+        {
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            let mut fut = std::pin::pin!(m.lock_async());
+            if let std::task::Poll::Ready(_g) = fut.as_mut().poll(&mut cx) {
+                data.write(data.read() + 1);
+            }
+        } // a pending future withdraws here
+        rmw_locked(m, data);
     });
-    {
-        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        let mut fut = std::pin::pin!(m.lock_async());
-        if let std::task::Poll::Ready(_g) = fut.as_mut().poll(&mut cx) {
-            data.write(data.read() + 1);
-        }
-    } // a pending future withdraws here
-    {
-        let _g = m.lock();
-        data.write(data.read() + 1);
-    }
-    t.join().unwrap();
 }
 
 fn hb_mutex_pair() {
-    let data = Data::new();
-    let m = Arc::new(hbsync::Mutex::new(()));
-    let (d, m2) = (data.clone(), m.clone());
-    let t = thread::spawn(move || {
-        let _g = m2.lock();
-        d.write(d.read() + 1);
-    });
-    {
-        let _g = m.lock();
-        data.write(data.read() + 1);
-    }
-    t.join().unwrap();
-    assert_eq!(data.read(), 2);
+    assert_eq!(mutex_rmw(1, rmw_locked), 2);
 }
 
 /// HB-MUTEX: a successful `try_lock` after another thread's critical section is a lock.
@@ -242,6 +230,12 @@ pub fn n_trylock() {
 /// Then one task, with the waiter yielding first, so that `wait`'s first load can already
 /// see zero (its fast path).
 fn hb_wg_two_doers() {
+    wg_two_doers(|wg| wg.wait());
+}
+
+/// Two tasks each write their own cell and call `done`; the waiter waits (`wait_with`) and
+/// reads both.
+fn wg_two_doers(wait_with: fn(&hbsync::WaitGroup)) {
     let (a, b) = (Data::new(), Data::new());
     let wg = hbsync::WaitGroup::new();
     wg.add(2);
@@ -255,7 +249,7 @@ fn hb_wg_two_doers() {
             })
         })
         .collect();
-    wg.wait();
+    wait_with(&wg);
     assert_eq!(a.read() + b.read(), 2);
     for t in ts {
         t.join().unwrap();
@@ -414,44 +408,17 @@ fn hb_chan_timeout_with(select: bool) {
 /// through `lock_async`, polled by hand: it may get the lock free, or be woken and barged,
 /// then (in checker builds a waiter starves after one loss) be handed the lock.
 pub fn hb_mutex_async() {
-    let data = Data::new();
-    let m = Arc::new(hbsync::Mutex::new(()));
-    let (d, m2) = (data.clone(), m.clone());
-    let t = thread::spawn(move || {
-        for _ in 0..2 {
-            let _g = m2.lock();
-            d.write(d.read() + 1);
-        }
-    });
-    {
+    let total = mutex_rmw(2, |m, data| {
         let _g = poll_to_end(m.lock_async());
         data.write(data.read() + 1);
-    }
-    t.join().unwrap();
-    assert_eq!(data.read(), 3);
+    });
+    assert_eq!(total, 3);
 }
 
 /// HB-WG-ASYNC: as HB-WG, with the wait polled by hand; then the fast path (the first
 /// poll after a yield can already see zero).
 fn hb_wg_async_two_doers() {
-    let (a, b) = (Data::new(), Data::new());
-    let wg = hbsync::WaitGroup::new();
-    wg.add(2);
-    let ts: Vec<_> = [a.clone(), b.clone()]
-        .into_iter()
-        .map(|d| {
-            let wg = wg.clone();
-            thread::spawn(move || {
-                d.write(1);
-                wg.done();
-            })
-        })
-        .collect();
-    poll_to_end(wg.wait_async());
-    assert_eq!(a.read() + b.read(), 2);
-    for t in ts {
-        t.join().unwrap();
-    }
+    wg_two_doers(|wg| poll_to_end(wg.wait_async()));
 }
 
 /// HB-ONCE-VALUE: two callers race `get_or_init(write)`; one first polls `get` once. Every

@@ -11,19 +11,10 @@ fn root() -> &'static Path {
 }
 
 fn primitives_source() -> String {
-    let mut all = String::new();
-    let mut stack = vec![root().join("primitives/src")];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                all.push_str(&std::fs::read_to_string(p).unwrap());
-            }
-        }
-    }
-    all
+    primitives_files()
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect()
 }
 
 #[test]

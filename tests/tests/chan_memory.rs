@@ -2,33 +2,9 @@
 //! allocator measures the bytes still allocated after a burst of 1,000,000 messages.
 #![cfg(not(any(loom, shuttle)))]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
-
 use hbsync::chan::{bounded, unbounded};
 
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: forwards to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size() as isize, Relaxed);
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc(l) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size() as isize, Relaxed);
-        // SAFETY: same contract as ours.
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        LIVE.fetch_add(new as isize - l.size() as isize, Relaxed);
-        // SAFETY: same contract as ours.
-        unsafe { System.realloc(p, l, new) }
-    }
-}
+use hbsync_tests::Counting;
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
@@ -39,11 +15,11 @@ fn drained_buffers_give_memory_back() {
     const N: u64 = 1_000_000;
     // Unbounded: the peak (8 MB of u64) is returned as the buffer drains.
     let (tx, rx) = unbounded::<u64>();
-    let before = LIVE.load(Relaxed);
+    let before = Counting::live();
     for i in 0..N {
         tx.send(i).unwrap();
     }
-    let peak = LIVE.load(Relaxed) - before;
+    let peak = Counting::live() - before;
     assert!(
         peak >= (N * 8) as isize,
         "the burst is buffered ({peak} bytes)"
@@ -51,11 +27,11 @@ fn drained_buffers_give_memory_back() {
     for i in 0..N {
         assert_eq!(rx.recv(), Ok(i));
     }
-    let kept = LIVE.load(Relaxed) - before;
+    let kept = Counting::live() - before;
     assert!(kept < 4096, "{kept} bytes kept after draining {N} messages");
     // Bounded: keeps what it reserved at creation, no more, no less.
     let (btx, brx) = bounded::<u64>(1024);
-    let reserved = LIVE.load(Relaxed);
+    let reserved = Counting::live();
     for round in 0..3 {
         for i in 0..1024 {
             btx.send(i + round).unwrap();
@@ -65,7 +41,7 @@ fn drained_buffers_give_memory_back() {
         }
     }
     assert_eq!(
-        LIVE.load(Relaxed),
+        Counting::live(),
         reserved,
         "bounded buffers neither grow nor shrink"
     );

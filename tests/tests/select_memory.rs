@@ -2,30 +2,11 @@
 //! measures the bytes still allocated after 100,000 selects that each lose on one channel.
 #![cfg(not(any(loom, shuttle)))]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
-use std::thread;
-
 use hbsync::chan::bounded;
 use hbsync::select;
+use std::thread;
 
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: forwards to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size() as isize, Relaxed);
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc(l) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size() as isize, Relaxed);
-        // SAFETY: same contract as ours.
-        unsafe { System.dealloc(p, l) }
-    }
-}
+use hbsync_tests::Counting;
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
@@ -54,9 +35,9 @@ fn select_does_not_leak_memory() {
         t.join().unwrap();
     };
     run(1000); // warm up: thread-local caches, queue capacities
-    let before = LIVE.load(Relaxed);
+    let before = Counting::live();
     run(N);
-    let growth = LIVE.load(Relaxed) - before;
+    let growth = Counting::live() - before;
     // Go allows 10,000 bytes; entries left behind would cost tens of bytes per select.
     assert!(
         growth < 10_000,

@@ -33,22 +33,29 @@ enum ChanRef<'a, T, H> {
     Owned(H),
 }
 
-impl<T> std::ops::Deref for ChanRef<'_, T, Sender<T>> {
-    type Target = Chan<T>;
-    fn deref(&self) -> &Chan<T> {
-        match self {
-            Self::Borrowed(c) => c,
-            Self::Owned(h) => &h.chan,
-        }
+/// A handle that owns a reference to its channel.
+trait OwnsChan<T> {
+    fn chan(&self) -> &Chan<T>;
+}
+
+impl<T> OwnsChan<T> for Sender<T> {
+    fn chan(&self) -> &Chan<T> {
+        &self.chan
     }
 }
 
-impl<T> std::ops::Deref for ChanRef<'_, T, Receiver<T>> {
+impl<T> OwnsChan<T> for Receiver<T> {
+    fn chan(&self) -> &Chan<T> {
+        &self.chan
+    }
+}
+
+impl<T, H: OwnsChan<T>> std::ops::Deref for ChanRef<'_, T, H> {
     type Target = Chan<T>;
     fn deref(&self) -> &Chan<T> {
         match self {
             Self::Borrowed(c) => c,
-            Self::Owned(h) => &h.chan,
+            Self::Owned(h) => h.chan(),
         }
     }
 }
