@@ -100,6 +100,7 @@ where
 {
     #[cfg(any(loom, shuttle))]
     let f = move || {
+        crate::sync::new_execution();
         crate::trace::begin();
         f();
         crate::trace::end();

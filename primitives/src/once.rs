@@ -61,33 +61,94 @@ const PANICKED: usize = 3;
 /// assert!(INIT.is_done());
 /// ```
 pub struct Once {
-    state: AtomicUsize,
-    waiters: Mutex<VecDeque<Arc<Signal>>>,
+    core: Per<OnceCore>,
 }
 
+/// std and loom builds: the state itself. shuttle builds: made once per model execution
+/// ([`PerExecution`](crate::sync::PerExecution)), so that a `static` `Once` works in shuttle
+/// models too (shuttle's atomics cannot be made in `const` context, and belong to one
+/// execution).
+///
+/// MODEL GAP: under loom a `Once` cannot be a `static`: a state made lazily by whichever
+/// thread touches it first would need an edge to every other thread that loom could check
+/// without adding edges the program does not have (a shared lock would hide real races), so
+/// loom builds keep a non-`const` `new`; make the `Once` inside the model instead.
+#[cfg(not(all(shuttle, not(loom))))]
+type Per<T> = T;
+#[cfg(all(shuttle, not(loom)))]
+type Per<T> = crate::sync::PerExecution<T>;
+
 impl Once {
-    /// A `Once` that has not run (`const` in std builds).
-    #[cfg(not(any(loom, shuttle)))]
+    /// A `Once` that has not run. `const`, so it can be a `static`, in std and shuttle
+    /// builds.
+    #[cfg(not(loom))]
     pub const fn new() -> Self {
         Self {
-            state: AtomicUsize::new(INCOMPLETE),
-            waiters: Mutex::new(VecDeque::new()),
+            #[cfg(not(shuttle))]
+            core: OnceCore::new(),
+            #[cfg(shuttle)]
+            core: crate::sync::PerExecution::new(OnceCore::new),
         }
     }
 
-    /// A `Once` that has not run (checker builds: their atomics are not `const`).
-    #[cfg(any(loom, shuttle))]
+    /// A `Once` that has not run (loom builds: not `const`; see `Per`).
+    #[cfg(loom)]
     pub fn new() -> Self {
         Self {
-            state: AtomicUsize::new(INCOMPLETE),
-            waiters: Mutex::new(VecDeque::new()),
+            core: OnceCore::new(),
         }
+    }
+
+    #[inline(always)]
+    fn core(&self) -> &OnceCore {
+        #[cfg(not(all(shuttle, not(loom))))]
+        return &self.core;
+        #[cfg(all(shuttle, not(loom)))]
+        self.core.get()
     }
 
     /// Whether the one call of `f` has finished (returned or panicked). `true` is an Acquire
     /// observation: what `f` did is visible (HB-ONCE).
     #[inline]
     pub fn is_done(&self) -> bool {
+        self.core().is_done()
+    }
+
+    /// Runs `f` if no call has run one yet; otherwise waits until that call has finished.
+    /// Every caller returns only after `f` completed (HB-ONCE).
+    #[inline]
+    pub fn call_once<F: FnOnce()>(&self, f: F) {
+        self.core().call_once(f);
+    }
+}
+
+/// The state of a [`Once`] (one per `Once`; one per execution in checker builds).
+pub(crate) struct OnceCore {
+    state: AtomicUsize,
+    waiters: Mutex<VecDeque<Arc<Signal>>>,
+}
+
+impl OnceCore {
+    /// A fresh state (`const` in std builds, where `Once::new` is made from it).
+    #[cfg(not(any(loom, shuttle)))]
+    const fn new() -> Self {
+        Self {
+            state: AtomicUsize::new(INCOMPLETE),
+            waiters: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// A fresh state (checker builds: made on first use in each execution).
+    #[cfg(any(loom, shuttle))]
+    fn new() -> Self {
+        Self {
+            state: AtomicUsize::new(INCOMPLETE),
+            waiters: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    #[inline]
+    fn is_done(&self) -> bool {
         // Acquire: pairs with the Release store of DONE/PANICKED after `f` (HB-ONCE, site
         // `once.observe`): `call_once`'s fast path.
         self.observe(ord(mutant::ONCE_OBSERVE, Ordering::Acquire)) >= DONE
@@ -105,10 +166,8 @@ impl Once {
         self.observe(order) == DONE
     }
 
-    /// Runs `f` if no call has run one yet; otherwise waits until that call has finished.
-    /// Every caller returns only after `f` completed (HB-ONCE).
     #[inline]
-    pub fn call_once<F: FnOnce()>(&self, f: F) {
+    fn call_once<F: FnOnce()>(&self, f: F) {
         if self.is_done() {
             return;
         }
@@ -206,7 +265,7 @@ impl Once {
 /// destructor while the thread unwinds from an unrelated panic runs `f` to completion, and
 /// must count as done, not as panicked.
 struct Finish<'a> {
-    once: &'a Once,
+    once: &'a OnceCore,
     /// Cleared once `f` returned.
     panicked: bool,
 }
@@ -222,7 +281,7 @@ impl Drop for Finish<'_> {
 
 impl crate::trace::Named for Once {
     fn trace_key(&self) -> (&'static str, usize) {
-        ("once", self as *const Self as usize)
+        ("once", self.core() as *const OnceCore as usize)
     }
 }
 
@@ -258,7 +317,12 @@ impl fmt::Debug for Once {
 /// assert_eq!(config.get(), Some(&42));
 /// ```
 pub struct OnceValue<T> {
-    once: Once,
+    core: Per<OnceValueCore<T>>,
+}
+
+/// The state of a [`OnceValue`] (one per execution in checker builds).
+pub(crate) struct OnceValueCore<T> {
+    once: OnceCore,
     /// Written once by the initializer before `DONE`; initialized exactly when the state is
     /// `DONE`, and read only after `DONE` is observed.
     value: UnsafeCell<MaybeUninit<T>>,
@@ -267,27 +331,36 @@ pub struct OnceValue<T> {
 // SAFETY: the value is written once, before DONE (Release), and only read after an Acquire
 // observation of DONE; sharing the cell shares `&T` (needs `Sync`) and the initializer may
 // run on any thread (needs `Send`), as std's `OnceLock`.
-unsafe impl<T: Send + Sync> Sync for OnceValue<T> {}
+unsafe impl<T: Send + Sync> Sync for OnceValueCore<T> {}
 // SAFETY: owning the cell owns the `T`.
-unsafe impl<T: Send> Send for OnceValue<T> {}
+unsafe impl<T: Send> Send for OnceValueCore<T> {}
 
 impl<T> OnceValue<T> {
-    /// An empty cell (`const` in std builds).
-    #[cfg(not(any(loom, shuttle)))]
+    /// An empty cell. `const`, so it can be a `static`, in std and shuttle builds.
+    #[cfg(not(loom))]
     pub const fn new() -> Self {
         Self {
-            once: Once::new(),
-            value: UnsafeCell::new(MaybeUninit::uninit()),
+            #[cfg(not(shuttle))]
+            core: OnceValueCore::new(),
+            #[cfg(shuttle)]
+            core: crate::sync::PerExecution::new(OnceValueCore::new),
         }
     }
 
-    /// An empty cell (checker builds).
-    #[cfg(any(loom, shuttle))]
+    /// An empty cell (loom builds: not `const`; see `Once`).
+    #[cfg(loom)]
     pub fn new() -> Self {
         Self {
-            once: Once::new(),
-            value: UnsafeCell::new(MaybeUninit::uninit()),
+            core: OnceValueCore::new(),
         }
+    }
+
+    #[inline(always)]
+    fn core(&self) -> &OnceValueCore<T> {
+        #[cfg(not(all(shuttle, not(loom))))]
+        return &self.core;
+        #[cfg(all(shuttle, not(loom)))]
+        self.core.get()
     }
 
     /// The value, computing it with `f` if this is the first call; concurrent first callers
@@ -298,6 +371,46 @@ impl<T> OnceValue<T> {
     /// `OnceValue initializer panicked`.
     #[inline]
     pub fn get_or_init<F: FnOnce() -> T>(&self, f: F) -> &T {
+        self.core().get_or_init(f)
+    }
+
+    /// The value if it has been computed (one Acquire load).
+    #[inline]
+    pub fn get(&self) -> Option<&T> {
+        self.core().get()
+    }
+
+    /// The value, if computed, consuming the cell.
+    pub fn into_inner(self) -> Option<T> {
+        #[cfg(not(all(shuttle, not(loom))))]
+        return self.core.into_inner();
+        #[cfg(all(shuttle, not(loom)))]
+        {
+            let mut this = self;
+            this.core.take()?.into_inner()
+        }
+    }
+}
+
+impl<T> OnceValueCore<T> {
+    #[cfg(not(any(loom, shuttle)))]
+    const fn new() -> Self {
+        Self {
+            once: OnceCore::new(),
+            value: UnsafeCell::new(MaybeUninit::uninit()),
+        }
+    }
+
+    #[cfg(any(loom, shuttle))]
+    fn new() -> Self {
+        Self {
+            once: OnceCore::new(),
+            value: UnsafeCell::new(MaybeUninit::uninit()),
+        }
+    }
+
+    #[inline]
+    fn get_or_init<F: FnOnce() -> T>(&self, f: F) -> &T {
         if let Some(v) = self.get() {
             return v;
         }
@@ -310,9 +423,8 @@ impl<T> OnceValue<T> {
         self.get().expect("OnceValue initializer panicked")
     }
 
-    /// The value if it has been computed (one Acquire load).
     #[inline]
-    pub fn get(&self) -> Option<&T> {
+    fn get(&self) -> Option<&T> {
         // Acquire: pairs with the Release store of DONE after the initializer wrote the value
         // (HB-ONCE-VALUE, site `once_value.get`).
         if !self
@@ -326,8 +438,7 @@ impl<T> OnceValue<T> {
         Some(self.value.with(|p| unsafe { (*p).assume_init_ref() }))
     }
 
-    /// The value, if computed, consuming the cell.
-    pub fn into_inner(self) -> Option<T> {
+    fn into_inner(self) -> Option<T> {
         let this = std::mem::ManuallyDrop::new(self);
         // Relaxed: we own the cell; whatever gave us ownership (a join, a channel) ordered the
         // initializer before us.
@@ -340,7 +451,7 @@ impl<T> OnceValue<T> {
     }
 }
 
-impl<T> Drop for OnceValue<T> {
+impl<T> Drop for OnceValueCore<T> {
     fn drop(&mut self) {
         if crate::sync::unwinding_checker() {
             return;

@@ -111,3 +111,25 @@ fn named_objects_appear_in_the_trace() {
     let timeline = failure.timeline();
     assert!(timeline.contains("chan:jobs"), "no name in:\n{timeline}");
 }
+
+/// Issue 14: `static` `Once` and `OnceValue` work in shuttle models too: each execution
+/// starts with them fresh (their checker state is made per execution). Under loom they are
+/// not `const` (a model gap: see `hbsync::Once`).
+#[cfg(shuttle)]
+#[test]
+fn statics_are_fresh_in_every_execution() {
+    static INIT: hbsync::Once = hbsync::Once::new();
+    static CONFIG: hbsync::OnceValue<u32> = hbsync::OnceValue::new();
+    check::model(|| {
+        assert!(!INIT.is_done(), "a new execution starts with a fresh Once");
+        assert_eq!(CONFIG.get(), None);
+        let t = thread::spawn(|| {
+            INIT.call_once(|| {});
+            *CONFIG.get_or_init(|| 7)
+        });
+        assert_eq!(*CONFIG.get_or_init(|| 7), 7);
+        INIT.call_once(|| {});
+        assert_eq!(t.join().unwrap(), 7);
+        assert!(INIT.is_done());
+    });
+}

@@ -64,3 +64,94 @@ pub(crate) fn preemption_point() {
 pub(crate) fn unwinding_checker() -> bool {
     CHECKER && std::thread::panicking()
 }
+
+/// Checker builds: a count of model executions, bumped by `check::model` as each begins, so
+/// that objects made in `const` context (a `static Once`) can make their checker state once
+/// per execution ([`PerExecution`]).
+#[cfg(any(loom, shuttle))]
+static EXECUTION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A new model execution begins (checker builds).
+#[cfg(any(loom, shuttle))]
+pub(crate) fn new_execution() {
+    // Relaxed: bookkeeping of the checker harness, which runs every model thread of an
+    // execution on the one OS thread that called it; no hbsync edge rests on it.
+    EXECUTION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// shuttle builds: state that the checker must see made fresh in every execution (its atomics
+/// and locks belong to one execution), behind a handle that is `const`-constructible. The
+/// first use in an execution makes it with `make`.
+///
+/// A state made in an earlier execution is leaked, not dropped, when a later one replaces it
+/// (a reference handed out then may still be held by a `static`; its checker objects belong
+/// to an execution that is over). Only statics used across executions leak, once per
+/// execution. Executions must be started through `check::model` (it counts them).
+#[cfg(all(shuttle, not(loom)))]
+pub(crate) struct PerExecution<T> {
+    /// (execution, state made in it).
+    slot: std::sync::Mutex<Option<(u64, std::ptr::NonNull<T>)>>,
+    make: fn() -> T,
+}
+
+// SAFETY: the handle owns (or leaked) its `T`s and hands out `&T` only: it is `Send`/`Sync`
+// exactly when `T` is shared or moved that way.
+#[cfg(all(shuttle, not(loom)))]
+unsafe impl<T: Send + Sync> Sync for PerExecution<T> {}
+// SAFETY: as above.
+#[cfg(all(shuttle, not(loom)))]
+unsafe impl<T: Send> Send for PerExecution<T> {}
+
+#[cfg(all(shuttle, not(loom)))]
+impl<T> PerExecution<T> {
+    pub(crate) const fn new(make: fn() -> T) -> Self {
+        Self {
+            slot: std::sync::Mutex::new(None),
+            make,
+        }
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<(u64, std::ptr::NonNull<T>)>> {
+        self.slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// This execution's state, made on first use.
+    pub(crate) fn get(&self) -> &T {
+        // Relaxed: see `new_execution`.
+        let now = EXECUTION.load(std::sync::atomic::Ordering::Relaxed);
+        let mut slot = self.slot();
+        let ptr = match *slot {
+            Some((made, p)) if made == now => p,
+            _ => {
+                let fresh = std::ptr::NonNull::from(Box::leak(Box::new((self.make)())));
+                *slot = Some((now, fresh)); // an earlier execution's state is leaked
+                fresh
+            }
+        };
+        // SAFETY: `ptr` came from `Box::leak` and is freed only by `take` (which needs
+        // `&mut self`/ownership) or never (a replaced state is leaked), so it stays valid for
+        // as long as `&self`; only `&T` is ever handed out.
+        unsafe { ptr.as_ref() }
+    }
+
+    /// Takes this execution's state out (`None` if it was never made in it).
+    pub(crate) fn take(&mut self) -> Option<T> {
+        // Relaxed: see `new_execution`.
+        let now = EXECUTION.load(std::sync::atomic::Ordering::Relaxed);
+        match self.slot().take() {
+            // SAFETY: made by `Box::leak` in `get` and not freed since; `&mut self` excludes
+            // every reference `get` handed out.
+            Some((made, p)) if made == now => Some(*unsafe { Box::from_raw(p.as_ptr()) }),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(all(shuttle, not(loom)))]
+impl<T> Drop for PerExecution<T> {
+    fn drop(&mut self) {
+        drop(self.take());
+    }
+}
