@@ -50,7 +50,7 @@ pub mod sync {
     pub use crate::sync::Arc;
     /// Atomics of the active backend.
     pub mod atomic {
-        pub use crate::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+        pub use crate::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
     }
 }
 

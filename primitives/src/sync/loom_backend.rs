@@ -1,7 +1,7 @@
 //! loom backend of the facade: loom's types, with std's ergonomics where they differ.
 
 pub(crate) mod atomic {
-    pub use loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+    pub use loom::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 }
 
 pub(crate) mod thread {

@@ -3,7 +3,7 @@
 //! consistent, so nothing here can back an ordering claim; only loom does.
 
 pub(crate) mod atomic {
-    pub use shuttle::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+    pub use shuttle::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 }
 
 pub(crate) mod thread {

@@ -1,7 +1,7 @@
 //! std backend of the facade: thin wrappers with the checker-shaped API.
 
 pub(crate) mod atomic {
-    pub use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+    pub use std::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 }
 
 pub(crate) mod thread {

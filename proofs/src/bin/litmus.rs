@@ -5,12 +5,31 @@
 
 use std::time::Instant;
 
-use hbsync_proofs::{catalogue, litmus};
+use hbsync_proofs::{catalogue, litmus, tables};
 
 fn main() {
     let id = std::env::args()
         .nth(1)
         .expect("usage: litmus <CLAIM-ID> | --part NAME");
+    if id == "--tables" {
+        // The litmus outcome tables (`cargo verify --litmus`): one JSON line per shape with
+        // its outcome counts; `--tables N` explores shape N only (for a mutant run).
+        let one: Option<usize> = std::env::args()
+            .nth(2)
+            .map(|n| n.parse().expect("--tables [N]"));
+        for (i, shape) in tables::SHAPES.iter().enumerate() {
+            if one.is_some_and(|n| n != i) {
+                continue;
+            }
+            let start = Instant::now();
+            let counts = tables::explore(shape);
+            println!(
+                "{}",
+                serde_json::json!({"index": i, "counts": counts, "seconds": start.elapsed().as_secs_f64()})
+            );
+        }
+        return;
+    }
     if id == "--part" {
         // One part of a proof on its own (to measure or debug it): `litmus --part NAME`.
         let name = std::env::args().nth(2).expect("--part NAME");

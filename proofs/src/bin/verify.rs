@@ -24,6 +24,7 @@ use std::time::Instant;
 use hbsync_proofs::catalogue::{Claim, Kind, CLAIMS};
 use hbsync_proofs::models_report;
 use hbsync_proofs::report::{self, ClaimResult, MutantResult};
+use hbsync_proofs::tables;
 
 /// One process to run: a claim, optionally with one site weakened (its own, or inherited
 /// from a claim it builds on).
@@ -59,6 +60,73 @@ fn progress(claim: &Claim, job: &Job, out: &Outcome) -> String {
         (Some(_), _, false) => format!("killed: {}", out.diagnosis),
         (Some(_), _, true) => "SURVIVED: the proof passes with it weakened".into(),
     }
+}
+
+/// Runs the litmus outcome tables: every shape exhaustively in one process, then each hbsync
+/// shape's mutant in its own.
+fn run_tables(bin: &Path) -> Vec<tables::TableResult> {
+    let parse = |stdout: &[u8]| -> Vec<(usize, tables::Counts)> {
+        String::from_utf8_lossy(stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| {
+                let i = v["index"].as_u64()? as usize;
+                let counts = v["counts"]
+                    .as_object()?
+                    .iter()
+                    .map(|(k, n)| (k.clone(), n.as_u64().unwrap_or(0)))
+                    .collect();
+                Some((i, counts))
+            })
+            .collect()
+    };
+    let out = Command::new(bin)
+        .arg("--tables")
+        .env_remove("HBSYNC_MUTANT")
+        .output()
+        .expect("run the litmus tables");
+    if !out.status.success() {
+        eprintln!(
+            "verify: the litmus tables failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut results: Vec<tables::TableResult> = parse(&out.stdout)
+        .into_iter()
+        .map(|(i, counts)| tables::TableResult {
+            shape: &tables::SHAPES[i],
+            counts,
+            mutant: None,
+        })
+        .collect();
+    for (i, r) in results.iter_mut().enumerate() {
+        let Some(site) = r.shape.mutant else { continue };
+        let out = Command::new(bin)
+            .args(["--tables", &i.to_string()])
+            .env("HBSYNC_MUTANT", site)
+            .env("RUST_BACKTRACE", "0")
+            .env("HBSYNC_TRACE_QUIET", "1")
+            .output()
+            .expect("run a litmus table mutant");
+        let forbidden: u64 = parse(&out.stdout)
+            .iter()
+            .flat_map(|(_, c)| {
+                r.shape
+                    .outcomes
+                    .iter()
+                    .filter(|o| o.model == tables::Model::Forbidden)
+                    .map(|o| c.get(o.label).copied().unwrap_or(0))
+            })
+            .sum();
+        r.mutant = Some(if forbidden > 0 {
+            tables::MutantEvidence::Forbidden(forbidden)
+        } else if String::from_utf8_lossy(&out.stderr).contains("Causality violation") {
+            tables::MutantEvidence::RaceInHandOff
+        } else {
+            tables::MutantEvidence::Nothing
+        });
+    }
+    results
 }
 
 /// Ordering instructions behind a site: `ord(mutant::` call sites in `primitives/src`.
@@ -210,17 +278,19 @@ fn main() -> ExitCode {
     let mut json: Option<PathBuf> = None;
     let mut only: Vec<String> = Vec::new();
     let mut models_only = false;
+    let mut litmus_only = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--json" => json = Some(args.next().expect("--json FILE").into()),
             "--only" => only.push(args.next().expect("--only CLAIM-ID")),
             "--models" => models_only = true,
+            "--litmus" => litmus_only = true,
             "--markdown" => {
                 print!("{}", report::markdown_claims(CLAIMS));
                 return ExitCode::SUCCESS;
             }
             "-h" | "--help" => {
-                println!("usage: cargo verify [--json FILE] [--only CLAIM-ID]... [--models] [--markdown]");
+                println!("usage: cargo verify [--json FILE] [--only CLAIM-ID]... [--models] [--litmus] [--markdown]");
                 return ExitCode::SUCCESS;
             }
             other => {
@@ -234,6 +304,33 @@ fn main() -> ExitCode {
         .collect();
     let root = root();
     let bin = build(&root, "loom", "hbsync-proofs", "litmus");
+    // The litmus outcome tables: with `--litmus` alone, or as part of the full run.
+    let litmus_tables = (litmus_only || (only.is_empty() && !models_only)).then(|| {
+        let t = run_tables(&bin);
+        print!("{}", tables::text(&t));
+        t
+    });
+    if litmus_only {
+        let t = litmus_tables.unwrap_or_default();
+        let dir = root.join("target").join("hbsync-report");
+        std::fs::create_dir_all(&dir).expect("create the report directory");
+        std::fs::write(dir.join("litmus.md"), tables::markdown(&t)).expect("write litmus.md");
+        let bad: Vec<String> = t
+            .iter()
+            .filter(|r| !r.ok())
+            .map(|r| format!("{} ({})", r.shape.name, r.shape.variant))
+            .collect();
+        return if bad.is_empty() && t.len() == tables::SHAPES.len() {
+            println!("\nverify: all {} litmus tables as the model says (or a known limit of loom); every mutant shows its edge", t.len());
+            ExitCode::SUCCESS
+        } else {
+            println!(
+                "\nverify: LITMUS TABLES NOT AS EXPECTED: {}",
+                bad.join(", ")
+            );
+            ExitCode::FAILURE
+        };
+    }
 
     let mut jobs = Vec::new();
     for &i in &chosen {
@@ -411,6 +508,10 @@ fn main() -> ExitCode {
             claims_md.push('\n');
             claims_md.push_str(&c.markdown());
         }
+        if let Some(t) = &litmus_tables {
+            claims_md.push('\n');
+            claims_md.push_str(&tables::markdown(t));
+        }
         let md = report_dir.join("report.md");
         let html = report_dir.join("report.html");
         std::fs::write(
@@ -453,6 +554,16 @@ fn main() -> ExitCode {
     );
     if only.is_empty() && (pitfalls.is_empty() || programs.is_empty()) {
         bad.push("the models produced no results".into());
+    }
+    if let Some(t) = &litmus_tables {
+        bad.extend(
+            t.iter()
+                .filter(|r| !r.ok())
+                .map(|r| format!("litmus table {} ({})", r.shape.name, r.shape.variant)),
+        );
+        if t.len() != tables::SHAPES.len() {
+            bad.push("the litmus tables did not all run".into());
+        }
     }
     if let Some(c) = &coverage {
         bad.extend(
