@@ -118,8 +118,11 @@ pub trait Key: 'static {
     type Value: Send + Sync + 'static;
 }
 
+/// Not canceled (the only state with no error); the state leaves it once, under the scope lock.
 const LIVE: usize = 0;
+/// Canceled by a cancel function or a parent's cancel: `err()` is `Canceled`.
 const CANCELED: usize = 1;
+/// Canceled by a deadline (its own or an ancestor's): `err()` is `DeadlineExceeded`.
 const EXCEEDED: usize = 2;
 
 /// A cancel scope (see the module docs).

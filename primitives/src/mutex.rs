@@ -50,8 +50,12 @@ use crate::sync::cell::UnsafeCell;
 use crate::sync::mutant::{self, ord};
 use crate::sync::{Arc, Mutex as QueueLock};
 
+/// Someone holds the lock (set by the winning CAS or RMW, cleared by an unlock in normal mode).
 const LOCKED: usize = 1;
+/// The waiter queue is not empty; changed only under the queue lock.
 const WAITERS: usize = 2;
+/// Hand-off mode: unlock passes the lock to the first waiter; set and cleared under the queue
+/// lock.
 const STARVING: usize = 4;
 
 /// Signal case: the unlocker woke you; compete for the lock again.

@@ -35,8 +35,11 @@ use crate::sync::cell::UnsafeCell;
 use crate::sync::mutant::{self, ord};
 use crate::sync::{Arc, Mutex};
 
+/// No call has started `f`.
 const INCOMPLETE: usize = 0;
+/// One call is running `f` (set under the waiter lock); later callers queue.
 const RUNNING: usize = 1;
+/// `f` returned; stored with Release (site `once.complete`), after which nothing changes.
 const DONE: usize = 2;
 /// Done, but `f` panicked (Go counts it as done; `OnceValue` then has no value).
 const PANICKED: usize = 3;

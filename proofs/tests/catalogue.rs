@@ -114,6 +114,31 @@ fn every_ordering_instruction_is_one_site() {
     );
 }
 
+/// STYLE.md §3: only `primitives/src/sync/` names std's, loom's or shuttle's sync items, so
+/// every lock and atomic of the primitives is one the checker builds see. The exceptions are
+/// listed with why: the panic hook's one-time install (`trace.rs`, checker bookkeeping), the
+/// std-only timer thread (`time.rs`), and `check.rs`, which runs the checkers.
+#[test]
+fn only_the_facade_names_std_loom_or_shuttle_sync() {
+    let allowed = ["trace.rs", "time.rs", "check.rs"];
+    for (path, text) in primitives_files() {
+        if path.contains("/sync/") || allowed.iter().any(|a| path.ends_with(a)) {
+            continue;
+        }
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for banned in ["std::sync", "core::sync", "loom::", "shuttle::"] {
+                assert!(
+                    !code.contains(banned),
+                    "{path}:{}: `{banned}` outside the sync facade: {}",
+                    i + 1,
+                    line.trim()
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn via_names_known_claims() {
     for c in CLAIMS {

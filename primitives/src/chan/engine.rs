@@ -612,7 +612,8 @@ impl<T> Chan<T> {
         let timed_out = self.wait(&signal, deadline);
         super::signal::recycle(signal);
         // We observed DONE (or aborted): no one else touches the slot any more.
-        let r = match take_slot(&slot) {
+        // SAFETY: we observed DONE (Acquire, in `wait`) or withdrew and removed our entry.
+        let r = match unsafe { take_slot(&slot) } {
             None => Ok(()),
             Some(v) if timed_out => Err(SendTimeoutError::Timeout(v)),
             Some(v) => Err(SendTimeoutError::Closed(v)),
@@ -666,7 +667,8 @@ impl<T> Chan<T> {
             super::signal::recycle(signal);
             match (timed_out, until) {
                 (false, _) => {
-                    let v = take_slot(&slot);
+                    // SAFETY: `wait` observed DONE with Acquire: the completer is done.
+                    let v = unsafe { take_slot(&slot) };
                     crate::trace::record(|| {
                         let how = if v.is_some() { "ok" } else { "closed" };
                         format!("recv {} -> {how}", self.trace_name())
@@ -706,16 +708,23 @@ impl<T> Chan<T> {
     }
 }
 
-/// Takes the value out of a slot its owner holds alone again: never registered, or its
-/// entry withdrawn (`ABORTED`), or its `DONE` observed with Acquire. Blocking calls, futures
-/// and select cases all use this one accessor.
-pub(crate) fn take_slot<T>(slot: &Slot<T>) -> Option<T> {
+/// Takes the value out of a slot its owner holds alone. Blocking calls, futures and select
+/// cases all use this one accessor.
+///
+/// # Safety
+/// No queue entry may point at `slot` that another party could still claim: the slot was
+/// never registered, or its entry was withdrawn (`ABORTED`) and removed, or its `DONE` was
+/// observed with Acquire.
+pub(crate) unsafe fn take_slot<T>(slot: &Slot<T>) -> Option<T> {
     // SAFETY: per the contract above, no other party can reach the slot.
     slot.with_mut(|p| unsafe { (*p).take() })
 }
 
-/// Stores into a slot its owner holds alone (see [`take_slot`]).
-pub(crate) fn put_slot<T>(slot: &Slot<T>, v: Option<T>) {
+/// Stores into a slot its owner holds alone.
+///
+/// # Safety
+/// As for [`take_slot`].
+pub(crate) unsafe fn put_slot<T>(slot: &Slot<T>, v: Option<T>) {
     // SAFETY: as in `take_slot`.
     slot.with_mut(|p| unsafe { *p = v })
 }

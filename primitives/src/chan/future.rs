@@ -142,7 +142,8 @@ impl<T> Future for SendFuture<'_, T> {
                 return Poll::Pending;
             }
             this.signal = None;
-            return Poll::Ready(match take_slot(&this.slot) {
+            // SAFETY: DONE was observed with Acquire just above: the completer is done.
+            return Poll::Ready(match unsafe { take_slot(&this.slot) } {
                 None => Ok(()),
                 Some(v) => Err(SendError(v)),
             });
@@ -160,7 +161,8 @@ impl<T> Future for SendFuture<'_, T> {
             }
             Err(TrySendError::Closed(v)) => Poll::Ready(Err(SendError(v))),
             Err(TrySendError::Full(v)) => {
-                put_slot(&this.slot, Some(v)); // not registered yet: ours alone
+                // SAFETY: not registered yet: the slot is ours alone.
+                unsafe { put_slot(&this.slot, Some(v)) };
                 let signal = Arc::new(Signal::for_task(cx.waker()));
                 signal.trace_wait(|| format!("send_async {}", this.chan.trace_name()));
                 st.push_sender(

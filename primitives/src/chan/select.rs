@@ -190,7 +190,9 @@ impl<'a, T> RecvCase<'a, T> {
 
     /// The received value, or `Err` if the channel was closed. Only after `won()`.
     pub fn take(&self) -> Result<T, RecvError> {
-        take_slot(&self.slot).ok_or(RecvError)
+        // SAFETY: `run` removed every entry of the select before it returned, and a won case
+        // was observed DONE with Acquire.
+        unsafe { take_slot(&self.slot) }.ok_or(RecvError)
     }
 }
 
@@ -207,7 +209,8 @@ impl<'a, T> SendCase<'a, T> {
 
     /// `Ok` if the value was delivered, `Err` with the value if the channel was closed.
     pub fn take(&self) -> Result<(), SendError<T>> {
-        take_slot(&self.slot).map_or(Ok(()), |v| Err(SendError(v)))
+        // SAFETY: as in `RecvCase::take`.
+        unsafe { take_slot(&self.slot) }.map_or(Ok(()), |v| Err(SendError(v)))
     }
 }
 
@@ -221,11 +224,14 @@ fn try_recv_now<T>(chan: &Chan<T>, slot: &Slot<T>) -> bool {
 
 /// [`try_recv_now`] under a held lock.
 fn try_recv_locked<T>(st: &mut State<T>, slot: &Slot<T>, wake: &mut Wake) -> bool {
-    match st.try_recv(wake) {
-        Ok(v) => put_slot(slot, Some(v)),
-        Err(TryRecvError::Closed) => put_slot(slot, None),
+    let result = match st.try_recv(wake) {
+        Ok(v) => Some(v),
+        Err(TryRecvError::Closed) => None,
         Err(TryRecvError::Empty) => return false,
-    }
+    };
+    // SAFETY: polls run while the select has no entry registered (before registering, or
+    // after every entry was removed), so the slot is ours alone.
+    unsafe { put_slot(slot, result) };
     true
 }
 
@@ -240,17 +246,20 @@ fn try_send_now<T>(chan: &Chan<T>, slot: &Slot<T>) -> bool {
 
 /// [`try_send_now`] under a held lock.
 fn try_send_locked<T>(st: &mut State<T>, slot: &Slot<T>, wake: &mut Wake) -> bool {
-    let Some(value) = take_slot(slot) else {
+    // SAFETY: as in `try_recv_locked`: no entry of the select is registered now.
+    let Some(value) = (unsafe { take_slot(slot) }) else {
         return false;
     };
     match st.try_send(value, wake) {
         Ok(()) => true,
         Err(TrySendError::Closed(v)) => {
-            put_slot(slot, Some(v));
+            // SAFETY: as above.
+            unsafe { put_slot(slot, Some(v)) };
             true
         }
         Err(TrySendError::Full(v)) => {
-            put_slot(slot, Some(v));
+            // SAFETY: as above.
+            unsafe { put_slot(slot, Some(v)) };
             false
         }
     }
