@@ -1,0 +1,301 @@
+//! Cancel scopes: the tree of cancellation under every [`Context`](super::Context), with its
+//! two-pass, non-recursive cancel, and deadlines on the crate's one clock (see the module
+//! docs of [`crate::context`]).
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use super::{Cause, ContextError};
+use crate::chan::{self, Receiver, Sender};
+use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::mutant::{self, ord};
+use crate::sync::{Arc, Mutex, Weak};
+use crate::OnceValue;
+
+/// Not canceled (the only state with no error); the state leaves it once, under the scope lock.
+pub(super) const LIVE: usize = 0;
+/// Canceled by a cancel function or a parent's cancel: `err()` is `Canceled`.
+pub(super) const CANCELED: usize = 1;
+/// Canceled by a deadline (its own or an ancestor's): `err()` is `DeadlineExceeded`.
+pub(super) const EXCEEDED: usize = 2;
+
+/// A cancel scope (see the module docs).
+pub(super) struct CancelState {
+    /// `LIVE`, `CANCELED` or `EXCEEDED`; set once, under `inner`'s lock.
+    pub(super) state: AtomicUsize,
+    pub(super) inner: Mutex<ScopeInner>,
+    /// The done channel's receiver, made on first use.
+    pub(super) done: OnceValue<Receiver<()>>,
+    /// Our registration in the parent scope, removed when we are canceled or dropped.
+    pub(super) parent: Option<(Arc<CancelState>, u64)>,
+}
+
+#[derive(Default)]
+pub(super) struct ScopeInner {
+    pub(super) cause: Option<Cause>,
+    /// The done channel's only sender: closed (dropped) at cancel.
+    pub(super) done_tx: Option<Sender<()>>,
+    /// BTreeMaps, not HashMaps: deterministic order keeps models replayable.
+    pub(super) children: BTreeMap<u64, Weak<CancelState>>,
+    pub(super) after: BTreeMap<u64, Box<dyn FnOnce() + Send>>,
+    pub(super) next_id: u64,
+    /// std builds: this scope's own deadline with the timer thread, withdrawn when the scope
+    /// is canceled or dropped (so neither it nor its cause waits for the deadline).
+    pub(super) timer: Option<crate::time::WakeKey>,
+    /// Checker builds: the deadline this scope ends at (its own or an ancestor's), the
+    /// scope that owns it and the cause it fires with. Virtual time fires it when a task
+    /// waits on a done channel below it (see `arm_deadline`).
+    #[cfg(any(loom, shuttle))]
+    pub(super) deadline: Option<VirtualDeadline>,
+}
+
+/// A deadline in virtual time: when, whose, and with what cause.
+#[cfg(any(loom, shuttle))]
+#[derive(Clone)]
+pub(super) struct VirtualDeadline {
+    pub(super) at: Instant,
+    pub(super) owner: Weak<CancelState>,
+    pub(super) cause: Option<Cause>,
+}
+
+#[cfg(any(loom, shuttle))]
+impl VirtualDeadline {
+    /// Cancels the owner (and so every scope below it) with `DeadlineExceeded`.
+    pub(super) fn fire(&self) {
+        if let Some(owner) = self.owner.upgrade() {
+            owner.cancel_by_own(ContextError::DeadlineExceeded, self.cause.clone());
+        }
+    }
+}
+
+impl ScopeInner {
+    pub(super) fn id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+}
+
+impl CancelState {
+    /// A scope below `parent` (registered under `id` there). `inner` starts empty, but in
+    /// checker builds carries the virtual deadline inherited from the parent.
+    pub(super) fn new(parent: Option<(Arc<CancelState>, u64)>, inner: ScopeInner) -> Self {
+        Self {
+            state: AtomicUsize::new(LIVE),
+            inner: Mutex::new(inner),
+            done: OnceValue::new(),
+            parent,
+        }
+    }
+
+    /// The observation: Acquire, pairs with the Release store in `cancel` (HB-CTX-CANCEL,
+    /// site `ctx.observe`). This is the whole cost of checking for cancellation.
+    // MODEL GAP: loom runs a store's thread before a load only at a scheduling point, so a
+    // model that peeks at `err()` once (no yield, no wait) never sees a concurrent cancel and
+    // proves nothing about this load; the litmus polls with a yield (proofs/CLAIMS.md).
+    #[inline]
+    pub(super) fn err(&self) -> Option<ContextError> {
+        match self.state.load(ord(mutant::CTX_OBSERVE, Ordering::Acquire)) {
+            LIVE => None,
+            CANCELED => Some(ContextError::Canceled),
+            _ => Some(ContextError::DeadlineExceeded),
+        }
+    }
+
+    pub(super) fn done(&self) -> &Receiver<()> {
+        self.done.get_or_init(|| {
+            let mut inner = self.inner.lock();
+            #[cfg(not(any(loom, shuttle)))]
+            let (tx, rx) = chan::bounded(0);
+            // Virtual time: the done channel carries the deadline as a timer whose firing
+            // cancels the deadline's owner, so a wait on it explores "the deadline wins".
+            #[cfg(any(loom, shuttle))]
+            let (tx, rx) = match inner.deadline.clone() {
+                Some(d) => {
+                    let at = d.at;
+                    let action = Arc::new(move || d.fire());
+                    chan::timer_pair(crate::chan::engine::Timer::action(at, |_| (), action))
+                }
+                None => chan::bounded(0),
+            };
+            // Relaxed: under the lock that `cancel` stores under, which orders the two; no
+            // edge of HB-CTX-CANCEL rests on this load (the done channel's close carries it).
+            let born_done = if self.state.load(Ordering::Relaxed) == LIVE {
+                inner.done_tx = Some(tx);
+                None
+            } else {
+                Some(tx)
+            };
+            drop(inner);
+            drop(born_done); // closes the channel of a scope already cancelled
+            rx
+        })
+    }
+
+    /// Cancels this scope and its descendants; `false` if it was already canceled (the
+    /// first cancel wins: error and cause never change after).
+    ///
+    /// In two passes, without recursion (a chain of 100,000 contexts is fine): first every
+    /// scope of the subtree is marked canceled, parent before children, each under its own
+    /// lock; then the done channels are closed and the after-funcs started. So whoever is
+    /// woken by a done channel already finds every descendant's `err()` set (stronger than Go,
+    /// where a waiter woken by the parent's done can still see a child not yet canceled).
+    pub(super) fn cancel(&self, err: ContextError, cause: Option<Cause>) -> bool {
+        let Some(first) = self.mark(err, &cause) else {
+            return false;
+        };
+        let mut marked = vec![first];
+        let mut pending: Vec<Arc<CancelState>> = Vec::new();
+        loop {
+            let children = std::mem::take(&mut marked.last_mut().expect("not empty").children);
+            pending.extend(children.into_values().filter_map(|w| w.upgrade()));
+            let Some(next) = pending.pop() else { break };
+            if let Some(m) = next.mark(err, &cause) {
+                marked.push(m);
+            }
+        }
+        crate::trace::record(|| {
+            let name = crate::trace::obj("ctx", self as *const Self as usize);
+            format!("cancel {name} ({err})")
+        });
+        for m in &mut marked {
+            if let Some(key) = m.timer.take() {
+                crate::time::cancel_wake(key); // the deadline is moot now
+            }
+            // Closing the done channel: HB-CHAN-CLOSE to every receive that returns because
+            // of it.
+            drop(m.done_tx.take());
+        }
+        for f in marked.into_iter().flat_map(|m| m.after.into_values()) {
+            drop(crate::go(f)); // HB-SPAWN: the cancel happens before f starts
+        }
+        true
+    }
+
+    /// The first pass of `cancel` for this one scope: stores the error and cause, and takes
+    /// out what the second pass needs. `None` if it was already canceled.
+    pub(super) fn mark(&self, err: ContextError, cause: &Option<Cause>) -> Option<Marked> {
+        let mut inner = self.inner.lock();
+        // Relaxed: the state is only written under this lock; the HB-CTX-CANCEL edge is
+        // the Release store below.
+        if self.state.load(Ordering::Relaxed) != LIVE {
+            return None;
+        }
+        // Only an explicit cause is stored; `cause()` makes the error into one on demand
+        // (no allocation per cancelled child).
+        inner.cause = cause.clone();
+        let code = match err {
+            ContextError::Canceled => CANCELED,
+            ContextError::DeadlineExceeded => EXCEEDED,
+        };
+        // Release: everything before the cancel happens before any `err`/`cause` that
+        // observes it (HB-CTX-CANCEL, site `ctx.cancel`). Stored after the cause, so an
+        // observer of the state also sees the cause.
+        self.state
+            .store(code, ord(mutant::CTX_CANCEL, Ordering::Release));
+        Some(Marked {
+            done_tx: inner.done_tx.take(),
+            children: std::mem::take(&mut inner.children),
+            after: std::mem::take(&mut inner.after),
+            timer: inner.timer.take(),
+        })
+    }
+
+    pub(super) fn cause(&self) -> Option<Cause> {
+        let err = self.err()?;
+        let given = self.inner.lock().cause.clone();
+        Some(given.unwrap_or_else(|| Arc::new(err)))
+    }
+
+    /// A cancel of this scope's own (its cancel function or its deadline, not its parent's):
+    /// cancels, then drops the registration in the parent, which no longer needs to reach us.
+    pub(super) fn cancel_by_own(&self, err: ContextError, cause: Option<Cause>) {
+        if self.cancel(err, cause) {
+            self.unregister();
+        }
+    }
+
+    /// Removes our registration from the parent (after our cancel, or at drop).
+    pub(super) fn unregister(&self) {
+        if let Some((parent, id)) = &self.parent {
+            parent.inner.lock().children.remove(id);
+        }
+    }
+}
+
+impl Drop for CancelState {
+    /// Unregisters from the parent, and drops a chain of parents that this was the last
+    /// holder of one by one, not recursively (a 100,000-deep chain must not overflow).
+    fn drop(&mut self) {
+        if crate::sync::unwinding_checker() {
+            return;
+        }
+        let timer = self.inner.lock().timer.take();
+        if let Some(key) = timer {
+            crate::time::cancel_wake(key);
+        }
+        let mut next = self.parent.take();
+        while let Some((parent, id)) = next {
+            let removed = parent.inner.lock().children.remove(&id);
+            drop(removed);
+            // The parent drops at the end of this step with its own parent taken out: its
+            // `Drop` (this function) does not go further up; this loop does.
+            next = Arc::into_inner(parent).and_then(|mut p| p.parent.take());
+        }
+    }
+}
+
+/// What the first pass of a cancel takes out of one scope for the second.
+pub(super) struct Marked {
+    pub(super) done_tx: Option<Sender<()>>,
+    pub(super) children: BTreeMap<u64, Weak<CancelState>>,
+    pub(super) after: BTreeMap<u64, Box<dyn FnOnce() + Send>>,
+    pub(super) timer: Option<crate::time::WakeKey>,
+}
+
+/// Cancels `scope` with `DeadlineExceeded` at `deadline` (std: the shared timer thread).
+#[cfg(not(any(loom, shuttle)))]
+pub(super) fn arm_deadline(scope: &Arc<CancelState>, deadline: Instant, cause: Option<Cause>) {
+    struct Fire {
+        scope: Weak<CancelState>,
+        cause: Mutex<Option<Cause>>,
+    }
+    impl std::task::Wake for Fire {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            if let Some(scope) = self.scope.upgrade() {
+                let cause = self.cause.lock().take();
+                scope.cancel_by_own(ContextError::DeadlineExceeded, cause);
+            }
+        }
+    }
+    let fire = Arc::new(Fire {
+        scope: Arc::downgrade(scope),
+        cause: Mutex::new(cause),
+    });
+    let key = crate::time::wake_at(deadline, std::task::Waker::from(fire));
+    let mut inner = scope.inner.lock();
+    // Relaxed: under the lock that `mark` stores under; no edge rests on it.
+    if scope.state.load(Ordering::Relaxed) == LIVE {
+        inner.timer = Some(key);
+    } else {
+        drop(inner);
+        crate::time::cancel_wake(key); // canceled meanwhile (perhaps by this very deadline)
+    }
+}
+
+/// Virtual time (checker builds): no thread and no clock. The deadline is recorded on the
+/// scope (and inherited by the scopes created below it); it fires when a task waits on the
+/// done channel of this scope or of one below it: that wait yields to the checker once and,
+/// if nothing completed it meanwhile, the deadline fires and cancels `scope`. So both "the
+/// deadline wins" and "the work wins" are explored wherever someone waits, and, as in Go's
+/// `testing/synctest`, time does not pass for a task that only polls `err()`.
+#[cfg(any(loom, shuttle))]
+pub(super) fn arm_deadline(scope: &Arc<CancelState>, deadline: Instant, cause: Option<Cause>) {
+    scope.inner.lock().deadline = Some(VirtualDeadline {
+        at: deadline,
+        owner: Arc::downgrade(scope),
+        cause,
+    });
+}
