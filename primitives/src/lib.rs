@@ -47,6 +47,7 @@ pub mod spec;
 mod sync;
 pub mod time;
 pub mod trace;
+mod waiter;
 mod waitgroup;
 
 pub use group::Group;

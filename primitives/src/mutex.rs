@@ -44,11 +44,11 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use crate::chan::signal::{self, Signal};
 use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::cell::UnsafeCell;
 use crate::sync::mutant::{self, ord};
 use crate::sync::{Arc, Mutex as QueueLock};
+use crate::waiter::{self, Signal};
 
 /// Someone holds the lock (set by the winning CAS or RMW, cleared by an unlock in normal mode).
 const LOCKED: usize = 1;
@@ -373,7 +373,7 @@ impl<T> Mutex<T> {
             if !starving && self.try_acquire() {
                 return;
             }
-            let signal = signal::for_this_thread();
+            let signal = waiter::for_this_thread();
             signal.trace_wait(|| format!("lock {}", self.trace_name()));
             let acquired = {
                 let mut q = self.queue.lock();
@@ -381,12 +381,12 @@ impl<T> Mutex<T> {
             };
             if acquired {
                 signal.trace_unwait();
-                signal::recycle(signal);
+                waiter::recycle(signal);
                 return;
             }
             crate::trace::record(|| format!("lock {} -> blocked", self.trace_name()));
             let case = signal.wait_done();
-            signal::recycle(signal);
+            waiter::recycle(signal);
             if case == HANDED {
                 return; // the unlocker kept LOCKED set for us
             }
@@ -427,10 +427,7 @@ impl<T> Mutex<T> {
                     drop(q);
                     // LOCKED stays set: ownership passes. The signal's Release (complete) /
                     // Acquire (the waiter's observation) pair carries HB-MUTEX here.
-                    if w.complete(HANDED) {
-                        crate::sync::preemption_point();
-                        w.wake();
-                    }
+                    w.complete_and_wake(HANDED);
                     return;
                 }
             }
@@ -449,10 +446,7 @@ impl<T> Mutex<T> {
             if w.try_claim(WOKEN) {
                 self.clear_if_empty(&q);
                 drop(q);
-                if w.complete(WOKEN) {
-                    crate::sync::preemption_point();
-                    w.wake();
-                }
+                w.complete_and_wake(WOKEN);
                 return;
             }
         }

@@ -29,11 +29,11 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::mem::MaybeUninit;
 
-use crate::chan::signal::{self, Signal};
 use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::cell::UnsafeCell;
 use crate::sync::mutant::{self, ord};
 use crate::sync::{Arc, Mutex};
+use crate::waiter::{self, Signal};
 
 /// No call has started `f`.
 const INCOMPLETE: usize = 0;
@@ -202,7 +202,7 @@ impl OnceCore {
                     None
                 }
                 RUNNING => {
-                    let s = signal::for_this_thread();
+                    let s = waiter::for_this_thread();
                     q.push_back(s.clone());
                     s.trace_wait(|| {
                         let name = crate::trace::obj("once", self as *const Self as usize);
@@ -238,7 +238,7 @@ impl OnceCore {
                 // `wait_done` observes it (Acquire): HB-ONCE through `chan.waiter.complete` /
                 // `chan.waiter.observe`. No second Acquire load is needed here.
                 s.wait_done();
-                signal::recycle(s);
+                waiter::recycle(s);
             }
         }
     }
@@ -255,10 +255,7 @@ impl OnceCore {
             q.drain(..).filter(|w| w.try_claim(0)).collect()
         };
         for w in drained {
-            if w.complete(0) {
-                crate::sync::preemption_point();
-                w.wake();
-            }
+            w.complete_and_wake(0);
         }
     }
 }

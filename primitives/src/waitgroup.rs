@@ -28,10 +28,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::chan::signal::{self, Signal};
 use crate::sync::atomic::{AtomicU64, Ordering};
 use crate::sync::mutant::{self, ord};
 use crate::sync::{Arc, Mutex};
+use crate::waiter::{self, Signal};
 
 /// Waits for a collection of tasks to finish, as Go's `sync.WaitGroup`.
 ///
@@ -145,7 +145,7 @@ impl WaitGroup {
         if inner.is_zero(ord(mutant::WG_WAIT_FAST, Ordering::Acquire)) {
             return;
         }
-        let signal = signal::for_this_thread();
+        let signal = waiter::for_this_thread();
         signal.trace_wait(|| format!("wait {}", inner.trace_name()));
         if inner.enqueue(&signal) {
             crate::trace::record(|| format!("wait {} -> blocked", inner.trace_name()));
@@ -156,7 +156,7 @@ impl WaitGroup {
             signal.trace_unwait();
         }
         crate::trace::record(|| format!("wait {} -> released", inner.trace_name()));
-        signal::recycle(signal);
+        waiter::recycle(signal);
     }
 
     /// Waits from an async task until the counter is zero. Cancel-safe: dropping the future
@@ -288,10 +288,7 @@ impl Inner {
             released
         };
         for w in drained {
-            if w.complete(0) {
-                crate::sync::preemption_point();
-                w.wake();
-            }
+            w.complete_and_wake(0);
         }
     }
 

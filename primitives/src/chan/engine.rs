@@ -53,10 +53,10 @@ use std::time::Instant;
 use crossbeam_utils::CachePadded;
 
 use super::error::{SendTimeoutError, TryRecvError, TrySendError};
-use super::signal::Signal;
 use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::cell::UnsafeCell;
 use crate::sync::{Arc, Mutex};
+use crate::waiter::Signal;
 
 /// A value slot owned by a waiter: filled by the sender side, emptied by the receiver side.
 pub(crate) type Slot<T> = UnsafeCell<Option<T>>;
@@ -597,7 +597,7 @@ impl<T> Chan<T> {
         }
         crate::trace::record(|| format!("send {} -> blocked", self.trace_name()));
         let slot: Slot<T> = UnsafeCell::new(Some(value));
-        let signal = super::signal::for_this_thread();
+        let signal = crate::waiter::for_this_thread();
         signal.trace_wait(|| format!("send {}", self.trace_name()));
         st.push_sender(
             Entry {
@@ -610,7 +610,7 @@ impl<T> Chan<T> {
         drop(st);
         wake.run();
         let timed_out = self.wait(&signal, deadline);
-        super::signal::recycle(signal);
+        crate::waiter::recycle(signal);
         // We observed DONE (or aborted): no one else touches the slot any more.
         // SAFETY: we observed DONE (Acquire, in `wait`) or withdrew and removed our entry.
         let r = match unsafe { take_slot(&slot) } {
@@ -654,7 +654,7 @@ impl<T> Chan<T> {
             }
             let (until, timer_first) = crate::time::earliest(deadline, st.timer_deadline());
             let slot: Slot<T> = UnsafeCell::new(None);
-            let signal = super::signal::for_this_thread();
+            let signal = crate::waiter::for_this_thread();
             st.push_receiver(Entry {
                 signal: signal.clone(),
                 case: 0,
@@ -664,7 +664,7 @@ impl<T> Chan<T> {
             drop(st);
             crate::trace::record(|| format!("recv {} -> blocked", self.trace_name()));
             let timed_out = self.wait(&signal, until);
-            super::signal::recycle(signal);
+            crate::waiter::recycle(signal);
             match (timed_out, until) {
                 (false, _) => {
                     // SAFETY: `wait` observed DONE with Acquire: the completer is done.

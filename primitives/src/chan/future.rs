@@ -18,12 +18,12 @@ use std::task::{Context, Poll};
 
 use super::engine::{put_slot, take_slot, Chan, Entry, Slot, Wake};
 use super::error::{RecvError, SendError, TryRecvError, TrySendError};
-use super::signal::Signal;
 use super::{Receiver, Sender};
 use crate::sync::atomic::Ordering;
 use crate::sync::cell::UnsafeCell;
 use crate::sync::mutant::{self, ord};
 use crate::sync::Arc;
+use crate::waiter::Signal;
 
 /// The channel a future works on: borrowed through a handle (`send_async`, `recv_async`),
 /// or owned with the handle itself (`into_send_async`, `into_recv_async`: a `'static`

@@ -50,7 +50,7 @@
 //! # Design: the waiter
 //!
 //! One lock per channel guards a ring buffer and two FIFO queues of waiters (Go's `hchan`).
-//! A waiter is a signal (`signal.rs`) plus a value slot owned by the waiting party; the other
+//! A waiter is a signal (`waiter.rs`) plus a value slot owned by the waiting party; the other
 //! side completes it directly under the lock (one CAS decides it, so it is completed by
 //! exactly one party), moves the value into or out of the slot, publishes with a Release
 //! store, and wakes the thread or the task waker after unlocking. Blocking calls, async
@@ -58,7 +58,7 @@
 //! all pointing at one signal, so at most one case can win. A blocking waiter spins briefly
 //! before it parks (a rendezvous partner on another core usually answers within that time).
 //! A waiter withdraws (timeout, dropped future, lost select) by the same CAS; if it loses that
-//! race, it honours the completed hand-off. Details: `engine.rs`, `signal.rs`.
+//! race, it honours the completed hand-off. Details: `engine.rs`, `waiter.rs`.
 //!
 //! # Examples
 //!
@@ -83,7 +83,6 @@ mod error;
 mod future;
 #[doc(hidden)]
 pub mod select;
-pub(crate) mod signal;
 #[cfg(feature = "futures")]
 mod stream;
 

@@ -52,9 +52,9 @@ pub use operand::{RecvOperand, SendOperand};
 
 use super::engine::{put_slot, take_slot, Chan, Entry, Slot, State, Wake};
 use super::error::{RecvError, SendError, TryRecvError, TrySendError};
-use super::signal::Signal;
 use crate::sync::cell::UnsafeCell;
 use crate::sync::Arc;
+use crate::waiter::Signal;
 
 /// The handle every case registers with (one per select).
 #[doc(hidden)]

@@ -1,5 +1,7 @@
-//! The waiter record: one [`Signal`] per blocking operation or `select!`, shared by every
-//! queue entry that operation registers.
+//! The waiting layer: one [`Signal`] per blocking operation, async poll or `select!`,
+//! shared by every queue entry that operation registers. Channels, `select!`, `Mutex`,
+//! `WaitGroup` and `Once` all wait through it, so the hand-off protocol and its orderings
+//! (sites `chan.waiter.*`) are written, and proved, once.
 //!
 //! # States
 //!
@@ -164,6 +166,17 @@ impl Signal {
             ord(mutant::CHAN_COMPLETE, Ordering::Release),
         );
         matches!(self.wake, Wake::Task(_)) || old & PARKED != 0
+    }
+
+    /// Completes the claimed waiter for `case` and wakes it if it needs waking: the whole
+    /// "complete, preemption point, wake" step, for a completer that holds no lock now.
+    /// (Channel operations complete under the channel lock and wake later, through
+    /// `engine::Wake`.)
+    pub(crate) fn complete_and_wake(&self, case: usize) {
+        if self.complete(case) {
+            crate::sync::preemption_point();
+            self.wake();
+        }
     }
 
     /// Wakes the waiter. Call after `complete`, with no channel lock held.
