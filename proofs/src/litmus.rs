@@ -553,8 +553,12 @@ pub fn explore(parts: &[Part], preemption_bound: Option<usize>) -> usize {
         .sum()
 }
 
-/// Explores one program; returns the number of executions.
-pub fn explore_one(proof: fn(), preemption_bound: Option<usize>) -> usize {
+/// Explores one program exhaustively within `preemption_bound` (no permutation or time
+/// cap); returns the number of executions.
+pub fn explore_one<F>(proof: F, preemption_bound: Option<usize>) -> usize
+where
+    F: Fn() + Send + Sync + 'static,
+{
     EXECUTIONS.store(0, Ordering::Relaxed);
     let body = move || {
         // Relaxed: a plain counter read after the checker returns on this same OS thread.

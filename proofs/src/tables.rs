@@ -54,6 +54,43 @@ pub struct Outcome {
     pub known: Option<&'static str>,
 }
 
+/// An outcome the model forbids.
+const fn forbidden(label: &'static str) -> Outcome {
+    Outcome {
+        label,
+        model: Model::Forbidden,
+        known: None,
+    }
+}
+
+/// An outcome the model allows.
+const fn allowed(label: &'static str) -> Outcome {
+    Outcome {
+        label,
+        model: Model::Allowed,
+        known: None,
+    }
+}
+
+/// An allowed outcome the shape exists to show (it must be reached).
+const fn interesting(label: &'static str) -> Outcome {
+    Outcome {
+        label,
+        model: Model::Interesting,
+        known: None,
+    }
+}
+
+impl Outcome {
+    /// Marks a known disagreement of loom with the model, and why.
+    const fn known(self, why: &'static str) -> Self {
+        Self {
+            known: Some(why),
+            ..self
+        }
+    }
+}
+
 /// A litmus shape in one ordering variant.
 #[derive(Debug, Clone, Copy)]
 pub struct Shape {
@@ -318,70 +355,16 @@ fn mp_via(kind: u8) -> String {
     format!("r={r}")
 }
 
-const MP_RELAXED: &[Outcome] = &[
-    Outcome {
-        label: "r1=1 r2=0",
-        model: Model::Interesting,
-        known: None,
-    },
-    Outcome {
-        label: "r1=1 r2=1",
-        model: Model::Allowed,
-        known: None,
-    },
-];
-const MP_SYNC: &[Outcome] = &[
-    Outcome {
-        label: "r1=1 r2=0",
-        model: Model::Forbidden,
-        known: None,
-    },
-    Outcome {
-        label: "r1=1 r2=1",
-        model: Model::Allowed,
-        known: None,
-    },
-];
-const SB_WEAK: &[Outcome] = &[Outcome {
-    label: "r1=0 r2=0",
-    model: Model::Interesting,
-    known: None,
-}];
-const SB_SEQCST: &[Outcome] = &[Outcome {
-    label: "r1=0 r2=0",
-    model: Model::Forbidden,
-    known: Some("loom treats SeqCst loads and stores as AcqRel (only SeqCst fences are checked): it produces SB's forbidden outcome"),
-}];
-const SB_FENCE: &[Outcome] = &[Outcome {
-    label: "r1=0 r2=0",
-    model: Model::Forbidden,
-    known: None,
-}];
-const LB_RELAXED: &[Outcome] = &[Outcome {
-    label: "r1=1 r2=1",
-    model: Model::Interesting,
-    known: Some("loom does not model load buffering: a load never reads a store that comes later in the interleaving"),
-}];
-const LB_SYNC: &[Outcome] = &[Outcome {
-    label: "r1=1 r2=1",
-    model: Model::Forbidden,
-    known: None,
-}];
-const IRIW_WEAK: &[Outcome] = &[Outcome {
-    label: "r1=1 r2=0 r3=1 r4=0",
-    model: Model::Interesting,
-    known: None,
-}];
-const IRIW_SEQCST: &[Outcome] = &[Outcome {
-    label: "r1=1 r2=0 r3=1 r4=0",
-    model: Model::Forbidden,
-    known: Some("loom treats SeqCst accesses as AcqRel: the readers may disagree on the order of the two writes"),
-}];
-const W22_WEAK: &[Outcome] = &[Outcome {
-    label: "x=1 y=1",
-    model: Model::Interesting,
-    known: None,
-}];
+const MP_RELAXED: &[Outcome] = &[interesting("r1=1 r2=0"), allowed("r1=1 r2=1")];
+const MP_SYNC: &[Outcome] = &[forbidden("r1=1 r2=0"), allowed("r1=1 r2=1")];
+const SB_WEAK: &[Outcome] = &[interesting("r1=0 r2=0")];
+const SB_SEQCST: &[Outcome] = &[forbidden("r1=0 r2=0").known("loom treats SeqCst loads and stores as AcqRel (only SeqCst fences are checked): it produces SB's forbidden outcome")];
+const SB_FENCE: &[Outcome] = &[forbidden("r1=0 r2=0")];
+const LB_RELAXED: &[Outcome] = &[interesting("r1=1 r2=1").known("loom does not model load buffering: a load never reads a store that comes later in the interleaving")];
+const LB_SYNC: &[Outcome] = &[forbidden("r1=1 r2=1")];
+const IRIW_WEAK: &[Outcome] = &[interesting("r1=1 r2=0 r3=1 r4=0")];
+const IRIW_SEQCST: &[Outcome] = &[forbidden("r1=1 r2=0 r3=1 r4=0").known("loom treats SeqCst accesses as AcqRel: the readers may disagree on the order of the two writes")];
+const W22_WEAK: &[Outcome] = &[interesting("x=1 y=1")];
 const W22_SEQCST: &[Outcome] = &[Outcome {
     label: "x=1 y=1",
     model: Model::Forbidden,
@@ -389,86 +372,17 @@ const W22_SEQCST: &[Outcome] = &[Outcome {
         "loom treats SeqCst stores as Release: no single order of all SeqCst stores is enforced",
     ),
 }];
-const WRC_RELAXED: &[Outcome] = &[Outcome {
-    label: "r1=1 r2=1 r3=0",
-    model: Model::Interesting,
-    known: None,
-}];
-const WRC_SYNC: &[Outcome] = &[Outcome {
-    label: "r1=1 r2=1 r3=0",
-    model: Model::Forbidden,
-    known: None,
-}];
-const CORR: &[Outcome] = &[
-    Outcome {
-        label: "r1=1 r2=0",
-        model: Model::Forbidden,
-        known: None,
-    },
-    Outcome {
-        label: "r1=0 r2=1",
-        model: Model::Allowed,
-        known: None,
-    },
-];
-const RELEASE_SEQ: &[Outcome] = &[
-    Outcome {
-        label: "r1=2 r2=0",
-        model: Model::Forbidden,
-        known: None,
-    },
-    Outcome {
-        label: "r1=2 r2=1",
-        model: Model::Allowed,
-        known: None,
-    },
-];
+const WRC_RELAXED: &[Outcome] = &[interesting("r1=1 r2=1 r3=0")];
+const WRC_SYNC: &[Outcome] = &[forbidden("r1=1 r2=1 r3=0")];
+const CORR: &[Outcome] = &[forbidden("r1=1 r2=0"), allowed("r1=0 r2=1")];
+const RELEASE_SEQ: &[Outcome] = &[forbidden("r1=2 r2=0"), allowed("r1=2 r2=1")];
 const VIA_MUTEX: &[Outcome] = &[
-    Outcome {
-        label: "r=0",
-        model: Model::Forbidden,
-        known: None,
-    },
-    Outcome {
-        label: "r=1",
-        model: Model::Allowed,
-        known: None,
-    },
-    Outcome {
-        label: "flag not yet set",
-        model: Model::Allowed,
-        known: None,
-    },
+    forbidden("r=0"),
+    allowed("r=1"),
+    allowed("flag not yet set"),
 ];
-const VIA_ONCE: &[Outcome] = &[
-    Outcome {
-        label: "r=0",
-        model: Model::Forbidden,
-        known: None,
-    },
-    Outcome {
-        label: "r=1",
-        model: Model::Allowed,
-        known: None,
-    },
-    Outcome {
-        label: "this side ran f",
-        model: Model::Allowed,
-        known: None,
-    },
-];
-const VIA: &[Outcome] = &[
-    Outcome {
-        label: "r=0",
-        model: Model::Forbidden,
-        known: None,
-    },
-    Outcome {
-        label: "r=1",
-        model: Model::Allowed,
-        known: None,
-    },
-];
+const VIA_ONCE: &[Outcome] = &[forbidden("r=0"), allowed("r=1"), allowed("this side ran f")];
+const VIA: &[Outcome] = &[forbidden("r=0"), allowed("r=1")];
 
 /// Every table, in report order.
 pub const SHAPES: &[Shape] = &[
@@ -506,22 +420,15 @@ pub fn explore(shape: &Shape) -> Counts {
     static COUNTS: Mutex<Counts> = Mutex::new(BTreeMap::new());
     COUNTS.lock().unwrap().clear();
     let program = shape.program;
-    let body = move || {
-        let outcome = program();
-        // A std lock: bookkeeping outside the model (loom runs every model thread on this OS
-        // thread, and the count is read after the checker returns).
-        *COUNTS.lock().unwrap().entry(outcome).or_insert(0) += 1;
-    };
-    #[cfg(loom)]
-    {
-        let mut b = hbsync::check::loom::model::Builder::new();
-        b.preemption_bound = None;
-        b.max_permutations = None;
-        b.max_duration = None;
-        b.check(body);
-    }
-    #[cfg(not(loom))]
-    hbsync::check::model(body);
+    crate::litmus::explore_one(
+        move || {
+            let outcome = program();
+            // A std lock: bookkeeping outside the model (loom runs every model thread on this
+            // OS thread, and the count is read after the checker returns).
+            *COUNTS.lock().unwrap().entry(outcome).or_insert(0) += 1;
+        },
+        None,
+    );
     std::mem::take(&mut *COUNTS.lock().unwrap())
 }
 
