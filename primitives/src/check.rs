@@ -100,6 +100,7 @@ where
 {
     #[cfg(any(loom, shuttle))]
     let f = move || {
+        #[cfg(shuttle)]
         crate::sync::new_execution();
         crate::trace::begin();
         f();

@@ -366,9 +366,8 @@ impl<T> Mutex<T> {
         let mut starving = false;
         let mut woken_once = false;
         loop {
-            if !starving && woken_once {
-                starving = crate::sync::CHECKER
-                    || start.is_some_and(|t| t.elapsed() >= STARVATION_THRESHOLD);
+            if !starving {
+                starving = starves(woken_once, start);
             }
             if !starving && self.try_acquire() {
                 return;
@@ -462,6 +461,15 @@ impl<T> Mutex<T> {
             self.wake_one(self.queue.lock());
         }
     }
+}
+
+/// Whether a waiter that has waited since `since` starves (Go's rule, for blocking and async
+/// waiters alike): it was woken once and lost, and waited past [`STARVATION_THRESHOLD`]. In
+/// checker builds, where time is virtual, losing once is enough (so models reach the
+/// hand-off).
+fn starves(woken_once: bool, since: Option<std::time::Instant>) -> bool {
+    woken_once
+        && (crate::sync::CHECKER || since.is_some_and(|t| t.elapsed() >= STARVATION_THRESHOLD))
 }
 
 /// What both guards share: unlock on drop, and access to the data.
@@ -576,11 +584,7 @@ impl<'a, T> Future for LockFuture<'a, T> {
         }
         // The same starvation rule as a blocking waiter (`lock_slow`): once woken and still
         // waiting past the threshold, queue at the front and have the lock handed over.
-        let starving = self.woken_once
-            && (crate::sync::CHECKER
-                || self
-                    .since
-                    .is_some_and(|t| t.elapsed() >= STARVATION_THRESHOLD));
+        let starving = starves(self.woken_once, self.since);
         if !starving && mutex.try_acquire() {
             return Poll::Ready(AsyncMutexGuard::new(mutex));
         }

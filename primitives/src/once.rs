@@ -76,9 +76,9 @@ pub struct Once {
 /// thread touches it first would need an edge to every other thread that loom could check
 /// without adding edges the program does not have (a shared lock would hide real races), so
 /// loom builds keep a non-`const` `new`; make the `Once` inside the model instead.
-#[cfg(not(all(shuttle, not(loom))))]
+#[cfg(not(shuttle))]
 type Per<T> = T;
-#[cfg(all(shuttle, not(loom)))]
+#[cfg(shuttle)]
 type Per<T> = crate::sync::PerExecution<T>;
 
 impl Once {
@@ -104,9 +104,9 @@ impl Once {
 
     #[inline(always)]
     fn core(&self) -> &OnceCore {
-        #[cfg(not(all(shuttle, not(loom))))]
+        #[cfg(not(shuttle))]
         return &self.core;
-        #[cfg(all(shuttle, not(loom)))]
+        #[cfg(shuttle)]
         self.core.get()
     }
 
@@ -357,9 +357,9 @@ impl<T> OnceValue<T> {
 
     #[inline(always)]
     fn core(&self) -> &OnceValueCore<T> {
-        #[cfg(not(all(shuttle, not(loom))))]
+        #[cfg(not(shuttle))]
         return &self.core;
-        #[cfg(all(shuttle, not(loom)))]
+        #[cfg(shuttle)]
         self.core.get()
     }
 
@@ -382,9 +382,9 @@ impl<T> OnceValue<T> {
 
     /// The value, if computed, consuming the cell.
     pub fn into_inner(self) -> Option<T> {
-        #[cfg(not(all(shuttle, not(loom))))]
+        #[cfg(not(shuttle))]
         return self.core.into_inner();
-        #[cfg(all(shuttle, not(loom)))]
+        #[cfg(shuttle)]
         {
             let mut this = self;
             this.core.take()?.into_inner()

@@ -43,21 +43,18 @@ fn rendezvous_send_waits_past_a_dropped_recv_future() {
         let waker = Waker::from(counting.clone());
         let mut cx = TaskContext::from_waker(&waker);
         let sent = Arc::new(AtomicBool::new(false));
-        let sender = {
-            let sent = sent.clone();
-            thread::spawn(move || {
-                tx.send(7).unwrap();
-                sent.store(true, SeqCst);
-            })
-        };
+        let sender;
         {
             let mut fut = pin!(rx.recv_async());
-            if let Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
-                // The sender got there first and the future took the value at once: fine.
-                assert_eq!(v, Ok(7));
-                sender.join().unwrap();
-                return;
-            }
+            // No sender yet: the future registers and is pending.
+            assert!(fut.as_mut().poll(&mut cx).is_pending());
+            sender = {
+                let sent = sent.clone();
+                thread::spawn(move || {
+                    tx.send(7).unwrap();
+                    sent.store(true, SeqCst);
+                })
+            };
             // Wait until the sender has queued and woken us, then drop without polling.
             while counting.0.load(SeqCst) == 0 {
                 thread::yield_now();

@@ -3,8 +3,6 @@
 //!
 //! # State (all under `Chan::state`, the channel lock)
 //!
-//! | field    | meaning                                                                    |
-//! |----------|----------------------------------------------------------------------------|
 //! | field     | meaning                                                                   |
 //! |-----------|---------------------------------------------------------------------------|
 //! | `buf`     | buffered values, oldest first; `len ≤ cap` always                         |
@@ -460,14 +458,16 @@ impl<T> Chan<T> {
     /// A channel fed by `timer` (or by no one, for `time::never`). The creator keeps no
     /// `Sender`, but the sender count starts at one, so it never closes by itself.
     pub(crate) fn with_timer(cap: Option<usize>, timer: Option<Timer<T>>) -> Self {
+        // Reserve the whole buffer up front (up to 64 Ki slots): no allocation per message.
+        let reserved = cap.map_or(0, |c| c.min(1 << 16));
         let state = State {
-            buf: VecDeque::with_capacity(cap.map_or(0, |c| c.min(1 << 16))),
+            buf: VecDeque::with_capacity(reserved),
             cap: cap.unwrap_or(usize::MAX),
             closed: false,
             sendq: VecDeque::new(),
             recvq: VecDeque::new(),
             notifyq: VecDeque::new(),
-            reserved: cap.map_or(0, |c| c.min(1 << 16)),
+            reserved,
             timer,
         };
         Self {
@@ -511,10 +511,23 @@ impl<T> Chan<T> {
     }
 
     pub(crate) fn close(&self) -> bool {
+        self.close_and_drain(false)
+    }
+
+    /// Closes; with `drain`, also takes the buffered values out and drops them once the
+    /// lock is released (the last receiver is gone). Returns whether this call closed it.
+    fn close_and_drain(&self, drain: bool) -> bool {
         let mut wake = Wake::default();
-        let closed = self.lock().close(&mut wake);
+        let (closed, buffered) = {
+            let mut st = self.lock();
+            let closed = st.close(&mut wake);
+            (closed, drain.then(|| st.take_buffer()))
+        };
         crate::trace::record(|| format!("close {}", self.trace_name()));
         wake.run();
+        if let Some(values) = buffered {
+            drop_values(values);
+        }
         closed
     }
 
@@ -559,15 +572,7 @@ impl<T> Chan<T> {
     pub(crate) fn drop_receiver(&self) {
         // Relaxed: as in `drop_sender`.
         if self.receivers.fetch_sub(1, Ordering::Relaxed) == 1 {
-            let mut wake = Wake::default();
-            let buffered = {
-                let mut st = self.lock();
-                st.close(&mut wake);
-                st.take_buffer()
-            };
-            crate::trace::record(|| format!("close {}", self.trace_name()));
-            wake.run();
-            drop_values(buffered);
+            self.close_and_drain(true);
         }
     }
 

@@ -13,11 +13,11 @@ use crate::sync::{Arc, Mutex, Weak};
 use crate::OnceValue;
 
 /// Not canceled (the only state with no error); the state leaves it once, under the scope lock.
-pub(super) const LIVE: usize = 0;
+const LIVE: usize = 0;
 /// Canceled by a cancel function or a parent's cancel: `err()` is `Canceled`.
-pub(super) const CANCELED: usize = 1;
+const CANCELED: usize = 1;
 /// Canceled by a deadline (its own or an ancestor's): `err()` is `DeadlineExceeded`.
-pub(super) const EXCEEDED: usize = 2;
+const EXCEEDED: usize = 2;
 
 /// A cancel scope (see the module docs).
 pub(super) struct CancelState {
@@ -173,7 +173,7 @@ impl CancelState {
 
     /// The first pass of `cancel` for this one scope: stores the error and cause, and takes
     /// out what the second pass needs. `None` if it was already canceled.
-    pub(super) fn mark(&self, err: ContextError, cause: &Option<Cause>) -> Option<Marked> {
+    fn mark(&self, err: ContextError, cause: &Option<Cause>) -> Option<Marked> {
         let mut inner = self.inner.lock();
         // Relaxed: the state is only written under this lock; the HB-CTX-CANCEL edge is
         // the Release store below.
@@ -215,7 +215,7 @@ impl CancelState {
     }
 
     /// Removes our registration from the parent (after our cancel, or at drop).
-    pub(super) fn unregister(&self) {
+    fn unregister(&self) {
         if let Some((parent, id)) = &self.parent {
             parent.inner.lock().children.remove(id);
         }
@@ -235,8 +235,7 @@ impl Drop for CancelState {
         }
         let mut next = self.parent.take();
         while let Some((parent, id)) = next {
-            let removed = parent.inner.lock().children.remove(&id);
-            drop(removed);
+            parent.inner.lock().children.remove(&id);
             // The parent drops at the end of this step with its own parent taken out: its
             // `Drop` (this function) does not go further up; this loop does.
             next = Arc::into_inner(parent).and_then(|mut p| p.parent.take());
@@ -245,11 +244,11 @@ impl Drop for CancelState {
 }
 
 /// What the first pass of a cancel takes out of one scope for the second.
-pub(super) struct Marked {
-    pub(super) done_tx: Option<Sender<()>>,
-    pub(super) children: BTreeMap<u64, Weak<CancelState>>,
-    pub(super) after: BTreeMap<u64, Box<dyn FnOnce() + Send>>,
-    pub(super) timer: Option<crate::time::WakeKey>,
+struct Marked {
+    done_tx: Option<Sender<()>>,
+    children: BTreeMap<u64, Weak<CancelState>>,
+    after: BTreeMap<u64, Box<dyn FnOnce() + Send>>,
+    timer: Option<crate::time::WakeKey>,
 }
 
 /// Cancels `scope` with `DeadlineExceeded` at `deadline` (std: the shared timer thread).

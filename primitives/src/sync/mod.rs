@@ -65,14 +65,14 @@ pub(crate) fn unwinding_checker() -> bool {
     CHECKER && std::thread::panicking()
 }
 
-/// Checker builds: a count of model executions, bumped by `check::model` as each begins, so
+/// shuttle builds: a count of model executions, bumped by `check::model` as each begins, so
 /// that objects made in `const` context (a `static Once`) can make their checker state once
 /// per execution ([`PerExecution`]).
-#[cfg(any(loom, shuttle))]
+#[cfg(shuttle)]
 static EXECUTION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// A new model execution begins (checker builds).
-#[cfg(any(loom, shuttle))]
+/// A new model execution begins (shuttle builds).
+#[cfg(shuttle)]
 pub(crate) fn new_execution() {
     // Relaxed: bookkeeping of the checker harness, which runs every model thread of an
     // execution on the one OS thread that called it; no hbsync edge rests on it.
@@ -87,7 +87,7 @@ pub(crate) fn new_execution() {
 /// (a reference handed out then may still be held by a `static`; its checker objects belong
 /// to an execution that is over). Only statics used across executions leak, once per
 /// execution. Executions must be started through `check::model` (it counts them).
-#[cfg(all(shuttle, not(loom)))]
+#[cfg(shuttle)]
 pub(crate) struct PerExecution<T> {
     /// (execution, state made in it).
     slot: std::sync::Mutex<Option<(u64, std::ptr::NonNull<T>)>>,
@@ -96,13 +96,13 @@ pub(crate) struct PerExecution<T> {
 
 // SAFETY: the handle owns (or leaked) its `T`s and hands out `&T` only: it is `Send`/`Sync`
 // exactly when `T` is shared or moved that way.
-#[cfg(all(shuttle, not(loom)))]
+#[cfg(shuttle)]
 unsafe impl<T: Send + Sync> Sync for PerExecution<T> {}
 // SAFETY: as above.
-#[cfg(all(shuttle, not(loom)))]
+#[cfg(shuttle)]
 unsafe impl<T: Send> Send for PerExecution<T> {}
 
-#[cfg(all(shuttle, not(loom)))]
+#[cfg(shuttle)]
 impl<T> PerExecution<T> {
     pub(crate) const fn new(make: fn() -> T) -> Self {
         Self {
@@ -149,7 +149,7 @@ impl<T> PerExecution<T> {
     }
 }
 
-#[cfg(all(shuttle, not(loom)))]
+#[cfg(shuttle)]
 impl<T> Drop for PerExecution<T> {
     fn drop(&mut self) {
         drop(self.take());

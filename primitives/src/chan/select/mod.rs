@@ -414,14 +414,20 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
         // Phase 1: poll. The same random order is used to register, so when several cases
         // wait on one channel the first to be matched is random too.
         let order = poll_order(cases.len());
-        // Phase 2: default, decided on one snapshot of every channel.
-        if mode.nonblocking() {
+        // Phase 2: default, decided on one snapshot of every channel. With one enabled case
+        // its single poll already is one atomic step: no locking of all, no allocation (the
+        // common `select! { recv(rx) -> v => …, default => … }`).
+        let nonblocking = mode.nonblocking();
+        if nonblocking && cases.iter().filter(|c| c.enabled()).count() > 1 {
             return run_nonblocking(cases, &order);
         }
         for &i in &order {
             if cases[i].enabled() && cases[i].try_now() {
                 return Some(i);
             }
+        }
+        if nonblocking {
+            return None;
         }
         let deadline = match mode {
             Mode::Until(d) => d,
