@@ -464,6 +464,46 @@ pub fn n_select_default() {
     t.join().unwrap();
 }
 
+/// LIVE-CHAN-WAKE, a receiver registers while the value goes in: it must be woken (or see
+/// the value when it looks again); a lost wake-up is a deadlock the checker reports.
+fn live_chan_wake_receiver() {
+    let (tx, rx) = channel(Some(1));
+    let t = thread::spawn(move || {
+        tx.send(7).unwrap();
+        tx // kept open: its drop's close would wake the receiver and hide a lost wake-up
+    });
+    assert_eq!(rx.recv(), Ok(7));
+    drop(t.join().unwrap());
+}
+
+/// LIVE-CHAN-WAKE, a sender registers on a full buffer while a receive makes room.
+fn live_chan_wake_sender() {
+    let (tx, rx) = channel(Some(1));
+    tx.send(1).unwrap();
+    let t = thread::spawn(move || {
+        assert_eq!(rx.recv(), Ok(1));
+        rx
+    });
+    tx.send(2).unwrap(); // waits for the room the receive makes
+    let rx = t.join().unwrap();
+    assert_eq!(rx.try_recv(), Ok(2));
+}
+
+/// LIVE-CHAN-WAKE, a select registers on two buffered channels while a value goes into one.
+fn live_chan_wake_select() {
+    let (tx, rx) = channel(Some(1));
+    let (_other_tx, other_rx) = channel(Some(1));
+    let t = thread::spawn(move || {
+        tx.send(7).unwrap();
+        tx // kept open, as in `live_chan_wake_receiver`
+    });
+    hbsync::select! {
+        recv(rx) -> v => assert_eq!(v, Ok(7)),
+        recv(other_rx) -> _ => unreachable!("nothing is sent on the other channel"),
+    }
+    drop(t.join().unwrap());
+}
+
 /// One part of a proof: a name and a program. Each part is explored as a model of its own
 /// (one loom model per part): exploring parts one after another inside one model would
 /// multiply their interleavings for nothing.
@@ -488,8 +528,15 @@ pub fn program(proof: &str) -> Option<&'static [Part]> {
             ("cap 2", || hb_chan_capacity_at(2)),
         ],
         "hb_select" => &[
-            ("send side", hb_select_send_side),
-            ("recv side", hb_select_recv_side),
+            ("send side", || hb_select_send_side(0)),
+            ("recv side", || hb_select_recv_side(0)),
+            ("send side, cap 1", || hb_select_send_side(1)),
+            ("recv side, cap 1", || hb_select_recv_side(1)),
+        ],
+        "live_chan_wake" => &[
+            ("receiver waits", live_chan_wake_receiver),
+            ("sender waits", live_chan_wake_sender),
+            ("select waits", live_chan_wake_select),
         ],
         "hb_mutex" => &[
             ("two lockers", hb_mutex_pair),
@@ -584,10 +631,10 @@ where
 }
 
 /// HB-SELECT, sender side selects: write; select{send} ‖ recv; read.
-fn hb_select_send_side() {
+fn hb_select_send_side(cap: usize) {
     let data = Data::new();
-    let (tx, rx) = channel(Some(0));
-    let (_other_tx, other_rx) = channel(Some(0));
+    let (tx, rx) = channel(Some(cap));
+    let (_other_tx, other_rx) = channel(Some(cap));
     let d = data.clone();
     let t = thread::spawn(move || {
         d.write(1);
@@ -602,10 +649,10 @@ fn hb_select_send_side() {
 }
 
 /// HB-SELECT, receiver side selects: write; send ‖ select{recv}; read.
-fn hb_select_recv_side() {
+fn hb_select_recv_side(cap: usize) {
     let data = Data::new();
-    let (tx, rx) = channel(Some(0));
-    let (_other_tx, other_rx) = channel(Some(0));
+    let (tx, rx) = channel(Some(cap));
+    let (_other_tx, other_rx) = channel(Some(cap));
     let d = data.clone();
     let t = thread::spawn(move || {
         d.write(1);

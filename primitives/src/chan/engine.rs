@@ -51,8 +51,10 @@ use std::time::Instant;
 use crossbeam_utils::CachePadded;
 
 use super::error::{SendTimeoutError, TryRecvError, TrySendError};
-use crate::sync::atomic::{AtomicUsize, Ordering};
+use super::ring::{PopError, PushError, Ring};
+use crate::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::sync::cell::UnsafeCell;
+use crate::sync::mutant::{self, ord};
 use crate::sync::{Arc, Mutex};
 use crate::waiter::Signal;
 
@@ -94,6 +96,24 @@ impl<T> Entry<T> {
     unsafe fn take(&self) -> Option<T> {
         // SAFETY: as in `put`.
         unsafe { (*self.slot).with_mut(|p| (*p).take()) }
+    }
+}
+
+impl<T> From<PushError<T>> for TrySendError<T> {
+    fn from(e: PushError<T>) -> Self {
+        match e {
+            PushError::Full(v) => Self::Full(v),
+            PushError::Closed(v) => Self::Closed(v),
+        }
+    }
+}
+
+impl From<PopError> for TryRecvError {
+    fn from(e: PopError) -> Self {
+        match e {
+            PopError::Empty => Self::Empty,
+            PopError::Closed => Self::Closed,
+        }
     }
 }
 
@@ -145,11 +165,12 @@ fn claim_first<T>(q: &mut VecDeque<Entry<T>>) -> Option<Entry<T>> {
     None
 }
 
-/// Pops signals until one can be claimed (stale ones, withdrawn by their owner, are dropped).
-fn claim_first_signal(q: &mut VecDeque<Arc<Signal>>) -> Option<Arc<Signal>> {
-    while let Some(s) = q.pop_front() {
-        if s.try_claim(0) {
-            return Some(s);
+/// Pops signals until one can be claimed for its case (stale ones, withdrawn by their owner
+/// or decided on another channel of a select, are dropped).
+fn claim_first_signal(q: &mut VecDeque<(Arc<Signal>, usize)>) -> Option<(Arc<Signal>, usize)> {
+    while let Some((s, case)) = q.pop_front() {
+        if s.try_claim(case) {
+            return Some((s, case));
         }
     }
     None
@@ -213,9 +234,14 @@ pub(crate) struct State<T> {
     closed: bool,
     sendq: VecDeque<Entry<T>>,
     recvq: VecDeque<Entry<T>>,
-    notifyq: VecDeque<Arc<Signal>>,
-    /// The buffer capacity reserved at creation: draining never shrinks `buf` below it.
+    /// Receivers woken rather than handed a value (see the module docs): async receivers of a
+    /// locked channel, every receiver of a ring channel. Each entry is a signal and its case.
+    rx_wait: VecDeque<(Arc<Signal>, usize)>,
+    /// The buffer capacity reserved at creation (a locked bounded channel too large for a
+    /// ring): draining never shrinks `buf` below it.
     reserved: usize,
+    /// Senders woken when there is room (ring channels only).
+    tx_wait: VecDeque<(Arc<Signal>, usize)>,
     /// A timer channel's source (`None` for every ordinary channel).
     timer: Option<Timer<T>>,
 }
@@ -242,8 +268,15 @@ impl<T> State<T> {
 
     /// Wakes one waiting async receiver, if any (it comes back to receive under the lock).
     fn notify_one(&mut self, wake: &mut Wake) {
-        if let Some(s) = claim_first_signal(&mut self.notifyq) {
-            wake.complete_signal(s, 0);
+        if let Some((s, case)) = claim_first_signal(&mut self.rx_wait) {
+            wake.complete_signal(s, case);
+        }
+    }
+
+    /// Ring channels: wakes one waiting sender, if any (it comes back to send).
+    fn notify_one_sender(&mut self, wake: &mut Wake) {
+        if let Some((s, case)) = claim_first_signal(&mut self.tx_wait) {
+            wake.complete_signal(s, case);
         }
     }
 
@@ -361,9 +394,12 @@ impl<T> State<T> {
                 wake.complete(e);
             }
         }
-        // Async receivers come back and find the channel closed (and drained) under the lock.
-        while let Some(s) = claim_first_signal(&mut self.notifyq) {
-            wake.complete_signal(s, 0);
+        // Woken receivers come back and find the channel closed (and drained); woken senders
+        // of a ring channel come back and find it closed.
+        for q in [&mut self.rx_wait, &mut self.tx_wait] {
+            while let Some((s, case)) = claim_first_signal(q) {
+                wake.complete_signal(s, case);
+            }
         }
         true
     }
@@ -396,9 +432,9 @@ impl<T> State<T> {
         self.notify_one(wake);
     }
 
-    /// Queues a waiting async receiver.
+    /// Queues a waiting async receiver (locked channels).
     pub(crate) fn push_notified(&mut self, signal: Arc<Signal>) {
-        self.notifyq.push_back(signal);
+        self.rx_wait.push_back((signal, 0));
     }
 
     /// Queues a waiting receiver.
@@ -410,9 +446,14 @@ impl<T> State<T> {
     pub(crate) fn remove(&mut self, me: &Arc<Signal>) {
         self.sendq.retain(|e| !Arc::ptr_eq(&e.signal, me));
         self.recvq.retain(|e| !Arc::ptr_eq(&e.signal, me));
-        self.notifyq.retain(|s| !Arc::ptr_eq(s, me));
+        self.rx_wait.retain(|(s, _)| !Arc::ptr_eq(s, me));
+        self.tx_wait.retain(|(s, _)| !Arc::ptr_eq(s, me));
     }
 }
+
+/// The largest capacity given a lock-free ring (whose cells are all allocated at creation);
+/// a larger bounded channel keeps its buffer under the lock and allocates it as it fills.
+const RING_MAX: usize = 1 << 20;
 
 /// Below this many slots a draining buffer is not shrunk (re-growing costs more than it
 /// keeps).
@@ -442,12 +483,30 @@ pub(crate) fn drop_values<T>(values: VecDeque<T>) {
 /// A channel: shared by all its senders and receivers.
 pub(crate) struct Chan<T> {
     state: CachePadded<Mutex<State<T>>>,
+    /// The lock-free buffer of a bounded channel of capacity ≥ 1 (`None`: rendezvous,
+    /// unbounded and timer channels, whose values live under the lock).
+    ring: Option<Ring<T>>,
+    /// Ring channels: whether `State::rx_wait` may hold a receiver. Read (by an RMW) without
+    /// the lock by every send; set under the lock by a receiver that registers, cleared
+    /// under the lock when the queue is empty (module docs, "ring").
+    rx_waiting: AtomicBool,
+    /// Ring channels: whether `State::tx_wait` may hold a sender.
+    tx_waiting: AtomicBool,
     /// Live `Sender` handles.
     senders: AtomicUsize,
     /// Live `Receiver` handles.
     receivers: AtomicUsize,
     /// `None` for unbounded.
     cap: Option<usize>,
+}
+
+/// Which side of a ring channel waits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    /// Receivers, waiting for a value.
+    Recv,
+    /// Senders, waiting for room.
+    Send,
 }
 
 impl<T> Chan<T> {
@@ -458,20 +517,32 @@ impl<T> Chan<T> {
     /// A channel fed by `timer` (or by no one, for `time::never`). The creator keeps no
     /// `Sender`, but the sender count starts at one, so it never closes by itself.
     pub(crate) fn with_timer(cap: Option<usize>, timer: Option<Timer<T>>) -> Self {
-        // Reserve the whole buffer up front (up to 64 Ki slots): no allocation per message.
-        let reserved = cap.map_or(0, |c| c.min(1 << 16));
+        let ring = match (cap, &timer) {
+            (Some(c), None) if (1..=RING_MAX).contains(&c) => Some(Ring::new(c)),
+            _ => None,
+        };
+        // A locked bounded buffer (larger than a ring is made for) reserves up to 64 Ki slots
+        // up front: no allocation per message; an unbounded one grows on demand.
+        let reserved = match ring {
+            None => cap.map_or(0, |c| c.min(1 << 16)),
+            Some(_) => 0,
+        };
         let state = State {
             buf: VecDeque::with_capacity(reserved),
             cap: cap.unwrap_or(usize::MAX),
             closed: false,
             sendq: VecDeque::new(),
             recvq: VecDeque::new(),
-            notifyq: VecDeque::new(),
+            rx_wait: VecDeque::new(),
+            tx_wait: VecDeque::new(),
             reserved,
             timer,
         };
         Self {
             state: CachePadded::new(Mutex::new(state)),
+            ring,
+            rx_waiting: AtomicBool::new(false),
+            tx_waiting: AtomicBool::new(false),
             senders: AtomicUsize::new(1),
             receivers: AtomicUsize::new(1),
             cap,
@@ -503,11 +574,213 @@ impl<T> Chan<T> {
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.lock().buf.len()
+        match &self.ring {
+            Some(ring) => ring.len(),
+            None => self.lock().buf.len(),
+        }
     }
 
     pub(crate) fn is_closed(&self) -> bool {
-        self.lock().closed
+        match &self.ring {
+            Some(ring) => ring.is_closed(),
+            None => self.lock().closed,
+        }
+    }
+
+    /// Whether values live in a lock-free ring (bounded, capacity ≥ 1): then a waiter is
+    /// woken to retry, never handed a value (module docs, "ring").
+    #[inline]
+    pub(crate) fn is_ring(&self) -> bool {
+        self.ring.is_some()
+    }
+
+    /// A ring channel's version (its two positions), for a non-blocking select's snapshot.
+    pub(crate) fn version(&self) -> Option<(usize, usize)> {
+        self.ring.as_ref().map(Ring::version)
+    }
+
+    /// Sends without blocking; takes the channel lock only on a locked channel, or to wake a
+    /// waiting receiver.
+    pub(crate) fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
+        let mut wake = Wake::default();
+        let r = match &self.ring {
+            Some(ring) => ring
+                .push(value)
+                .map(|()| self.after_send(None, &mut wake))
+                .map_err(Into::into),
+            None => self.lock().try_send(value, &mut wake),
+        };
+        wake.run();
+        r
+    }
+
+    /// Receives without blocking; takes the channel lock only on a locked channel, or to
+    /// wake a waiting sender.
+    pub(crate) fn try_recv(&self) -> Result<T, TryRecvError> {
+        let mut wake = Wake::default();
+        let r = match &self.ring {
+            Some(ring) => ring
+                .pop()
+                .inspect(|_| self.after_recv(None, &mut wake))
+                .map_err(Into::into),
+            None => self.lock().try_recv(&mut wake),
+        };
+        wake.run();
+        r
+    }
+
+    /// [`Chan::try_send`] with this channel's lock held in `st`.
+    pub(crate) fn try_send_locked(
+        &self,
+        st: &mut State<T>,
+        value: T,
+        wake: &mut Wake,
+    ) -> Result<(), TrySendError<T>> {
+        match &self.ring {
+            Some(ring) => ring
+                .push(value)
+                .map(|()| self.after_send(Some(st), wake))
+                .map_err(Into::into),
+            None => st.try_send(value, wake),
+        }
+    }
+
+    /// [`Chan::try_recv`] with this channel's lock held in `st`.
+    pub(crate) fn try_recv_locked(
+        &self,
+        st: &mut State<T>,
+        wake: &mut Wake,
+    ) -> Result<T, TryRecvError> {
+        match &self.ring {
+            Some(ring) => ring
+                .pop()
+                .inspect(|_| self.after_recv(Some(st), wake))
+                .map_err(Into::into),
+            None => st.try_recv(wake),
+        }
+    }
+
+    /// A value went into the ring: wake one waiting receiver, if any. `st`: the lock, if
+    /// the caller holds it.
+    ///
+    /// The flag is read with an RMW, not a load: RMWs on one location are totally ordered,
+    /// so with a registering receiver's `swap` (see [`Chan::enqueue`]) one of the two comes
+    /// first. If ours does, the receiver's `swap` reads from it (Release → Acquire) and its
+    /// second look at the ring sees this value; if theirs does, we read `true` and wake it.
+    /// (A plain load would need SeqCst fences on both sides: a store-to-load ordering.)
+    #[inline]
+    fn after_send(&self, st: Option<&mut State<T>>, wake: &mut Wake) {
+        // Release: publishes the push to a receiver whose `swap` reads from this RMW
+        // (LIVE-CHAN-WAKE, site `chan.ring.wake.after_send`).
+        if self
+            .rx_waiting
+            .fetch_or(false, ord(mutant::RING_WAKE_SEND, Ordering::Release))
+        {
+            self.notify(st, Side::Recv, wake);
+        }
+    }
+
+    /// A value left the ring: wake one waiting sender, if any (as [`Chan::after_send`]).
+    #[inline]
+    fn after_recv(&self, st: Option<&mut State<T>>, wake: &mut Wake) {
+        // Release: publishes the room to a sender whose `swap` reads from this RMW
+        // (LIVE-CHAN-WAKE, site `chan.ring.wake.after_recv`).
+        if self
+            .tx_waiting
+            .fetch_or(false, ord(mutant::RING_WAKE_RECV, Ordering::Release))
+        {
+            self.notify(st, Side::Send, wake);
+        }
+    }
+
+    /// Wakes one waiter of `side` (ring channels), taking the lock unless `st` holds it.
+    #[cold]
+    fn notify(&self, st: Option<&mut State<T>>, side: Side, wake: &mut Wake) {
+        match st {
+            Some(st) => self.notify_locked(st, side, wake),
+            None => self.notify_locked(&mut self.lock(), side, wake),
+        }
+    }
+
+    fn notify_locked(&self, st: &mut State<T>, side: Side, wake: &mut Wake) {
+        match side {
+            Side::Recv => {
+                st.notify_one(wake);
+                // Relaxed: written under the lock; a receiver that registers later sets it
+                // again under the lock, before its fence.
+                self.rx_waiting
+                    .store(!st.rx_wait.is_empty(), Ordering::Relaxed);
+            }
+            Side::Send => {
+                st.notify_one_sender(wake);
+                // Relaxed: as above.
+                self.tx_waiting
+                    .store(!st.tx_wait.is_empty(), Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Registers a waiter of `side` on a ring channel (`case` of `signal`), then looks at the
+    /// ring again. Returns `false` if the operation could proceed now: the caller must not
+    /// wait (the entry is left for the caller to remove, as a select does for all its
+    /// entries). Call with the lock held in `st`.
+    pub(crate) fn enqueue(
+        &self,
+        st: &mut State<T>,
+        side: Side,
+        signal: &Arc<Signal>,
+        case: usize,
+    ) -> bool {
+        let Some(ring) = &self.ring else {
+            unreachable!("only ring channels queue woken waiters of both sides");
+        };
+        let entry = (signal.clone(), case);
+        // The flag's `swap` and the other side's `fetch_or` are RMWs of one location: either
+        // ours comes first and theirs reads `true` (they wake us), or theirs comes first and
+        // ours reads from it, so the look at the ring below sees what they did.
+        let ready = match side {
+            Side::Recv => {
+                st.rx_wait.push_back(entry);
+                // Acquire: pairs with a sender's Release `fetch_or` (LIVE-CHAN-WAKE, site
+                // `chan.ring.wake.register_recv`).
+                self.rx_waiting.swap(
+                    true,
+                    ord(mutant::RING_WAKE_REGISTER_RECV, Ordering::Acquire),
+                );
+                ring.recv_ready()
+            }
+            Side::Send => {
+                st.tx_wait.push_back(entry);
+                // Acquire: pairs with a receiver's Release `fetch_or` (LIVE-CHAN-WAKE, site
+                // `chan.ring.wake.register_send`).
+                self.tx_waiting.swap(
+                    true,
+                    ord(mutant::RING_WAKE_REGISTER_SEND, Ordering::Acquire),
+                );
+                ring.send_ready()
+            }
+        };
+        !ready
+    }
+
+    /// A woken waiter of `side` leaves without retrying (a dropped future): if its
+    /// operation could still proceed, wake the next waiter in its place.
+    pub(crate) fn pass_on(&self, side: Side) {
+        let mut wake = Wake::default();
+        {
+            let mut st = self.lock();
+            match (&self.ring, side) {
+                (None, _) => st.pass_on(&mut wake),
+                (Some(ring), Side::Recv) if ring.recv_ready() => {
+                    self.notify_locked(&mut st, side, &mut wake)
+                }
+                (Some(ring), Side::Send) if ring.send_ready() => {
+                    self.notify_locked(&mut st, side, &mut wake)
+                }
+                (Some(_), _) => {}
+            }
+        }
+        wake.run();
     }
 
     pub(crate) fn close(&self) -> bool {
@@ -518,10 +791,16 @@ impl<T> Chan<T> {
     /// lock is released (the last receiver is gone). Returns whether this call closed it.
     fn close_and_drain(&self, drain: bool) -> bool {
         let mut wake = Wake::default();
+        // A ring's closed bit is the close itself: sends fail from here on.
+        let ring_closed = self.ring.as_ref().map(Ring::close);
         let (closed, buffered) = {
             let mut st = self.lock();
             let closed = st.close(&mut wake);
-            (closed, drain.then(|| st.take_buffer()))
+            let buffered = drain.then(|| match &self.ring {
+                Some(ring) => std::iter::from_fn(|| ring.pop().ok()).collect(),
+                None => st.take_buffer(),
+            });
+            (ring_closed.unwrap_or(closed), buffered)
         };
         crate::trace::record(|| format!("close {}", self.trace_name()));
         wake.run();
@@ -582,6 +861,114 @@ impl<T> Chan<T> {
         value: T,
         deadline: Option<Instant>,
     ) -> Result<(), SendTimeoutError<T>> {
+        match &self.ring {
+            Some(ring) => self.send_ring(ring, value, deadline),
+            None => self.send_locked(value, deadline),
+        }
+    }
+
+    /// Receives, blocking until a value comes, the channel is closed and empty, or
+    /// `deadline` passes. `Ok(None)` means closed; `Err(())` means timed out. On a timer
+    /// channel the wait also ends when the timer is due (then the receive is retried).
+    pub(crate) fn recv(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
+        match &self.ring {
+            Some(ring) => self.recv_ring(ring, deadline),
+            None => self.recv_locked(deadline),
+        }
+    }
+
+    /// [`Chan::send`] on a ring: push; if full, register, look again, wait to be woken, and
+    /// push again. A woken sender always tries once more before it may time out, so the
+    /// room it was woken for is never left unused while another sender waits.
+    fn send_ring(
+        &self,
+        ring: &Ring<T>,
+        mut value: T,
+        deadline: Option<Instant>,
+    ) -> Result<(), SendTimeoutError<T>> {
+        loop {
+            match ring.push(value) {
+                Ok(()) => {
+                    let mut wake = Wake::default();
+                    self.after_send(None, &mut wake);
+                    crate::trace::record(|| format!("send {} -> ok", self.trace_name()));
+                    wake.run();
+                    return Ok(());
+                }
+                Err(PushError::Closed(v)) => {
+                    crate::trace::record(|| format!("send {} -> closed", self.trace_name()));
+                    return Err(SendTimeoutError::Closed(v));
+                }
+                Err(PushError::Full(v)) => value = v,
+            }
+            if deadline.is_some_and(crate::time::is_past) {
+                crate::trace::record(|| format!("send {} -> timeout", self.trace_name()));
+                return Err(SendTimeoutError::Timeout(value));
+            }
+            let signal = crate::waiter::for_this_thread();
+            let mut st = self.lock();
+            if !self.enqueue(&mut st, Side::Send, &signal, 0) {
+                // Room (or the close) came while we registered: try again at once.
+                st.remove(&signal);
+                drop(st);
+                crate::waiter::recycle(signal);
+                continue;
+            }
+            drop(st);
+            crate::trace::record(|| format!("send {} -> blocked", self.trace_name()));
+            signal.trace_wait(|| format!("send {}", self.trace_name()));
+            let timed_out = self.wait(&signal, deadline);
+            crate::waiter::recycle(signal);
+            if timed_out {
+                crate::trace::record(|| format!("send {} -> timeout", self.trace_name()));
+                return Err(SendTimeoutError::Timeout(value));
+            }
+        }
+    }
+
+    /// [`Chan::recv`] on a ring, as [`Chan::send_ring`] with the sides swapped.
+    fn recv_ring(&self, ring: &Ring<T>, deadline: Option<Instant>) -> Result<Option<T>, ()> {
+        loop {
+            match ring.pop() {
+                Ok(v) => {
+                    let mut wake = Wake::default();
+                    self.after_recv(None, &mut wake);
+                    crate::trace::record(|| format!("recv {} -> ok", self.trace_name()));
+                    wake.run();
+                    return Ok(Some(v));
+                }
+                Err(PopError::Closed) => {
+                    crate::trace::record(|| format!("recv {} -> closed", self.trace_name()));
+                    return Ok(None);
+                }
+                Err(PopError::Empty) => {}
+            }
+            if deadline.is_some_and(crate::time::is_past) {
+                crate::trace::record(|| format!("recv {} -> timeout", self.trace_name()));
+                return Err(());
+            }
+            let signal = crate::waiter::for_this_thread();
+            let mut st = self.lock();
+            if !self.enqueue(&mut st, Side::Recv, &signal, 0) {
+                st.remove(&signal);
+                drop(st);
+                crate::waiter::recycle(signal);
+                continue;
+            }
+            drop(st);
+            crate::trace::record(|| format!("recv {} -> blocked", self.trace_name()));
+            signal.trace_wait(|| format!("recv {}", self.trace_name()));
+            let timed_out = self.wait(&signal, deadline);
+            crate::waiter::recycle(signal);
+            if timed_out {
+                crate::trace::record(|| format!("recv {} -> timeout", self.trace_name()));
+                return Err(());
+            }
+        }
+    }
+
+    /// [`Chan::send`] on a locked channel: the other side hands the value over.
+    fn send_locked(&self, value: T, deadline: Option<Instant>) -> Result<(), SendTimeoutError<T>> {
         let mut wake = Wake::default();
         let mut st = self.lock();
         let value = match st.try_send(value, &mut wake) {
@@ -634,10 +1021,8 @@ impl<T> Chan<T> {
         r
     }
 
-    /// Receives, blocking until a value comes, the channel is closed and empty, or
-    /// `deadline` passes. `Ok(None)` means closed; `Err(())` means timed out. On a timer
-    /// channel the wait also ends when the timer is due (then the receive is retried).
-    pub(crate) fn recv(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
+    /// [`Chan::recv`] on a locked channel.
+    fn recv_locked(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
         loop {
             let mut wake = Wake::default();
             let mut st = self.lock();

@@ -16,7 +16,7 @@ use std::marker::PhantomPinned;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::engine::{put_slot, take_slot, Chan, Entry, Slot, Wake};
+use super::engine::{put_slot, take_slot, Chan, Entry, Side, Slot, Wake};
 use super::error::{RecvError, SendError, TryRecvError, TrySendError};
 use super::{Receiver, Sender};
 use crate::sync::atomic::Ordering;
@@ -80,7 +80,7 @@ pub struct SendFuture<'a, T> {
 #[must_use = "futures do nothing unless polled"]
 pub struct RecvFuture<'a, T> {
     chan: ChanRef<'a, T, Receiver<T>>,
-    /// Our `notifyq` entry while we wait (no slot: we are woken, then receive ourselves).
+    /// Our `rx_wait` entry while we wait (no slot: we are woken, then receive ourselves).
     signal: Option<Arc<Signal>>,
     /// On a timer channel: our wake-up with the timer thread, withdrawn when we are done.
     timer: Option<crate::time::WakeKey>,
@@ -130,6 +130,9 @@ impl<T> Future for SendFuture<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // SAFETY: nothing is moved out of the pinned future; `slot` stays in place.
         let this = unsafe { self.get_unchecked_mut() };
+        if this.chan.is_ring() {
+            return this.poll_ring(cx);
+        }
         if let Some(signal) = &this.signal {
             signal.set_waker(cx.waker());
             // Acquire: pairs with the receiver's Release `complete`; on a rendezvous the
@@ -185,6 +188,43 @@ impl<T> Future for SendFuture<'_, T> {
     }
 }
 
+impl<T> SendFuture<'_, T> {
+    /// `poll` on a ring channel: the value stays in the future until the ring takes it; a
+    /// pending future is woken when there is room, and tries again.
+    fn poll_ring(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), SendError<T>>> {
+        if let Some(signal) = &self.signal {
+            signal.set_waker(cx.waker());
+            // A hint: the edge (HB-CHAN-CAPACITY) comes from the ring's stamps below.
+            if !signal.is_done_hint() {
+                return Poll::Pending;
+            }
+            self.signal = None;
+        }
+        let Some(mut value) = self.value.take() else {
+            panic!("`SendFuture` polled after completion");
+        };
+        loop {
+            match self.chan.try_send(value) {
+                Ok(()) => return Poll::Ready(Ok(())),
+                Err(TrySendError::Closed(v)) => return Poll::Ready(Err(SendError(v))),
+                Err(TrySendError::Full(v)) => value = v,
+            }
+            let signal = Arc::new(Signal::for_task(cx.waker()));
+            let mut st = self.chan.lock();
+            if !self.chan.enqueue(&mut st, Side::Send, &signal, 0) {
+                st.remove(&signal);
+                continue; // room came while we registered
+            }
+            drop(st);
+            signal.trace_wait(|| format!("send_async {}", self.chan.trace_name()));
+            crate::trace::record(|| format!("send_async {} -> pending", self.chan.trace_name()));
+            self.value = Some(value);
+            self.signal = Some(signal);
+            return Poll::Pending;
+        }
+    }
+}
+
 impl<T> Future for RecvFuture<'_, T> {
     type Output = Result<T, RecvError>;
 
@@ -202,6 +242,9 @@ impl<T> Future for RecvFuture<'_, T> {
         }
         if let Some(key) = this.timer.take() {
             crate::time::cancel_wake(key);
+        }
+        if chan.is_ring() {
+            return this.poll_ring(cx);
         }
         let mut wake = Wake::default();
         let mut st = chan.lock();
@@ -229,6 +272,37 @@ impl<T> Future for RecvFuture<'_, T> {
                 this.timer = timer;
                 Poll::Pending
             }
+        }
+    }
+}
+
+impl<T> RecvFuture<'_, T> {
+    /// `poll` on a ring channel (not registered now): receive, or register and look again.
+    fn poll_ring(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>> {
+        let chan: &Chan<T> = &self.chan;
+        loop {
+            match chan.try_recv() {
+                Ok(v) => {
+                    crate::trace::record(|| format!("recv_async {} -> ok", chan.trace_name()));
+                    return Poll::Ready(Ok(v));
+                }
+                Err(TryRecvError::Closed) => {
+                    crate::trace::record(|| format!("recv_async {} -> closed", chan.trace_name()));
+                    return Poll::Ready(Err(RecvError));
+                }
+                Err(TryRecvError::Empty) => {}
+            }
+            let signal = Arc::new(Signal::for_task(cx.waker()));
+            let mut st = chan.lock();
+            if !chan.enqueue(&mut st, Side::Recv, &signal, 0) {
+                st.remove(&signal);
+                continue; // a value (or the close) came while we registered
+            }
+            drop(st);
+            signal.trace_wait(|| format!("recv_async {}", chan.trace_name()));
+            crate::trace::record(|| format!("recv_async {} -> pending", chan.trace_name()));
+            self.signal = Some(signal);
+            return Poll::Pending;
         }
     }
 }
@@ -277,7 +351,10 @@ impl<T> Drop for SendFuture<'_, T> {
         }
         if let Some(signal) = self.signal.take() {
             // Delivered or not, nothing is reported: the unsent value (if any) drops here.
-            withdraw(&self.chan, &signal);
+            if withdraw(&self.chan, &signal) && self.chan.is_ring() {
+                // Woken for room we will not use: wake the next sender.
+                self.chan.pass_on(Side::Send);
+            }
         }
     }
 }
@@ -293,9 +370,7 @@ impl<T> Drop for RecvFuture<'_, T> {
         if let Some(signal) = self.signal.take() {
             if withdraw(&self.chan, &signal) {
                 // We were woken for a value we will not take: wake the next receiver.
-                let mut wake = Wake::default();
-                self.chan.lock().pass_on(&mut wake);
-                wake.run();
+                self.chan.pass_on(Side::Recv);
             }
         }
     }

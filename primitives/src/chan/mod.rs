@@ -28,6 +28,9 @@
 //!   receive before the send completes).
 //! - **HB-CHAN-TIMEOUT**: a receive that completes inside [`Receiver::recv_timeout`] (or
 //!   `recv_deadline`) gives the edges of a plain receive; one that times out gives none.
+//! - **LIVE-CHAN-WAKE** (liveness): a receiver that waits on a buffered channel while a value
+//!   goes in, or a sender that waits while room is made, is woken: the lock-free buffer
+//!   never strands a waiter.
 //! - **N-CHAN-BUFFERED** (not guaranteed): on a buffered channel a receive is *not*
 //!   synchronized before the send of the same value completes.
 //! - `len`, `is_empty`, `is_full`, `is_closed` and failed `try_` operations synchronize
@@ -81,6 +84,7 @@
 pub(crate) mod engine;
 mod error;
 mod future;
+mod ring;
 #[doc(hidden)]
 pub mod select;
 #[cfg(feature = "futures")]
@@ -98,7 +102,7 @@ pub use select::{RecvOperand, Select, SelectRecv, SelectSend, SendOperand};
 pub use stream::{RecvStream, SendSink};
 
 use crate::sync::Arc;
-use engine::{Chan, Wake};
+use engine::Chan;
 
 /// Creates a channel of capacity `cap`. `cap == 0` is a rendezvous channel (Go's
 /// `make(chan T)`): a send completes only when a receiver takes the value.
@@ -185,8 +189,7 @@ impl<T> Sender<T> {
     /// pending `recv_async` is woken instead and takes the value itself (see
     /// [`Receiver::recv_async`]).
     pub fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
-        let mut wake = Wake::default();
-        let r = self.chan.lock().try_send(value, &mut wake);
+        let r = self.chan.try_send(value);
         crate::trace::record(|| {
             let how = match &r {
                 Ok(()) => "ok",
@@ -195,7 +198,6 @@ impl<T> Sender<T> {
             };
             format!("try_send {} -> {how}", self.chan.trace_name())
         });
-        wake.run();
         r
     }
 
@@ -280,8 +282,7 @@ impl<T> Receiver<T> {
     /// Receives without blocking: `Empty` if nothing is ready, `Closed` if closed and empty.
     /// Never blocks. A failed `try_recv` synchronizes nothing.
     pub fn try_recv(&self) -> Result<T, TryRecvError> {
-        let mut wake = Wake::default();
-        let r = self.chan.lock().try_recv(&mut wake);
+        let r = self.chan.try_recv();
         crate::trace::record(|| {
             let how = match &r {
                 Ok(_) => "ok",
@@ -290,7 +291,6 @@ impl<T> Receiver<T> {
             };
             format!("try_recv {} -> {how}", self.chan.trace_name())
         });
-        wake.run();
         r
     }
 

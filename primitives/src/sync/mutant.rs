@@ -3,7 +3,7 @@
 //! Each atomic operation that a happens-before claim rests on reads its ordering through
 //! [`ord`], naming its [`Site`]. In std builds `ord` returns the ordering it was given and
 //! compiles to nothing. In checker builds, the environment variable `HBSYNC_MUTANT` may name
-//! one site; that site's ordering is then weakened (Release/Acquire/AcqRel → Relaxed) so the
+//! one site; that site's ordering is then weakened (Release/Acquire/AcqRel → Relaxed, a SeqCst fence → AcqRel) so the
 //! proofs can show they depend on it (DESIGN.md §4, "mutants").
 
 use super::atomic::Ordering;
@@ -26,6 +26,28 @@ pub(crate) const CHAN_OBSERVE_TIMED: Site = "chan.waiter.observe_timed";
 pub(crate) const CHAN_OBSERVE_CLAIMED: Site = "chan.waiter.observe_claimed";
 /// A pending `send_async`'s Acquire observation of its completion (`SendFuture::poll`).
 pub(crate) const SEND_ASYNC_OBSERVE: Site = "chan.send_async.observe";
+
+/// A ring send's Acquire load of its cell's stamp (the free cell's last receive).
+pub(crate) const RING_SEND_OBSERVE: Site = "chan.ring.send.observe";
+/// A ring send's Release store of its cell's stamp (the value is in).
+pub(crate) const RING_SEND_PUBLISH: Site = "chan.ring.send.publish";
+/// A ring receive's Acquire load of its cell's stamp (the value's send).
+pub(crate) const RING_RECV_OBSERVE: Site = "chan.ring.recv.observe";
+/// A ring receive's Release store of its cell's stamp (the cell is free for the next lap).
+pub(crate) const RING_RECV_FREE: Site = "chan.ring.recv.free";
+/// A ring receive's Acquire load of `tail` when the buffer is empty (the closed bit).
+pub(crate) const RING_RECV_CLOSED: Site = "chan.ring.recv.closed";
+/// The Release `fetch_or` that sets a ring's closed bit.
+pub(crate) const RING_CLOSE: Site = "chan.ring.close";
+/// The Release RMW with which a ring send reads whether receivers wait.
+pub(crate) const RING_WAKE_SEND: Site = "chan.ring.wake.after_send";
+/// The Release RMW with which a ring receive reads whether senders wait.
+pub(crate) const RING_WAKE_RECV: Site = "chan.ring.wake.after_recv";
+/// The Acquire `swap` of a receiver registering on a ring channel, before it looks at the
+/// buffer again.
+pub(crate) const RING_WAKE_REGISTER_RECV: Site = "chan.ring.wake.register_recv";
+/// The same for a sender registering.
+pub(crate) const RING_WAKE_REGISTER_SEND: Site = "chan.ring.wake.register_send";
 
 /// The unlock's fast-path Release CAS (`LOCKED → 0`).
 pub(crate) const MUTEX_UNLOCK_FAST: Site = "mutex.unlock.fast";
@@ -78,6 +100,16 @@ pub(crate) const ALL: &[Site] = &[
     CHAN_OBSERVE_TIMED,
     CHAN_OBSERVE_CLAIMED,
     SEND_ASYNC_OBSERVE,
+    RING_SEND_OBSERVE,
+    RING_SEND_PUBLISH,
+    RING_RECV_OBSERVE,
+    RING_RECV_FREE,
+    RING_RECV_CLOSED,
+    RING_CLOSE,
+    RING_WAKE_SEND,
+    RING_WAKE_RECV,
+    RING_WAKE_REGISTER_RECV,
+    RING_WAKE_REGISTER_SEND,
     MUTEX_UNLOCK_FAST,
     MUTEX_UNLOCK_SLOW,
     MUTEX_LOCK_FAST,
@@ -113,7 +145,12 @@ pub(crate) fn ord(_site: Site, order: Ordering) -> Ordering {
 #[cfg(any(loom, shuttle))]
 pub(crate) fn ord(site: Site, order: Ordering) -> Ordering {
     if running() == Some(site) {
-        Ordering::Relaxed
+        // A fence cannot be Relaxed: a SeqCst fence is weakened to AcqRel (what a
+        // store-to-load ordering needs is then missing); everything else to Relaxed.
+        match order {
+            Ordering::SeqCst => Ordering::AcqRel,
+            _ => Ordering::Relaxed,
+        }
     } else {
         order
     }

@@ -50,7 +50,7 @@ use std::time::{Duration, Instant};
 pub use builder::{Select, SelectRecv, SelectSend};
 pub use operand::{RecvOperand, SendOperand};
 
-use super::engine::{put_slot, take_slot, Chan, Entry, Slot, State, Wake};
+use super::engine::{put_slot, take_slot, Chan, Entry, Side, Slot, State, Wake};
 use super::error::{RecvError, SendError, TryRecvError, TrySendError};
 use crate::sync::cell::UnsafeCell;
 use crate::sync::Arc;
@@ -87,6 +87,12 @@ pub trait Case {
     /// Like [`Case::try_now`], with the channel's lock already held in `guard` (the guard
     /// of the channel at [`Case::chan_addr`]).
     fn try_locked(&self, guard: &mut dyn LockedChan, wake: &mut Wakes) -> bool;
+    /// A ring channel's version (its lock does not freeze it), for the snapshot check of a
+    /// non-blocking poll; `None` for a locked channel (or a disabled case).
+    fn version(&self) -> Option<(usize, usize)>;
+    /// Whether a completion of this case only wakes the select to retry it (a ring
+    /// channel), rather than handing it the operation done.
+    fn woken_to_retry(&self) -> bool;
 }
 
 /// Waiters a select's locked poll completed, woken once every lock is released.
@@ -97,14 +103,20 @@ pub struct Wakes(Wake);
 /// A held channel lock with its state's type erased (a select's channels differ in type).
 #[doc(hidden)]
 pub trait LockedChan {
-    /// The locked `State<T>`, for the one `T` of the channel this guard locks.
+    /// The [`Held`] lock, for the one `T` of the channel this guard locks.
     fn state(&mut self) -> *mut ();
 }
 
-impl<T> LockedChan for crate::sync::MutexGuard<'_, State<T>> {
+/// A channel and its held lock.
+#[doc(hidden)]
+pub struct Held<'a, T> {
+    chan: &'a Chan<T>,
+    st: crate::sync::MutexGuard<'a, State<T>>,
+}
+
+impl<T> LockedChan for Held<'_, T> {
     fn state(&mut self) -> *mut () {
-        let st: &mut State<T> = self;
-        st as *mut State<T> as *mut ()
+        self as *mut Self as *mut ()
     }
 }
 
@@ -172,21 +184,24 @@ impl<'a, T> SendCase<'a, T> {
 
 /// A receive case's non-blocking attempt; `true` if it completed (value or closed in `slot`).
 fn try_recv_now<T>(chan: &Chan<T>, slot: &Slot<T>) -> bool {
-    let mut wake = Wake::default();
-    let done = try_recv_locked(&mut chan.lock(), slot, &mut wake);
-    wake.run();
-    done
+    recv_result(chan.try_recv(), slot)
 }
 
 /// [`try_recv_now`] under a held lock.
-fn try_recv_locked<T>(st: &mut State<T>, slot: &Slot<T>, wake: &mut Wake) -> bool {
-    let result = match st.try_recv(wake) {
+fn try_recv_locked<T>(h: &mut Held<'_, T>, slot: &Slot<T>, wake: &mut Wake) -> bool {
+    recv_result(h.chan.try_recv_locked(&mut h.st, wake), slot)
+}
+
+/// Stores a receive case's outcome; `true` if it completed.
+fn recv_result<T>(r: Result<T, TryRecvError>, slot: &Slot<T>) -> bool {
+    let result = match r {
         Ok(v) => Some(v),
         Err(TryRecvError::Closed) => None,
         Err(TryRecvError::Empty) => return false,
     };
-    // SAFETY: polls run while the select has no entry registered (before registering, or
-    // after every entry was removed), so the slot is ours alone.
+    // SAFETY: polls run while the select has no entry registered that points at the slot
+    // (before registering, after every entry was removed, or, on a ring channel, whose
+    // entries point at no slot), so the slot is ours alone.
     unsafe { put_slot(slot, result) };
     true
 }
@@ -194,19 +209,21 @@ fn try_recv_locked<T>(st: &mut State<T>, slot: &Slot<T>, wake: &mut Wake) -> boo
 /// A send case's non-blocking attempt; `true` if it completed (`slot` keeps the value only
 /// when the channel was closed).
 fn try_send_now<T>(chan: &Chan<T>, slot: &Slot<T>) -> bool {
-    let mut wake = Wake::default();
-    let done = try_send_locked(&mut chan.lock(), slot, &mut wake);
-    wake.run();
-    done
+    send_with(slot, |v| chan.try_send(v))
 }
 
 /// [`try_send_now`] under a held lock.
-fn try_send_locked<T>(st: &mut State<T>, slot: &Slot<T>, wake: &mut Wake) -> bool {
-    // SAFETY: as in `try_recv_locked`: no entry of the select is registered now.
+fn try_send_locked<T>(h: &mut Held<'_, T>, slot: &Slot<T>, wake: &mut Wake) -> bool {
+    send_with(slot, |v| h.chan.try_send_locked(&mut h.st, v, wake))
+}
+
+/// Sends a send case's value with `send`; `true` if it completed.
+fn send_with<T>(slot: &Slot<T>, send: impl FnOnce(T) -> Result<(), TrySendError<T>>) -> bool {
+    // SAFETY: as in `recv_result`: no entry of the select is registered now.
     let Some(value) = (unsafe { take_slot(slot) }) else {
         return false;
     };
-    match st.try_send(value, wake) {
+    match send(value) {
         Ok(()) => true,
         Err(TrySendError::Closed(v)) => {
             // SAFETY: as above.
@@ -239,6 +256,11 @@ impl<T, const SEND: bool> Case for OpCase<'_, T, SEND> {
         let Some(chan) = self.chan else { return true };
         let mut wake = Wake::default();
         let mut st = chan.lock();
+        if chan.is_ring() {
+            // Woken, not handed a value: the entry points at no slot.
+            let side = if SEND { Side::Send } else { Side::Recv };
+            return chan.enqueue(&mut st, side, &w.0, index);
+        }
         let ready = if SEND {
             st.send_ready(&w.0)
         } else {
@@ -295,18 +317,30 @@ impl<T, const SEND: bool> Case for OpCase<'_, T, SEND> {
     }
 
     fn lock(&self) -> Option<Box<dyn LockedChan + '_>> {
-        Some(Box::new(self.chan?.lock()))
+        let chan = self.chan?;
+        Some(Box::new(Held {
+            chan,
+            st: chan.lock(),
+        }))
+    }
+
+    fn version(&self) -> Option<(usize, usize)> {
+        self.chan?.version()
+    }
+
+    fn woken_to_retry(&self) -> bool {
+        self.chan.is_some_and(Chan::is_ring)
     }
 
     fn try_locked(&self, guard: &mut dyn LockedChan, wake: &mut Wakes) -> bool {
         // SAFETY: `run_nonblocking` passes the guard it took for this case's channel address
-        // (`chan_addr`), so the guard locks this very `Chan<T>` and its state is a `State<T>`;
-        // the guard is held for the whole call, and `&mut` makes this the only access.
-        let st = unsafe { &mut *guard.state().cast::<State<T>>() };
+        // (`chan_addr`), so the guard is a `Held` of this very `Chan<T>`; it is held for the
+        // whole call, and `&mut` makes this the only access.
+        let h = unsafe { &mut *guard.state().cast::<Held<'_, T>>() };
         if SEND {
-            try_send_locked(st, &self.slot, &mut wake.0)
+            try_send_locked(h, &self.slot, &mut wake.0)
         } else {
-            try_recv_locked(st, &self.slot, &mut wake.0)
+            try_recv_locked(h, &self.slot, &mut wake.0)
         }
     }
 }
@@ -391,7 +425,32 @@ fn run_nonblocking(cases: &[&dyn Case], order: &[usize]) -> Option<usize> {
         .filter_map(|&(a, i)| Some((a, cases[i].lock()?)))
         .collect();
     let mut wake = Wakes::default();
-    let mut won = None;
+    let won = loop {
+        // A ring channel moves without its lock: its version is read before and after the
+        // poll, and `default` is taken only if no ring moved in between. Then at every
+        // instant between the two reads each ring was as the poll saw it, and the locked
+        // channels did not move at all: one snapshot in which no case could proceed.
+        let before: Vec<_> = cases.iter().map(|c| c.version()).collect();
+        if let Some(i) = poll_locked(cases, order, &mut guards, &mut wake) {
+            break Some(i);
+        }
+        if cases.iter().map(|c| c.version()).eq(before) {
+            break None;
+        }
+        crate::sync::hint::spin_loop();
+    };
+    drop(guards);
+    wake.0.run();
+    won
+}
+
+/// One poll of every case in `order`, with every lock in `guards` held.
+fn poll_locked(
+    cases: &[&dyn Case],
+    order: &[usize],
+    guards: &mut [(usize, Box<dyn LockedChan + '_>)],
+    wake: &mut Wakes,
+) -> Option<usize> {
     for &i in order {
         let Some(a) = cases[i].chan_addr() else {
             continue;
@@ -399,14 +458,11 @@ fn run_nonblocking(cases: &[&dyn Case], order: &[usize]) -> Option<usize> {
         let Ok(g) = guards.binary_search_by_key(&a, |&(ga, _)| ga) else {
             continue;
         };
-        if cases[i].try_locked(&mut *guards[g].1, &mut wake) {
-            won = Some(i);
-            break;
+        if cases[i].try_locked(&mut *guards[g].1, wake) {
+            return Some(i);
         }
     }
-    drop(guards);
-    wake.0.run();
-    won
+    None
 }
 
 fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
@@ -475,7 +531,17 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
             }
             continue;
         }
-        return won;
+        // A ring case was only woken: its operation is tried first, now (so the value or
+        // room it was woken for is not left behind while other waiters sleep); if someone
+        // else took it, the select starts over.
+        match won {
+            Some(i) if cases[i].woken_to_retry() => {
+                if cases[i].try_now() {
+                    return Some(i);
+                }
+            }
+            _ => return won,
+        }
     }
 }
 
