@@ -150,3 +150,81 @@ fn async_and_blocking_mixed() {
         b.join().unwrap();
     });
 }
+
+/// Issue 12: on ring channels (`bounded(1)`), waiters of every kind register while the other
+/// side fills or drains the buffer: a blocking sender and receiver, a `send_async` and a
+/// `recv_async`, a select that sends and one that receives over two channels. Every value
+/// arrives exactly once, and no waiter is stranded (a stranded one is a shuttle deadlock).
+#[test]
+fn ring_waiters_are_never_stranded() {
+    check::model(|| {
+        let (tx, rx) = bounded::<u32>(1);
+        let (tx2, rx2) = bounded::<u32>(1);
+        let blocking = {
+            let tx = tx.clone();
+            thread::spawn(move || (0..3).for_each(|i| tx.send(i).unwrap()))
+        };
+        let asynchronous = {
+            let tx = tx.clone();
+            thread::spawn(move || {
+                check::block_on(async move {
+                    for i in 10..12 {
+                        tx.send_async(i).await.unwrap();
+                    }
+                })
+            })
+        };
+        drop(tx);
+        let selecting = thread::spawn(move || {
+            for i in 20..22 {
+                hbsync::select! {
+                    send(tx2, i) -> r => r.unwrap(),
+                }
+            }
+        });
+        let by_select = {
+            let (rx, rx2) = (rx.clone(), rx2.clone());
+            thread::spawn(move || {
+                let (mut a, mut b) = (Some(rx), Some(rx2));
+                let mut got = Vec::new();
+                while a.is_some() || b.is_some() {
+                    hbsync::select! {
+                        recv(a.as_ref()) -> v => match v {
+                            Ok(v) => got.push(v),
+                            Err(_) => a = None,
+                        },
+                        recv(b.as_ref()) -> v => match v {
+                            Ok(v) => got.push(v),
+                            Err(_) => b = None,
+                        },
+                    }
+                }
+                got
+            })
+        };
+        let by_async = {
+            let rx = rx.clone();
+            thread::spawn(move || {
+                check::block_on(async move {
+                    let mut got = Vec::new();
+                    while let Ok(v) = rx.recv_async().await {
+                        got.push(v);
+                    }
+                    got
+                })
+            })
+        };
+        let mut got: Vec<u32> = rx.iter().chain(rx2.iter()).collect();
+        blocking.join().unwrap();
+        asynchronous.join().unwrap();
+        selecting.join().unwrap();
+        got.extend(by_select.join().unwrap());
+        got.extend(by_async.join().unwrap());
+        got.sort_unstable();
+        assert_eq!(
+            got,
+            vec![0, 1, 2, 10, 11, 20, 21],
+            "lost or duplicated values"
+        );
+    });
+}

@@ -1,9 +1,17 @@
 //! Channel benchmarks: hbsync side by side with crossbeam-channel, flume, kanal and
 //! std::sync::mpsc, in one process and one run. Shapes: seq (one thread, send then receive),
 //! spsc, mpsc (4→1), mpmc (4→4); flavors bounded(0), bounded(1), bounded(1000), unbounded.
-//! Each iteration moves `MSGS` messages; criterion reports time per iteration and, with the
-//! throughput set, per message. `python3 tools/bench_table.py` turns the saved estimates into
-//! the README's ns/message table with ratios to the fastest peer.
+//! Two sizes of run, each a criterion group of its own:
+//! - `chan/…`: `MSGS` (20,000) messages per iteration, threads spawned per iteration: a
+//!   short burst, where spawning is a visible part of the time;
+//! - `suite/…`: crossbeam-channel's benchmark-suite shape: one run moves
+//!   [`common::suite_msgs`] messages (1,000,000 on buffered channels, 100,000 on `bounded(0)`
+//!   and `bounded(1)`, whose every message is a hand-off), threads spawned inside the timed
+//!   run. `HBSYNC_BENCH=suite` (or `chan`) runs one size only.
+//!
+//! Criterion reports time per iteration and, with the throughput set, per message.
+//! `python3 tools/bench_table.py [chan/|suite/]` turns the saved estimates into the README's
+//! ns/message table with ratios to the fastest peer.
 #![allow(missing_docs)]
 
 mod common;
@@ -135,10 +143,10 @@ impl Flavor for StdMpsc {
     }
 }
 
-/// Moves `MSGS` messages from `senders` threads to `receivers` threads; returns the checksum.
-fn run<F: Flavor>(cap: Option<usize>, senders: u64, receivers: u64) -> u64 {
+/// Moves `msgs` messages from `senders` threads to `receivers` threads; returns the checksum.
+fn run<F: Flavor>(cap: Option<usize>, msgs: u64, senders: u64, receivers: u64) -> u64 {
     let (s, r) = F::make(cap);
-    let per = MSGS / senders;
+    let per = msgs / senders;
     let hs: Vec<_> = (0..senders)
         .map(|_| {
             let s = F::clone_s(&s);
@@ -169,11 +177,11 @@ fn run<F: Flavor>(cap: Option<usize>, senders: u64, receivers: u64) -> u64 {
 }
 
 /// One thread: send a batch that fits, then receive it.
-fn seq<F: Flavor>(cap: Option<usize>) -> u64 {
+fn seq<F: Flavor>(cap: Option<usize>, msgs: u64) -> u64 {
     let (s, r) = F::make(cap);
     let batch = cap.unwrap_or(1000).min(1000) as u64;
     let mut sum = 0;
-    for _ in 0..MSGS / batch {
+    for _ in 0..msgs / batch {
         for i in 0..batch {
             F::send(&s, i);
         }
@@ -185,22 +193,26 @@ fn seq<F: Flavor>(cap: Option<usize>) -> u64 {
 }
 
 fn bench_flavor<F: Flavor>(c: &mut Criterion) {
-    for (cap_name, cap) in common::CAPS {
-        let mut g = common::group(c, &format!("chan/{cap_name}"), MSGS);
+    for (size, cap_name, cap) in common::sizes() {
+        let msgs = match size {
+            "suite" => common::suite_msgs(cap),
+            _ => MSGS,
+        };
+        let mut g = common::group(c, &format!("{size}/{cap_name}"), msgs);
         if cap != Some(0) {
             g.bench_function(BenchmarkId::new("seq", F::NAME), |b| {
-                b.iter(|| seq::<F>(cap))
+                b.iter(|| seq::<F>(cap, msgs))
             });
         }
         g.bench_function(BenchmarkId::new("spsc", F::NAME), |b| {
-            b.iter(|| run::<F>(cap, 1, 1))
+            b.iter(|| run::<F>(cap, msgs, 1, 1))
         });
         g.bench_function(BenchmarkId::new("mpsc", F::NAME), |b| {
-            b.iter(|| run::<F>(cap, 4, 1))
+            b.iter(|| run::<F>(cap, msgs, 4, 1))
         });
         if F::MPMC {
             g.bench_function(BenchmarkId::new("mpmc", F::NAME), |b| {
-                b.iter(|| run::<F>(cap, 4, 4))
+                b.iter(|| run::<F>(cap, msgs, 4, 4))
             });
         }
         g.finish();

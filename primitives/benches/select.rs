@@ -4,8 +4,9 @@
 //! - `select_both`: 4 threads select to send over the 4 channels, 4 threads select to
 //!   receive over them.
 //!
-//! Flavors bounded(0), bounded(1), bounded(1000), unbounded; `MSGS` messages per iteration.
-//! `python3 tools/bench_table.py select/` prints the README table.
+//! Flavors bounded(0), bounded(1), bounded(1000), unbounded; `MSGS` messages per iteration
+//! (groups `select/…`), and in crossbeam's suite shape (groups `suite/…`, as in the channel
+//! benchmarks). `python3 tools/bench_table.py select/` (or `suite/`) prints the README table.
 #![allow(missing_docs)]
 
 mod common;
@@ -22,18 +23,18 @@ macro_rules! select_benches {
         mod $name {
             use super::*;
 
-            pub(super) fn select_rx(cap: Option<usize>) {
+            pub(super) fn select_rx(cap: Option<usize>, msgs: u64) {
                 let chans: Vec<_> = (0..THREADS).map(|_| $make(cap)).collect();
                 thread::scope(|s| {
                     for (tx, _) in &chans {
                         s.spawn(move || {
-                            for i in 0..MSGS / THREADS {
+                            for i in 0..msgs / THREADS {
                                 tx.send(i).unwrap();
                             }
                         });
                     }
                     let [r0, r1, r2, r3] = [&chans[0].1, &chans[1].1, &chans[2].1, &chans[3].1];
-                    for _ in 0..MSGS {
+                    for _ in 0..msgs {
                         $select! {
                             recv(r0) -> v => { v.unwrap(); },
                             recv(r1) -> v => { v.unwrap(); },
@@ -44,14 +45,14 @@ macro_rules! select_benches {
                 });
             }
 
-            pub(super) fn select_both(cap: Option<usize>) {
+            pub(super) fn select_both(cap: Option<usize>, msgs: u64) {
                 let chans: Vec<_> = (0..THREADS).map(|_| $make(cap)).collect();
                 let [t0, t1, t2, t3] = [&chans[0].0, &chans[1].0, &chans[2].0, &chans[3].0];
                 let [r0, r1, r2, r3] = [&chans[0].1, &chans[1].1, &chans[2].1, &chans[3].1];
                 thread::scope(|s| {
                     for _ in 0..THREADS {
                         s.spawn(move || {
-                            for i in 0..MSGS / THREADS {
+                            for i in 0..msgs / THREADS {
                                 $select! {
                                     send(t0, i) -> r => r.unwrap(),
                                     send(t1, i) -> r => r.unwrap(),
@@ -61,7 +62,7 @@ macro_rules! select_benches {
                             }
                         });
                         s.spawn(move || {
-                            for _ in 0..MSGS / THREADS {
+                            for _ in 0..msgs / THREADS {
                                 $select! {
                                     recv(r0) -> v => { v.unwrap(); },
                                     recv(r1) -> v => { v.unwrap(); },
@@ -95,19 +96,23 @@ select_benches!(
 );
 
 fn selects(c: &mut Criterion) {
-    for (cap_name, cap) in common::CAPS {
-        let mut g = common::group(c, &format!("select/{cap_name}"), MSGS);
+    for (size, cap_name, cap) in common::sizes() {
+        let (group, msgs) = match size {
+            "suite" => ("suite", common::suite_msgs(cap)),
+            _ => ("select", MSGS),
+        };
+        let mut g = common::group(c, &format!("{group}/{cap_name}"), msgs);
         g.bench_function(BenchmarkId::new("select_rx", "hbsync"), |b| {
-            b.iter(|| hb::select_rx(cap))
+            b.iter(|| hb::select_rx(cap, msgs))
         });
         g.bench_function(BenchmarkId::new("select_rx", "crossbeam"), |b| {
-            b.iter(|| cb::select_rx(cap))
+            b.iter(|| cb::select_rx(cap, msgs))
         });
         g.bench_function(BenchmarkId::new("select_both", "hbsync"), |b| {
-            b.iter(|| hb::select_both(cap))
+            b.iter(|| hb::select_both(cap, msgs))
         });
         g.bench_function(BenchmarkId::new("select_both", "crossbeam"), |b| {
-            b.iter(|| cb::select_both(cap))
+            b.iter(|| cb::select_both(cap, msgs))
         });
         g.finish();
     }

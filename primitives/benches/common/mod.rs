@@ -28,3 +28,26 @@ pub(crate) fn group<'a>(
         .measurement_time(Duration::from_secs(1));
     g
 }
+
+/// The run sizes to measure (`HBSYNC_BENCH=chan` or `suite` picks one), with every flavor:
+/// `(size, flavor name, capacity)`.
+#[allow(dead_code)] // not every benchmark binary uses it
+pub(crate) fn sizes() -> Vec<(&'static str, &'static str, Option<usize>)> {
+    let only = std::env::var("HBSYNC_BENCH").ok();
+    ["chan", "suite"]
+        .into_iter()
+        .filter(|s| only.as_deref().is_none_or(|o| o == *s))
+        .flat_map(|s| CAPS.into_iter().map(move |(n, c)| (s, n, c)))
+        .collect()
+}
+
+/// Messages per run in the suite shape: 1,000,000 on buffered channels; 100,000 where every
+/// message is a hand-off between threads (`bounded(0)`, `bounded(1)`), so one run of the
+/// slowest peer stays within seconds.
+#[allow(dead_code)] // not every benchmark binary uses it
+pub(crate) fn suite_msgs(cap: Option<usize>) -> u64 {
+    match cap {
+        Some(0 | 1) => 100_000,
+        _ => 1_000_000,
+    }
+}

@@ -1,17 +1,25 @@
-//! The channel engine: one lock per channel, a ring buffer, and FIFO queues of waiters that
-//! the other side completes directly (Go's `hchan` shape).
+//! The channel engine. A channel is one of two kinds:
+//!
+//! - **ring** (`bounded(n)`, `1 ≤ n ≤ 2^20`): the values live in a lock-free array of stamped
+//!   cells ([`super::ring`]). A send into room and a receive of a buffered value take no
+//!   lock. The lock guards only the queues of parties that wait, and is taken only to
+//!   register a waiter or to wake one.
+//! - **locked** (`bounded(0)`, unbounded, larger bounded, timer channels): one lock per
+//!   channel guards a buffer and FIFO queues of waiters that the other side completes
+//!   directly (Go's `hchan` shape).
 //!
 //! # State (all under `Chan::state`, the channel lock)
 //!
 //! | field     | meaning                                                                   |
 //! |-----------|---------------------------------------------------------------------------|
-//! | `buf`     | buffered values, oldest first; `len ≤ cap` always                         |
+//! | `buf`     | locked channels: buffered values, oldest first; `len ≤ cap` always        |
 //! | `closed`  | set once by `close`, the last `Sender` drop, or the last `Receiver` drop   |
-//! | `sendq`   | waiting senders: each entry points at a slot holding the value to send    |
-//! | `recvq`   | waiting blocking receivers (threads, `select!` cases): each entry points  |
-//! |           | at an empty slot to fill                                                  |
-//! | `notifyq` | waiting async receivers: no slot; a value arriving *wakes* one of them,   |
-//! |           | and it comes back under the lock to take a value itself                   |
+//! | `sendq`   | locked: waiting senders; each entry points at a slot holding the value    |
+//! | `recvq`   | locked: waiting blocking receivers (threads, `select!` cases); each entry |
+//! |           | points at an empty slot to fill                                           |
+//! | `rx_wait` | receivers that are *woken*, not handed a value: async receivers of a      |
+//! |           | locked channel, every receiver of a ring; each comes back to receive      |
+//! | `tx_wait` | ring: senders woken when there is room                                    |
 //!
 //! # Invariants
 //!
@@ -19,13 +27,28 @@
 //!    channel is open: a sender serves `recvq` before `buf` (so FIFO order holds).
 //! 2. `sendq` holds an undecided entry only while `buf` is full and the channel is open.
 //! 3. An entry is decided by exactly one CAS on its [`Signal`]; the winner does the slot
-//!    hand-off under this lock and publishes it with `Signal::complete` (Release).
+//!    hand-off (or, for a woken entry, only the wake-up) under this lock and publishes it
+//!    with `Signal::complete` (Release).
 //! 4. Wake-ups happen after the lock is released (the `Wake` list returned by every operation).
-//! 5. Nothing is lost: a value is in `buf`, in exactly one slot, received, or handed back.
-//! 6. No lost wake-up for async receivers: every value that becomes available (pushed into
-//!    `buf`, or a sender queued in `sendq`) wakes one `notifyq` entry; a woken receiver
-//!    either takes a value, registers again (someone else took it), or, dropped, passes the
-//!    wake-up on ([`State::pass_on`]).
+//! 5. Nothing is lost: a value is in `buf` or the ring, in exactly one slot, received, or
+//!    handed back.
+//! 6. No lost wake-up for woken waiters: every value that becomes available (pushed into
+//!    `buf` or the ring, or a sender queued in `sendq`) wakes one `rx_wait` entry, and on a
+//!    ring every freed cell wakes one `tx_wait` entry; a woken party either completes its
+//!    operation, registers again (someone else took the value or the room), or, dropped,
+//!    passes the wake-up on ([`Chan::pass_on`]). A woken blocking party always tries once
+//!    more before it may time out, so it never leaves the wake-up unused.
+//!
+//! # Ring: waking without a lock on the fast path
+//!
+//! A ring operation that succeeds reads a flag (`rx_waiting` after a send, `tx_waiting`
+//! after a receive) and takes the lock only if it is set. A party that must wait registers
+//! under the lock, sets the flag, and only then looks at the ring again. Both flag accesses
+//! are RMWs of the one flag (`fetch_or(false)` Release, `swap(true)` Acquire), so they are
+//! totally ordered: either the waiter's `swap` comes first and the other side sees the flag
+//! and wakes it, or the other side's RMW comes first, the `swap` reads from it, and the
+//! waiter's second look sees the value or room (**LIVE-CHAN-WAKE**). A flag is cleared only
+//! under the lock, when its queue is found empty.
 //!
 //! # Why async receivers are woken, not handed values
 //!
@@ -40,10 +63,12 @@
 //!
 //! # Where each claim is carried
 //!
-//! When the other party is already *waiting*, the edge is the waiter's `Signal`:
-//! Release store `chan.waiter.complete` → Acquire load `chan.waiter.observe` (the mutant
-//! sites). When the other party comes *later*, the edge is this lock (unlock → lock); loom
-//! models the lock, but its orderings are the checker's own and have no mutant.
+//! On a ring, the data moves through the cells' stamps (Release store → Acquire load:
+//! HB-CHAN-SEND, HB-CHAN-CAPACITY) and the closed bit (HB-CHAN-CLOSE), see [`super::ring`].
+//! On a locked channel, when the other party is already *waiting*, the edge is the waiter's
+//! `Signal`: Release store `chan.waiter.complete` → Acquire load `chan.waiter.observe` (the
+//! mutant sites). When the other party comes *later*, the edge is this lock (unlock →
+//! lock); loom models the lock, but its orderings are the checker's own and have no mutant.
 
 use std::collections::VecDeque;
 use std::time::Instant;

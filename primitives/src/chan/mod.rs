@@ -50,18 +50,24 @@
 //! - Sending on a closed channel returns the value in an error (Go panics).
 //! - There are no nil channels: a `select!` arm is disabled instead (see `select!`).
 //!
-//! # Design: the waiter
+//! # Design: the buffer and the waiter
 //!
-//! One lock per channel guards a ring buffer and two FIFO queues of waiters (Go's `hchan`).
-//! A waiter is a signal (`waiter.rs`) plus a value slot owned by the waiting party; the other
-//! side completes it directly under the lock (one CAS decides it, so it is completed by
-//! exactly one party), moves the value into or out of the slot, publishes with a Release
-//! store, and wakes the thread or the task waker after unlocking. Blocking calls, async
-//! futures and `select!` share this one mechanism; a `select!` registers one entry per case,
-//! all pointing at one signal, so at most one case can win. A blocking waiter spins briefly
-//! before it parks (a rendezvous partner on another core usually answers within that time).
-//! A waiter withdraws (timeout, dropped future, lost select) by the same CAS; if it loses that
-//! race, it honours the completed hand-off. Details: `engine.rs`, `waiter.rs`.
+//! A bounded channel of capacity ≥ 1 keeps its values in a lock-free array of stamped cells
+//! (Vyukov's bounded queue): a send into room and a receive of a buffered value take no
+//! lock. Rendezvous and unbounded channels keep their values under one lock per channel
+//! (Go's `hchan`).
+//!
+//! A party that must wait registers a waiter: a signal (`waiter.rs`) in a queue under the
+//! channel lock. On a rendezvous (and an unbounded channel) the other side completes it
+//! directly under the lock (one CAS decides it, so it is completed by exactly one party),
+//! moves the value into or out of the waiter's slot, publishes with a Release store, and
+//! wakes the thread or the task waker after unlocking. On a buffered channel the other side
+//! only wakes it, and the waiter tries again. Blocking calls, async futures and `select!`
+//! share this one mechanism; a `select!` registers one entry per case, all pointing at one
+//! signal, so at most one case can win. A blocking waiter spins briefly before it parks (a
+//! partner on another core usually answers within that time). A waiter withdraws (timeout,
+//! dropped future, lost select) by the same CAS; if it loses that race, it honours the
+//! completion. Details: `engine.rs`, `ring.rs`, `waiter.rs`.
 //!
 //! # Examples
 //!
