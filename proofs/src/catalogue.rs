@@ -127,12 +127,7 @@ pub const CLAIMS: &[Claim] = &[
         config: "cap 1: a receiver, a sender, a 2-case select register while the other side moves the buffer",
         threads: 2,
         preemption_bound: None,
-        sites: &[
-            "chan.ring.wake.after_send",
-            "chan.ring.wake.after_recv",
-            "chan.ring.wake.register_recv",
-            "chan.ring.wake.register_send",
-        ],
+        sites: &["chan.ring.wake.look_first"],
         via: &[],
         note: "",
     },

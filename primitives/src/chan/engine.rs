@@ -76,10 +76,10 @@ use std::time::Instant;
 use crossbeam_utils::CachePadded;
 
 use super::error::{SendTimeoutError, TryRecvError, TrySendError};
-use super::ring::{PopError, PushError, Ring};
-use crate::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use super::ring::{Patience, PopError, PushError, Ring};
+use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::cell::UnsafeCell;
-use crate::sync::mutant::{self, ord};
+use crate::sync::mutant;
 use crate::sync::{Arc, Mutex};
 use crate::waiter::Signal;
 
@@ -511,12 +511,6 @@ pub(crate) struct Chan<T> {
     /// The lock-free buffer of a bounded channel of capacity ≥ 1 (`None`: rendezvous,
     /// unbounded and timer channels, whose values live under the lock).
     ring: Option<Ring<T>>,
-    /// Ring channels: whether `State::rx_wait` may hold a receiver. Read (by an RMW) without
-    /// the lock by every send; set under the lock by a receiver that registers, cleared
-    /// under the lock when the queue is empty (module docs, "ring").
-    rx_waiting: AtomicBool,
-    /// Ring channels: whether `State::tx_wait` may hold a sender.
-    tx_waiting: AtomicBool,
     /// Live `Sender` handles.
     senders: AtomicUsize,
     /// Live `Receiver` handles.
@@ -566,8 +560,6 @@ impl<T> Chan<T> {
         Self {
             state: CachePadded::new(Mutex::new(state)),
             ring,
-            rx_waiting: AtomicBool::new(false),
-            tx_waiting: AtomicBool::new(false),
             senders: AtomicUsize::new(1),
             receivers: AtomicUsize::new(1),
             cap,
@@ -631,7 +623,7 @@ impl<T> Chan<T> {
         let r = match &self.ring {
             Some(ring) => ring
                 .push(value)
-                .map(|()| self.after_send(None, &mut wake))
+                .map(|waiting| self.after_send(waiting, None, &mut wake))
                 .map_err(Into::into),
             None => self.lock().try_send(value, &mut wake),
         };
@@ -646,7 +638,10 @@ impl<T> Chan<T> {
         let r = match &self.ring {
             Some(ring) => ring
                 .pop()
-                .inspect(|_| self.after_recv(None, &mut wake))
+                .map(|(v, waiting)| {
+                    self.after_recv(waiting, None, &mut wake);
+                    v
+                })
                 .map_err(Into::into),
             None => self.lock().try_recv(&mut wake),
         };
@@ -664,7 +659,7 @@ impl<T> Chan<T> {
         match &self.ring {
             Some(ring) => ring
                 .push(value)
-                .map(|()| self.after_send(Some(st), wake))
+                .map(|waiting| self.after_send(waiting, Some(st), wake))
                 .map_err(Into::into),
             None => st.try_send(value, wake),
         }
@@ -679,41 +674,28 @@ impl<T> Chan<T> {
         match &self.ring {
             Some(ring) => ring
                 .pop()
-                .inspect(|_| self.after_recv(Some(st), wake))
+                .map(|(v, waiting)| {
+                    self.after_recv(waiting, Some(st), wake);
+                    v
+                })
                 .map_err(Into::into),
             None => st.try_recv(wake),
         }
     }
 
-    /// A value went into the ring: wake one waiting receiver, if any. `st`: the lock, if
-    /// the caller holds it.
-    ///
-    /// The flag is read with an RMW, not a load: RMWs on one location are totally ordered,
-    /// so with a registering receiver's `swap` (see [`Chan::enqueue`]) one of the two comes
-    /// first. If ours does, the receiver's `swap` reads from it (Release → Acquire) and its
-    /// second look at the ring sees this value; if theirs does, we read `true` and wake it.
-    /// (A plain load would need SeqCst fences on both sides: a store-to-load ordering.)
+    /// A value went into the ring; `waiting`: the push saw `WAIT` (a receiver may wait), so
+    /// wake one. `st`: the lock, if the caller holds it.
     #[inline]
-    fn after_send(&self, st: Option<&mut State<T>>, wake: &mut Wake) {
-        // Release: publishes the push to a receiver whose `swap` reads from this RMW
-        // (LIVE-CHAN-WAKE, site `chan.ring.wake.after_send`).
-        if self
-            .rx_waiting
-            .fetch_or(false, ord(mutant::RING_WAKE_SEND, Ordering::Release))
-        {
+    fn after_send(&self, waiting: bool, st: Option<&mut State<T>>, wake: &mut Wake) {
+        if waiting {
             self.notify(st, Side::Recv, wake);
         }
     }
 
-    /// A value left the ring: wake one waiting sender, if any (as [`Chan::after_send`]).
+    /// A value left the ring; `waiting`: a sender may wait for room, so wake one.
     #[inline]
-    fn after_recv(&self, st: Option<&mut State<T>>, wake: &mut Wake) {
-        // Release: publishes the room to a sender whose `swap` reads from this RMW
-        // (LIVE-CHAN-WAKE, site `chan.ring.wake.after_recv`).
-        if self
-            .tx_waiting
-            .fetch_or(false, ord(mutant::RING_WAKE_RECV, Ordering::Release))
-        {
+    fn after_recv(&self, waiting: bool, st: Option<&mut State<T>>, wake: &mut Wake) {
+        if waiting {
             self.notify(st, Side::Send, wake);
         }
     }
@@ -727,20 +709,22 @@ impl<T> Chan<T> {
         }
     }
 
+    /// Wakes one waiter of `side`; a queue left empty clears its ring flag (under this
+    /// lock, where waiters register, so no registration can slip between).
     fn notify_locked(&self, st: &mut State<T>, side: Side, wake: &mut Wake) {
+        let Some(ring) = &self.ring else { return };
         match side {
             Side::Recv => {
                 st.notify_one(wake);
-                // Relaxed: written under the lock; a receiver that registers later sets it
-                // again under the lock, before its fence.
-                self.rx_waiting
-                    .store(!st.rx_wait.is_empty(), Ordering::Relaxed);
+                if st.rx_wait.is_empty() {
+                    ring.clear_recv_waiting();
+                }
             }
             Side::Send => {
                 st.notify_one_sender(wake);
-                // Relaxed: as above.
-                self.tx_waiting
-                    .store(!st.tx_wait.is_empty(), Ordering::Relaxed);
+                if st.tx_wait.is_empty() {
+                    ring.clear_send_waiting();
+                }
             }
         }
     }
@@ -760,29 +744,28 @@ impl<T> Chan<T> {
             unreachable!("only ring channels queue woken waiters of both sides");
         };
         let entry = (signal.clone(), case);
-        // The flag's `swap` and the other side's `fetch_or` are RMWs of one location: either
-        // ours comes first and theirs reads `true` (they wake us), or theirs comes first and
-        // ours reads from it, so the look at the ring below sees what they did.
-        let ready = match side {
-            Side::Recv => {
-                st.rx_wait.push_back(entry);
-                // Acquire: pairs with a sender's Release `fetch_or` (LIVE-CHAN-WAKE, site
-                // `chan.ring.wake.register_recv`).
-                self.rx_waiting.swap(
-                    true,
-                    ord(mutant::RING_WAKE_REGISTER_RECV, Ordering::Acquire),
-                );
-                ring.recv_ready()
-            }
-            Side::Send => {
-                st.tx_wait.push_back(entry);
-                // Acquire: pairs with a receiver's Release `fetch_or` (LIVE-CHAN-WAKE, site
-                // `chan.ring.wake.register_send`).
-                self.tx_waiting.swap(
-                    true,
-                    ord(mutant::RING_WAKE_REGISTER_SEND, Ordering::Acquire),
-                );
-                ring.send_ready()
+        match side {
+            Side::Recv => st.rx_wait.push_back(entry),
+            Side::Send => st.tx_wait.push_back(entry),
+        }
+        // Set the flag, then judge by the word the flag's RMW read (LIVE-CHAN-WAKE, see
+        // `ring.rs`): a partner that comes later sees the flag and wakes us.
+        let ready = if mutant::active(mutant::RING_WAKE_LOOK_FIRST) {
+            // Design mutant: look, then set the flag: a partner between the two is missed.
+            let ready = match side {
+                Side::Recv => ring.recv_ready(),
+                Side::Send => ring.send_ready(),
+            };
+            crate::sync::thread::yield_now();
+            match side {
+                Side::Recv => ring.mark_recv_waiting(),
+                Side::Send => ring.mark_send_waiting(),
+            };
+            ready
+        } else {
+            match side {
+                Side::Recv => ring.mark_recv_waiting(),
+                Side::Send => ring.mark_send_waiting(),
             }
         };
         !ready
@@ -822,7 +805,7 @@ impl<T> Chan<T> {
             let mut st = self.lock();
             let closed = st.close(&mut wake);
             let buffered = drain.then(|| match &self.ring {
-                Some(ring) => std::iter::from_fn(|| ring.pop().ok()).collect(),
+                Some(ring) => std::iter::from_fn(|| ring.pop().ok().map(|(v, _)| v)).collect(),
                 None => st.take_buffer(),
             });
             (ring_closed.unwrap_or(closed), buffered)
@@ -911,11 +894,12 @@ impl<T> Chan<T> {
         mut value: T,
         deadline: Option<Instant>,
     ) -> Result<(), SendTimeoutError<T>> {
+        let mut patience = Patience::new();
         loop {
             match ring.push(value) {
-                Ok(()) => {
+                Ok(waiting) => {
                     let mut wake = Wake::default();
-                    self.after_send(None, &mut wake);
+                    self.after_send(waiting, None, &mut wake);
                     crate::trace::record(|| format!("send {} -> ok", self.trace_name()));
                     wake.run();
                     return Ok(());
@@ -929,6 +913,9 @@ impl<T> Chan<T> {
             if deadline.is_some_and(crate::time::is_past) {
                 crate::trace::record(|| format!("send {} -> timeout", self.trace_name()));
                 return Err(SendTimeoutError::Timeout(value));
+            }
+            if patience.wait() {
+                continue;
             }
             let signal = crate::waiter::for_this_thread();
             let mut st = self.lock();
@@ -953,11 +940,12 @@ impl<T> Chan<T> {
 
     /// [`Chan::recv`] on a ring, as [`Chan::send_ring`] with the sides swapped.
     fn recv_ring(&self, ring: &Ring<T>, deadline: Option<Instant>) -> Result<Option<T>, ()> {
+        let mut patience = Patience::new();
         loop {
             match ring.pop() {
-                Ok(v) => {
+                Ok((v, waiting)) => {
                     let mut wake = Wake::default();
-                    self.after_recv(None, &mut wake);
+                    self.after_recv(waiting, None, &mut wake);
                     crate::trace::record(|| format!("recv {} -> ok", self.trace_name()));
                     wake.run();
                     return Ok(Some(v));
@@ -971,6 +959,9 @@ impl<T> Chan<T> {
             if deadline.is_some_and(crate::time::is_past) {
                 crate::trace::record(|| format!("recv {} -> timeout", self.trace_name()));
                 return Err(());
+            }
+            if patience.wait() {
+                continue;
             }
             let signal = crate::waiter::for_this_thread();
             let mut st = self.lock();

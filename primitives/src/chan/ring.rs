@@ -6,28 +6,43 @@
 //!
 //! `head` is the position of the next receive, `tail` of the next send. A position is
 //! `lap * LAP + index` with `index < cap`: the index picks the cell, the lap counts how many
-//! times the array was gone round. `tail` also carries the `closed` bit, between the index
-//! bits and the lap bits. Every cell has a `stamp`, which says what the cell waits for:
+//! times the array was gone round. Between the index bits and the lap bits each word has two
+//! flag bits: `tail` carries `CLOSED` and `WAIT` (a receiver may be waiting), `head` carries
+//! `WAIT` (a sender may be waiting). Every cell has a `stamp`, which says what the cell waits
+//! for:
 //!
 //! | stamp           | the cell …                                                       |
 //! |-----------------|------------------------------------------------------------------|
 //! | `p`             | is free for the send at position `p`                              |
 //! | `p + 1`         | holds the value of the send at `p`, for the receive at `p`        |
 //!
-//! A send at `p` reserves the cell by moving `tail` from `p` to the next position (one CAS),
-//! writes the value, and publishes it by storing `p + 1` (Release). A receive at `p`
-//! reserves by moving `head`, reads the value, and frees the cell for the next lap by storing
-//! `p + LAP` (Release). Each party reads the stamp with Acquire before it reserves, so:
+//! A send at `p` reserves the cell by moving `tail` from `p` to the next position (one CAS,
+//! which keeps the flags), writes the value, and publishes it by storing `p + 1` (Release). A
+//! receive at `p` reserves by moving `head`, reads the value, and frees the cell for the next
+//! lap by storing `p + LAP` (Release). Each party reads the stamp with Acquire before it
+//! reserves, so:
 //!
 //! - **HB-CHAN-SEND**: the sender's stamp store (`chan.ring.send.publish`) → the receiver's
 //!   stamp load (`chan.ring.recv.observe`): the value and everything before the send.
 //! - **HB-CHAN-CAPACITY**: the receiver's stamp store (`chan.ring.recv.free`) → the stamp
 //!   load of the send one lap later (`chan.ring.send.observe`), the (k+C)-th send.
-//! - **HB-CHAN-CLOSE**: the closer sets the `closed` bit with Release (`chan.ring.close`); a
+//! - **HB-CHAN-CLOSE**: the closer sets the `CLOSED` bit with Release (`chan.ring.close`); a
 //!   receive that finds the buffer empty reads `tail` with Acquire (`chan.ring.recv.closed`).
 //!
 //! `head` and `tail` themselves are moved with Relaxed CASes: they only pick who owns a
 //! cell (the CAS order on one location is total); the data moves through the stamps.
+//!
+//! # No lost wake-up (LIVE-CHAN-WAKE)
+//!
+//! A receiver that must wait registers under the channel lock, then sets `WAIT` in `tail`
+//! with an RMW and looks at the position that RMW returns. A send's reserving CAS is an RMW
+//! of the same word. RMWs of one location are totally ordered and each reads the one before
+//! it, so either the flag came first (the send's CAS sees `WAIT` and the sender wakes a
+//! receiver), or the send came first (the flag's RMW returns the moved `tail`, and the
+//! receiver does not sleep). Senders waiting for room set `WAIT` in `head` the same way.
+//! No ordering is involved (it is atomicity), so there is no ordering mutant: the design
+//! mutant `chan.ring.wake.look_first` looks at the ring *before* setting the flag, the
+//! classic lost wake-up, and the proof must catch it.
 //!
 //! A party that finds a cell reserved but not yet published or freed (the other side is
 //! between its CAS and its stamp store, which never blocks) spins until it is.
@@ -67,13 +82,15 @@ struct Cell<T> {
 
 /// The buffer of a bounded channel (capacity ≥ 1).
 pub(crate) struct Ring<T> {
-    /// The position of the next receive.
+    /// The position of the next receive, with `WAIT` (a sender may be waiting).
     head: CachePadded<AtomicUsize>,
-    /// The position of the next send, with the `closed` bit.
+    /// The position of the next send, with `CLOSED` and `WAIT` (a receiver may be waiting).
     tail: CachePadded<AtomicUsize>,
     cells: Box<[Cell<T>]>,
-    /// The `closed` bit of `tail`: the lowest bit above every index (and index + 1).
+    /// The `CLOSED` bit of `tail`: the lowest bit above every index (and index + 1).
     closed_bit: usize,
+    /// The `WAIT` bit of either word, just above `CLOSED`.
+    wait_bit: usize,
     /// One lap: the lowest lap bit.
     lap: usize,
 }
@@ -98,6 +115,36 @@ fn backoff(step: &mut u32) {
     }
 }
 
+/// A party's patience before it registers to wait: a few rounds of growing spins, then a few
+/// yields (the other side is often mid-operation on another core). Checker builds do not
+/// spin: a retry there is the same operation again, which adds no new order to explore.
+pub(crate) struct Patience(u32);
+
+impl Patience {
+    pub(crate) fn new() -> Self {
+        Self(0)
+    }
+
+    /// Waits a little and returns `true` if the caller should try again before registering.
+    #[inline]
+    pub(crate) fn wait(&mut self) -> bool {
+        const SPINS: u32 = 6;
+        const YIELDS: u32 = 4;
+        if crate::sync::CHECKER || self.0 >= SPINS + YIELDS {
+            return false;
+        }
+        if self.0 < SPINS {
+            for _ in 0..1u32 << self.0 {
+                crate::sync::hint::spin_loop();
+            }
+        } else {
+            crate::sync::thread::yield_now();
+        }
+        self.0 += 1;
+        true
+    }
+}
+
 impl<T> Ring<T> {
     /// A ring of `cap ≥ 1` cells.
     pub(crate) fn new(cap: usize) -> Self {
@@ -115,15 +162,22 @@ impl<T> Ring<T> {
             tail: CachePadded::new(AtomicUsize::new(0)),
             cells,
             closed_bit,
-            lap: closed_bit << 1,
+            wait_bit: closed_bit << 1,
+            lap: closed_bit << 2,
         }
+    }
+
+    /// A word without its flags: the position.
+    #[inline]
+    fn pos(&self, word: usize) -> usize {
+        word & !(self.closed_bit | self.wait_bit)
     }
 
     fn cap(&self) -> usize {
         self.cells.len()
     }
 
-    /// The position after `pos` (`pos` without the closed bit).
+    /// The position after `pos` (a position, without flags).
     #[inline]
     fn next(&self, pos: usize) -> usize {
         let index = pos & (self.closed_bit - 1);
@@ -139,8 +193,10 @@ impl<T> Ring<T> {
         &self.cells[pos & (self.closed_bit - 1)]
     }
 
-    /// Moves `value` in, unless the buffer is full or closed.
-    pub(crate) fn push(&self, value: T) -> Result<(), PushError<T>> {
+    /// Moves `value` in, unless the buffer is full or closed. `Ok(true)`: a receiver may be
+    /// waiting (`WAIT` was set in `tail` when this send moved it): wake one.
+    #[inline]
+    pub(crate) fn push(&self, value: T) -> Result<bool, PushError<T>> {
         let mut step = 0;
         // Relaxed: a first guess, checked against the cell's stamp below.
         let mut tail = self.tail.load(Ordering::Relaxed);
@@ -148,42 +204,44 @@ impl<T> Ring<T> {
             if tail & self.closed_bit != 0 {
                 return Err(PushError::Closed(value));
             }
-            let cell = self.cell(tail);
+            let pos = self.pos(tail);
+            let cell = self.cell(pos);
             // Acquire: pairs with the Release that freed this cell one lap ago, so the
             // receive of its old value happens before this send (HB-CHAN-CAPACITY, site
             // `chan.ring.send.observe`).
             let stamp = cell
                 .stamp
                 .load(ord(mutant::RING_SEND_OBSERVE, Ordering::Acquire));
-            if stamp == tail {
-                // Relaxed: reserving picks the owner of the cell; no data moves with it.
+            if stamp == pos {
+                // Relaxed: reserving picks the owner of the cell; no data moves with it. The
+                // flags are kept; the one read here says whether to wake (LIVE-CHAN-WAKE).
                 match self.tail.compare_exchange_weak(
                     tail,
-                    self.next(tail),
+                    self.next(pos) | (tail & self.wait_bit),
                     Ordering::Relaxed,
                     Ordering::Relaxed,
                 ) {
                     Ok(_) => {
-                        // SAFETY: our CAS reserved this cell for position `tail`, whose stamp
+                        // SAFETY: our CAS reserved this cell for position `pos`, whose stamp
                         // said free: no one else touches its value until we publish.
                         cell.value.with_mut(|p| unsafe { (*p).write(value) });
                         // Release: publishes the value (HB-CHAN-SEND, site
                         // `chan.ring.send.publish`).
                         cell.stamp.store(
-                            tail.wrapping_add(1),
+                            pos.wrapping_add(1),
                             ord(mutant::RING_SEND_PUBLISH, Ordering::Release),
                         );
-                        return Ok(());
+                        return Ok(tail & self.wait_bit != 0);
                     }
                     Err(now) => tail = now,
                 }
-            } else if stamp.wrapping_add(self.lap) == tail.wrapping_add(1) {
+            } else if stamp.wrapping_add(self.lap) == pos.wrapping_add(1) {
                 // The cell still holds last lap's value: full, unless its receive is under
                 // way (head moved past it already).
-                // Relaxed: a snapshot; a waiting sender's recheck is ordered by the
-                // registration fence (LIVE-CHAN-WAKE).
-                let head = self.head.load(Ordering::Relaxed);
-                if head.wrapping_add(self.lap) == tail {
+                // Relaxed: a snapshot; a waiting sender's second look is ordered by the
+                // flag's RMW (LIVE-CHAN-WAKE).
+                let head = self.pos(self.head.load(Ordering::Relaxed));
+                if head.wrapping_add(self.lap) == pos {
                     return Err(PushError::Full(value));
                 }
                 backoff(&mut step);
@@ -198,48 +256,51 @@ impl<T> Ring<T> {
         }
     }
 
-    /// Takes the oldest value out, unless the buffer is empty.
-    pub(crate) fn pop(&self) -> Result<T, PopError> {
+    /// Takes the oldest value out, unless the buffer is empty. The flag: a sender may be
+    /// waiting (`WAIT` was set in `head` when this receive moved it): wake one.
+    #[inline]
+    pub(crate) fn pop(&self) -> Result<(T, bool), PopError> {
         let mut step = 0;
         // Relaxed: a first guess, checked against the cell's stamp below.
         let mut head = self.head.load(Ordering::Relaxed);
         loop {
-            let cell = self.cell(head);
+            let pos = self.pos(head);
+            let cell = self.cell(pos);
             // Acquire: pairs with the sender's Release publish (HB-CHAN-SEND, site
             // `chan.ring.recv.observe`).
             let stamp = cell
                 .stamp
                 .load(ord(mutant::RING_RECV_OBSERVE, Ordering::Acquire));
-            if stamp == head.wrapping_add(1) {
+            if stamp == pos.wrapping_add(1) {
                 // Relaxed: as the send's reserving CAS.
                 match self.head.compare_exchange_weak(
                     head,
-                    self.next(head),
+                    self.next(pos) | (head & self.wait_bit),
                     Ordering::Relaxed,
                     Ordering::Relaxed,
                 ) {
                     Ok(_) => {
                         // SAFETY: our CAS reserved this cell, whose stamp said it holds the
-                        // value of the send at `head`: we take it out exactly once.
+                        // value of the send at `pos`: we take it out exactly once.
                         let v = cell.value.with(|p| unsafe { (*p).assume_init_read() });
                         // Release: frees the cell for the send one lap later (HB-CHAN-CAPACITY,
                         // site `chan.ring.recv.free`).
                         cell.stamp.store(
-                            head.wrapping_add(self.lap),
+                            pos.wrapping_add(self.lap),
                             ord(mutant::RING_RECV_FREE, Ordering::Release),
                         );
-                        return Ok(v);
+                        return Ok((v, head & self.wait_bit != 0));
                     }
                     Err(now) => head = now,
                 }
-            } else if stamp == head {
+            } else if stamp == pos {
                 // The cell waits for its send: empty, unless that send is under way.
-                // Acquire: a `closed` bit seen here pairs with the closer's Release
+                // Acquire: a `CLOSED` bit seen here pairs with the closer's Release
                 // (HB-CHAN-CLOSE, site `chan.ring.recv.closed`).
                 let tail = self
                     .tail
                     .load(ord(mutant::RING_RECV_CLOSED, Ordering::Acquire));
-                if tail & !self.closed_bit == head {
+                if self.pos(tail) == pos {
                     return Err(if tail & self.closed_bit != 0 {
                         PopError::Closed
                     } else {
@@ -258,7 +319,7 @@ impl<T> Ring<T> {
         }
     }
 
-    /// Sets the `closed` bit; `true` if this call set it. Sends fail from now on; the values
+    /// Sets the `CLOSED` bit; `true` if this call set it. Sends fail from now on; the values
     /// already in stay to be received.
     pub(crate) fn close(&self) -> bool {
         // Release: everything before the close happens before a receive that reads the bit
@@ -269,10 +330,17 @@ impl<T> Ring<T> {
         before & self.closed_bit == 0
     }
 
-    /// The two positions, as a version: a buffer whose positions did not change between two
-    /// reads did not change at all (positions only grow), which is what a non-blocking
-    /// select's snapshot checks.
+    /// The two positions and the closed bit, as a version: a buffer whose version did not
+    /// change between two reads did not change at all (positions only grow), which is what a
+    /// non-blocking select's snapshot checks. The `WAIT` flags are left out: they change no
+    /// operation's outcome.
     pub(crate) fn version(&self) -> (usize, usize) {
+        let (head, tail) = self.words();
+        (self.pos(head), tail & !self.wait_bit)
+    }
+
+    /// Both words as they are now; a snapshot.
+    fn words(&self) -> (usize, usize) {
         // Relaxed: a snapshot that synchronizes nothing (N-SELECT-DEFAULT).
         (
             self.head.load(Ordering::Relaxed),
@@ -280,41 +348,88 @@ impl<T> Ring<T> {
         )
     }
 
+    /// Whether a receive would find a value or the closed bit, given `tail` and `head`.
+    fn recv_ready_at(&self, head: usize, tail: usize) -> bool {
+        self.pos(tail) != self.pos(head) || tail & self.closed_bit != 0
+    }
+
+    /// Whether a send would find room or the closed bit, given `head` and `tail`.
+    fn send_ready_at(&self, head: usize, tail: usize) -> bool {
+        tail & self.closed_bit != 0 || self.len_at(head, tail) < self.cap()
+    }
+
     /// Whether a receive would find a value or the closed bit now.
     pub(crate) fn recv_ready(&self) -> bool {
-        let (head, tail) = self.version();
-        tail & !self.closed_bit != head || tail & self.closed_bit != 0
+        let (head, tail) = self.words();
+        self.recv_ready_at(head, tail)
     }
 
     /// Whether a send would find room or the closed bit now.
     pub(crate) fn send_ready(&self) -> bool {
-        let (_, tail) = self.version();
-        tail & self.closed_bit != 0 || self.len() < self.cap()
+        let (head, tail) = self.words();
+        self.send_ready_at(head, tail)
+    }
+
+    /// A receiver is about to wait (its entry is queued): sets `WAIT` in `tail` and returns
+    /// whether a receive could proceed now after all, judged by the `tail` that RMW read
+    /// (LIVE-CHAN-WAKE: see the module docs).
+    pub(crate) fn mark_recv_waiting(&self) -> bool {
+        // Relaxed: what matters is that this RMW and the senders' reserving CASes are RMWs of
+        // one word (totally ordered); no data moves with it.
+        let tail = self.tail.fetch_or(self.wait_bit, Ordering::Relaxed);
+        // Relaxed: a stale (older) head only makes the answer "ready": a spurious retry.
+        self.recv_ready_at(self.head.load(Ordering::Relaxed), tail)
+    }
+
+    /// A sender is about to wait: sets `WAIT` in `head`, as [`Ring::mark_recv_waiting`].
+    pub(crate) fn mark_send_waiting(&self) -> bool {
+        // Relaxed: as in `mark_recv_waiting`, with the receivers' reserving CASes.
+        let head = self.head.fetch_or(self.wait_bit, Ordering::Relaxed);
+        // Relaxed: a stale (older) tail only makes the answer "ready": a spurious retry.
+        self.send_ready_at(head, self.tail.load(Ordering::Relaxed))
+    }
+
+    /// No receiver waits any more (its queue is empty; called under the channel lock, where
+    /// receivers register): clears `WAIT` in `tail`.
+    pub(crate) fn clear_recv_waiting(&self) {
+        // Relaxed: as in `mark_recv_waiting`; a send racing with this retries its CAS.
+        self.tail.fetch_and(!self.wait_bit, Ordering::Relaxed);
+    }
+
+    /// No sender waits any more: clears `WAIT` in `head`.
+    pub(crate) fn clear_send_waiting(&self) {
+        // Relaxed: as in `clear_recv_waiting`.
+        self.head.fetch_and(!self.wait_bit, Ordering::Relaxed);
+    }
+
+    /// How many values are in (or being moved in) for these words.
+    fn len_at(&self, head: usize, tail: usize) -> usize {
+        let (head, tail) = (self.pos(head), self.pos(tail));
+        let (hi, ti) = (head & (self.closed_bit - 1), tail & (self.closed_bit - 1));
+        if hi < ti {
+            ti - hi
+        } else if hi > ti {
+            self.cap() - hi + ti
+        } else if tail == head {
+            0
+        } else {
+            self.cap()
+        }
     }
 
     /// How many values are in (or being moved in) now; a snapshot.
     pub(crate) fn len(&self) -> usize {
         loop {
-            let (head, tail) = self.version();
-            // Relaxed: as in `version`; a moved tail means try again.
-            if self.tail.load(Ordering::Relaxed) != tail {
-                continue;
+            let (head, tail) = self.words();
+            // Relaxed: as in `words`; a moved tail means try again.
+            if self.pos(self.tail.load(Ordering::Relaxed)) == self.pos(tail) {
+                return self.len_at(head, tail);
             }
-            let tail = tail & !self.closed_bit;
-            let (hi, ti) = (head & (self.closed_bit - 1), tail & (self.closed_bit - 1));
-            return if hi < ti {
-                ti - hi
-            } else if hi > ti {
-                self.cap() - hi + ti
-            } else if tail == head {
-                0
-            } else {
-                self.cap()
-            };
+            crate::sync::hint::spin_loop();
         }
     }
 
-    /// Whether the `closed` bit is set; a snapshot.
+    /// Whether the `CLOSED` bit is set; a snapshot.
     pub(crate) fn is_closed(&self) -> bool {
         // Relaxed: a snapshot (`is_closed` synchronizes nothing, as documented).
         self.tail.load(Ordering::Relaxed) & self.closed_bit != 0

@@ -3,7 +3,7 @@
 //! Each atomic operation that a happens-before claim rests on reads its ordering through
 //! [`ord`], naming its [`Site`]. In std builds `ord` returns the ordering it was given and
 //! compiles to nothing. In checker builds, the environment variable `HBSYNC_MUTANT` may name
-//! one site; that site's ordering is then weakened (Release/Acquire/AcqRel → Relaxed, a SeqCst fence → AcqRel) so the
+//! one site; that site's ordering is then weakened (Release/Acquire/AcqRel → Relaxed) so the
 //! proofs can show they depend on it (DESIGN.md §4, "mutants").
 
 use super::atomic::Ordering;
@@ -39,15 +39,10 @@ pub(crate) const RING_RECV_FREE: Site = "chan.ring.recv.free";
 pub(crate) const RING_RECV_CLOSED: Site = "chan.ring.recv.closed";
 /// The Release `fetch_or` that sets a ring's closed bit.
 pub(crate) const RING_CLOSE: Site = "chan.ring.close";
-/// The Release RMW with which a ring send reads whether receivers wait.
-pub(crate) const RING_WAKE_SEND: Site = "chan.ring.wake.after_send";
-/// The Release RMW with which a ring receive reads whether senders wait.
-pub(crate) const RING_WAKE_RECV: Site = "chan.ring.wake.after_recv";
-/// The Acquire `swap` of a receiver registering on a ring channel, before it looks at the
-/// buffer again.
-pub(crate) const RING_WAKE_REGISTER_RECV: Site = "chan.ring.wake.register_recv";
-/// The same for a sender registering.
-pub(crate) const RING_WAKE_REGISTER_SEND: Site = "chan.ring.wake.register_send";
+/// Not an ordering but a design mutant: a waiter on a ring channel looks at the ring *before*
+/// it sets its `WAIT` flag (the classic lost wake-up), instead of judging by the word its
+/// flag's RMW read.
+pub(crate) const RING_WAKE_LOOK_FIRST: Site = "chan.ring.wake.look_first";
 
 /// The unlock's fast-path Release CAS (`LOCKED → 0`).
 pub(crate) const MUTEX_UNLOCK_FAST: Site = "mutex.unlock.fast";
@@ -106,10 +101,7 @@ pub(crate) const ALL: &[Site] = &[
     RING_RECV_FREE,
     RING_RECV_CLOSED,
     RING_CLOSE,
-    RING_WAKE_SEND,
-    RING_WAKE_RECV,
-    RING_WAKE_REGISTER_RECV,
-    RING_WAKE_REGISTER_SEND,
+    RING_WAKE_LOOK_FIRST,
     MUTEX_UNLOCK_FAST,
     MUTEX_UNLOCK_SLOW,
     MUTEX_LOCK_FAST,
@@ -132,7 +124,7 @@ pub(crate) const ALL: &[Site] = &[
 ];
 
 /// The sites that are design mutants (they change an algorithm, not an ordering).
-pub(crate) const DESIGN: &[Site] = &[ONCE_EARLY];
+pub(crate) const DESIGN: &[Site] = &[ONCE_EARLY, RING_WAKE_LOOK_FIRST];
 
 /// The ordering to use at `site`: `order`, unless this checker build runs the site's mutant.
 #[cfg(not(any(loom, shuttle)))]
@@ -145,12 +137,7 @@ pub(crate) fn ord(_site: Site, order: Ordering) -> Ordering {
 #[cfg(any(loom, shuttle))]
 pub(crate) fn ord(site: Site, order: Ordering) -> Ordering {
     if running() == Some(site) {
-        // A fence cannot be Relaxed: a SeqCst fence is weakened to AcqRel (what a
-        // store-to-load ordering needs is then missing); everything else to Relaxed.
-        match order {
-            Ordering::SeqCst => Ordering::AcqRel,
-            _ => Ordering::Relaxed,
-        }
+        Ordering::Relaxed
     } else {
         order
     }
