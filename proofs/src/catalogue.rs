@@ -36,7 +36,8 @@ pub struct Claim {
     pub sites: &'static [&'static str],
     /// The claims this one builds on: `cargo verify` runs their sites' mutants against this
     /// claim's proof too (each must break it as well), so a composed edge is checked where
-    /// it is used, not only where it is defined.
+    /// it is used, not only where it is defined. `ID/prefix` inherits only the sites whose
+    /// names start with `prefix` (the paths of that claim this one reaches).
     pub via: &'static [&'static str],
     /// Why a positive claim has no site of hbsync's own, if so.
     pub note: &'static str,
@@ -212,7 +213,7 @@ pub const CLAIMS: &[Claim] = &[
         threads: 3,
         preemption_bound: None,
         sites: &["ctx.cancel", "ctx.observe"],
-        via: &["HB-CHAN-CLOSE"],
+        via: &["HB-CHAN-CLOSE/chan.waiter"],
         note: "",
     },
     Claim {
@@ -360,4 +361,17 @@ pub const CLAIMS: &[Claim] = &[
 /// The claim with `id`.
 pub fn find(id: &str) -> Option<&'static Claim> {
     CLAIMS.iter().find(|c| c.id == id)
+}
+
+/// The claim a `via` entry names and the sites it inherits from it.
+pub fn via_sites(via: &str) -> Option<(&'static Claim, Vec<&'static str>)> {
+    let (id, prefix) = via.split_once('/').unwrap_or((via, ""));
+    let base = find(id)?;
+    let sites = base
+        .sites
+        .iter()
+        .copied()
+        .filter(|s| s.starts_with(prefix))
+        .collect();
+    Some((base, sites))
 }

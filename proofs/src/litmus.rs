@@ -323,7 +323,7 @@ fn hb_ctx_err(via_child: bool) {
 fn hb_ctx_done_and_after_func() {
     let data = Data::new();
     let (ctx, cancel) = hbsync::context::Context::background().with_cancel();
-    let (ran_tx, ran) = chan::bounded::<()>(1);
+    let (ran_tx, ran) = chan::bounded::<()>(0);
     let d = data.clone();
     let _stop = ctx.after_func(move || {
         assert_eq!(d.read(), 1);

@@ -348,8 +348,9 @@ fn main() -> ExitCode {
             }));
             // Inherited sites: the edges of the claims this one builds on.
             for &v in claim.via {
-                let base = hbsync_proofs::catalogue::find(v).expect("via names a claim");
-                for &s in base.sites.iter().filter(|s| !claim.sites.contains(s)) {
+                let (base, sites) =
+                    hbsync_proofs::catalogue::via_sites(v).expect("via names a claim");
+                for s in sites.into_iter().filter(|s| !claim.sites.contains(s)) {
                     jobs.push(Job {
                         claim: i,
                         mutant: Some(s),

@@ -52,6 +52,7 @@ pub use operand::{RecvOperand, SendOperand};
 
 use super::engine::{put_slot, take_slot, Chan, Entry, Side, Slot, State, Wake};
 use super::error::{RecvError, SendError, TryRecvError, TrySendError};
+use super::ring::Patience;
 use crate::sync::cell::UnsafeCell;
 use crate::sync::Arc;
 use crate::waiter::Signal;
@@ -466,6 +467,10 @@ fn poll_locked(
 }
 
 fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
+    // A select with a buffered (ring) case polls a few more times before it registers, as a
+    // plain ring operation does: the other side is often mid-operation on another core.
+    let mut patience = Patience::new();
+    let rings = cases.iter().any(|c| c.enabled() && c.woken_to_retry());
     loop {
         // Phase 1: poll. The same random order is used to register, so when several cases
         // wait on one channel the first to be matched is random too.
@@ -484,6 +489,9 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
         }
         if nonblocking {
             return None;
+        }
+        if rings && patience.wait() {
+            continue;
         }
         let deadline = match mode {
             Mode::Until(d) => d,
