@@ -101,9 +101,14 @@ pub fn hb_chan_rendezvous() {
 }
 
 /// HB-CHAN-CAPACITY at capacity `cap`: the 1st receive → completion of send number 1 + cap.
-fn hb_chan_capacity_at(cap: usize) {
+/// `locked`: the buffer under the channel lock (a bounded channel above the ring's range).
+fn hb_chan_capacity_at(cap: usize, locked: bool) {
     let data = Data::new();
-    let (tx, rx) = channel(Some(cap));
+    let (tx, rx) = if locked {
+        chan::bounded_locked(cap)
+    } else {
+        channel(Some(cap))
+    };
     let d = data.clone();
     let t = thread::spawn(move || {
         d.write(1);
@@ -524,8 +529,9 @@ pub fn program(proof: &str) -> Option<&'static [Part]> {
         ],
         "hb_chan_rendezvous" => &[("cap 0", hb_chan_rendezvous)],
         "hb_chan_capacity" => &[
-            ("cap 1", || hb_chan_capacity_at(1)),
-            ("cap 2", || hb_chan_capacity_at(2)),
+            ("cap 1, locked buffer", || hb_chan_capacity_at(1, true)),
+            ("cap 1", || hb_chan_capacity_at(1, false)),
+            ("cap 2", || hb_chan_capacity_at(2, false)),
         ],
         "hb_select" => &[
             ("send side", || hb_select_send_side(0)),

@@ -533,11 +533,22 @@ impl<T> Chan<T> {
         Self::with_timer(cap, None)
     }
 
+    /// A channel of capacity `cap` with its buffer under the lock whatever the capacity (the
+    /// kind a bounded channel above [`RING_MAX`] is), for the proofs.
+    pub(crate) fn locked(cap: Option<usize>) -> Self {
+        Self::build(cap, None, false)
+    }
+
     /// A channel fed by `timer` (or by no one, for `time::never`). The creator keeps no
     /// `Sender`, but the sender count starts at one, so it never closes by itself.
     pub(crate) fn with_timer(cap: Option<usize>, timer: Option<Timer<T>>) -> Self {
+        Self::build(cap, timer, true)
+    }
+
+    /// A channel; `ring`: whether a bounded capacity in the ring's range gets a ring.
+    fn build(cap: Option<usize>, timer: Option<Timer<T>>, ring: bool) -> Self {
         let ring = match (cap, &timer) {
-            (Some(c), None) if (1..=RING_MAX).contains(&c) => Some(Ring::new(c)),
+            (Some(c), None) if ring && (1..=RING_MAX).contains(&c) => Some(Ring::new(c)),
             _ => None,
         };
         // A locked bounded buffer (larger than a ring is made for) reserves up to 64 Ki slots

@@ -126,6 +126,15 @@ pub fn bounded<T>(cap: usize) -> (Sender<T>, Receiver<T>) {
     (Sender { chan: chan.clone() }, Receiver { chan })
 }
 
+/// A bounded channel that keeps its buffer under the lock, as a channel above the ring's
+/// largest capacity does, at a capacity small enough for a model: so the proofs reach that
+/// path too (HB-CHAN-CAPACITY, HB-CHAN-SEND). Not for programs: use [`bounded`].
+#[doc(hidden)]
+pub fn bounded_locked<T>(cap: usize) -> (Sender<T>, Receiver<T>) {
+    let chan = Arc::new(Chan::locked(Some(cap)));
+    (Sender { chan: chan.clone() }, Receiver { chan })
+}
+
 /// A rendezvous channel that also carries `timer` (context deadlines in virtual time).
 #[cfg(any(loom, shuttle))]
 pub(crate) fn timer_pair<T>(timer: engine::Timer<T>) -> (Sender<T>, Receiver<T>) {
