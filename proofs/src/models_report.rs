@@ -229,6 +229,64 @@ pub fn svg(p: &Value) -> String {
     o
 }
 
+/// The report's markdown as HTML: runs of `|` rows become tables (the first row the header,
+/// the `|---|` row dropped), `#` lines headings, fenced blocks `<pre>`, other lines
+/// paragraphs; `` `code` `` spans become `<code>`.
+pub fn markdown_html(md: &str) -> String {
+    fn inline(text: &str) -> String {
+        let mut out = String::new();
+        for (i, part) in esc(text).split('`').enumerate() {
+            if i % 2 == 1 {
+                let _ = write!(out, "<code>{part}</code>");
+            } else {
+                out.push_str(part);
+            }
+        }
+        out
+    }
+    fn cells(row: &str) -> Vec<&str> {
+        let row = row.trim().trim_start_matches('|').trim_end_matches('|');
+        row.split('|').map(str::trim).collect()
+    }
+    let mut o = String::new();
+    let mut lines = md.lines().peekable();
+    while let Some(line) = lines.next() {
+        let t = line.trim_start();
+        if t.starts_with("```") {
+            o.push_str("<pre>");
+            for l in lines.by_ref() {
+                if l.trim_start().starts_with("```") {
+                    break;
+                }
+                let _ = writeln!(o, "{}", esc(l));
+            }
+            o.push_str("</pre>");
+        } else if t.starts_with('|') {
+            o.push_str("<table><tr>");
+            for c in cells(t) {
+                let _ = write!(o, "<th>{}</th>", inline(c));
+            }
+            o.push_str("</tr>");
+            while let Some(row) = lines.next_if(|l| l.trim_start().starts_with('|')) {
+                if row.contains("---") && row.chars().all(|c| "|-: ".contains(c)) {
+                    continue;
+                }
+                o.push_str("<tr>");
+                for c in cells(row) {
+                    let _ = write!(o, "<td>{}</td>", inline(c));
+                }
+                o.push_str("</tr>");
+            }
+            o.push_str("</table>");
+        } else if let Some(h) = t.strip_prefix('#') {
+            let _ = write!(o, "<h3>{}</h3>", inline(h.trim_start_matches('#').trim()));
+        } else if !t.is_empty() {
+            let _ = write!(o, "<p>{}</p>", inline(t));
+        }
+    }
+    o
+}
+
 /// The whole report as one self-contained HTML page.
 pub fn html(claims_md: &str, pitfalls: &[Value], programs: &[Value]) -> String {
     let mut o = String::from(
@@ -237,10 +295,10 @@ pub fn html(claims_md: &str, pitfalls: &[Value], programs: &[Value]) -> String {
          table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px}\
          th{background:#eef}pre{background:#f6f6f6;padding:8px;overflow:auto}.no{color:#b33;font-weight:bold}\
          .trace{overflow:auto;border:1px solid #ddd;margin:0.5em 0 2em}</style></head><body>\
-         <h1>hbsync verification report</h1><h2>Claims</h2><pre>",
+         <h1>hbsync verification report</h1><h2>Claims</h2>",
     );
-    o.push_str(&esc(claims_md));
-    o.push_str("</pre><h2>Pitfalls</h2><table><tr><th>pitfall</th><th>checker</th><th>diagnosis found</th><th>fixed twin passes</th><th>schedules (buggy / fixed)</th></tr>");
+    o.push_str(&markdown_html(claims_md));
+    o.push_str("<h2>Pitfalls</h2><table><tr><th>pitfall</th><th>checker</th><th>diagnosis found</th><th>fixed twin passes</th><th>schedules (buggy / fixed)</th></tr>");
     for p in pitfalls {
         let _ = write!(
             o,

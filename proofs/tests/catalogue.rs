@@ -196,3 +196,19 @@ fn std_build_runs_the_positive_programs() {
         }
     }
 }
+
+/// Issue 14: the HTML report renders the claim tables as tables, not as markdown text.
+#[test]
+fn html_report_renders_tables() {
+    let md =
+        "# Claims\n\nSome `code` & text.\n\n| claim | verdict |\n|---|---|\n| HB-X | `proved` |\n";
+    let html = hbsync_proofs::models_report::markdown_html(md);
+    assert_eq!(
+        html,
+        "<h3>Claims</h3><p>Some <code>code</code> &amp; text.</p>\
+         <table><tr><th>claim</th><th>verdict</th></tr>\
+         <tr><td>HB-X</td><td><code>proved</code></td></tr></table>"
+    );
+    let page = hbsync_proofs::models_report::html(md, &[], &[]);
+    assert!(page.contains("<td>HB-X</td>") && !page.contains("| HB-X |"));
+}
