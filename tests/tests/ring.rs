@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 use std::future::Future;
-use std::pin::pin;
+use std::pin::{pin, Pin};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
@@ -29,6 +29,21 @@ impl Wake for CountingWaker {
 fn counting_waker() -> (Arc<CountingWaker>, Waker) {
     let w = Arc::new(CountingWaker(AtomicUsize::new(0)));
     (w.clone(), Waker::from(w))
+}
+
+/// Polls `first` and `second` once each with their wakers; both must be pending.
+fn both_pending<A: Future, B: Future>(
+    first: Pin<&mut A>,
+    first_waker: &Waker,
+    second: Pin<&mut B>,
+    second_waker: &Waker,
+) {
+    assert!(first
+        .poll(&mut Context::from_waker(first_waker))
+        .is_pending());
+    assert!(second
+        .poll(&mut Context::from_waker(second_waker))
+        .is_pending());
 }
 
 /// Every kind of sender and receiver at once, on several capacities: each value arrives once.
@@ -113,14 +128,7 @@ fn dropped_woken_recv_future_passes_the_wake_on() {
     let (second_w, second) = counting_waker();
     let mut f1 = Box::pin(rx.recv_async());
     let mut f2 = pin!(rx.recv_async());
-    assert!(f1
-        .as_mut()
-        .poll(&mut Context::from_waker(&first))
-        .is_pending());
-    assert!(f2
-        .as_mut()
-        .poll(&mut Context::from_waker(&second))
-        .is_pending());
+    both_pending(f1.as_mut(), &first, f2.as_mut(), &second);
     tx.send(5).unwrap();
     assert_eq!(first_w.0.load(SeqCst), 1, "the first waiter is woken");
     assert_eq!(second_w.0.load(SeqCst), 0, "one value wakes one waiter");
@@ -141,14 +149,7 @@ fn dropped_woken_send_future_passes_the_room_on() {
     let (second_w, second) = counting_waker();
     let mut f1 = Box::pin(tx.send_async(1));
     let mut f2 = pin!(tx.send_async(2));
-    assert!(f1
-        .as_mut()
-        .poll(&mut Context::from_waker(&first))
-        .is_pending());
-    assert!(f2
-        .as_mut()
-        .poll(&mut Context::from_waker(&second))
-        .is_pending());
+    both_pending(f1.as_mut(), &first, f2.as_mut(), &second);
     assert_eq!(rx.recv(), Ok(0));
     assert_eq!(first_w.0.load(SeqCst), 1, "the first sender is woken");
     drop(f1); // its value is dropped unsent

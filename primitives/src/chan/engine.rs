@@ -76,6 +76,7 @@ use std::time::Instant;
 use crossbeam_utils::CachePadded;
 
 use super::error::{SendTimeoutError, TryRecvError, TrySendError};
+pub(crate) use super::ring::Side;
 use super::ring::{Patience, PopError, PushError, Ring};
 use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::cell::UnsafeCell;
@@ -285,22 +286,23 @@ impl<T> State<T> {
         }
         if self.buf.len() < self.cap {
             self.buf.push_back(value);
-            self.notify_one(wake); // invariant 6: a value became available
+            self.notify(Side::Recv, wake); // invariant 6: a value became available
             return Ok(());
         }
         Err(TrySendError::Full(value))
     }
 
-    /// Wakes one waiting async receiver, if any (it comes back to receive under the lock).
-    fn notify_one(&mut self, wake: &mut Wake) {
-        if let Some((s, case)) = claim_first_signal(&mut self.rx_wait) {
-            wake.complete_signal(s, case);
+    /// The queue of parties of `side` that are woken, not handed a value.
+    fn woken(&mut self, side: Side) -> &mut VecDeque<(Arc<Signal>, usize)> {
+        match side {
+            Side::Recv => &mut self.rx_wait,
+            Side::Send => &mut self.tx_wait,
         }
     }
 
-    /// Ring channels: wakes one waiting sender, if any (it comes back to send).
-    fn notify_one_sender(&mut self, wake: &mut Wake) {
-        if let Some((s, case)) = claim_first_signal(&mut self.tx_wait) {
+    /// Wakes the first live party of `side`'s woken queue, if any (it comes back to try).
+    fn notify(&mut self, side: Side, wake: &mut Wake) {
+        if let Some((s, case)) = claim_first_signal(self.woken(side)) {
             wake.complete_signal(s, case);
         }
     }
@@ -309,7 +311,7 @@ impl<T> State<T> {
     /// is still available, wake the next one in its place (invariant 6).
     pub(crate) fn pass_on(&mut self, wake: &mut Wake) {
         if !self.buf.is_empty() || self.sendq.iter().any(|e| e.signal.is_waiting()) {
-            self.notify_one(wake);
+            self.notify(Side::Recv, wake);
         }
     }
 
@@ -454,7 +456,7 @@ impl<T> State<T> {
     /// async receiver is woken (invariant 6).
     pub(crate) fn push_sender(&mut self, e: Entry<T>, wake: &mut Wake) {
         self.sendq.push_back(e);
-        self.notify_one(wake);
+        self.notify(Side::Recv, wake);
     }
 
     /// Queues a waiting async receiver (locked channels).
@@ -517,15 +519,6 @@ pub(crate) struct Chan<T> {
     receivers: AtomicUsize,
     /// `None` for unbounded.
     cap: Option<usize>,
-}
-
-/// Which side of a ring channel waits.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Side {
-    /// Receivers, waiting for a value.
-    Recv,
-    /// Senders, waiting for room.
-    Send,
 }
 
 impl<T> Chan<T> {
@@ -631,13 +624,7 @@ impl<T> Chan<T> {
     /// waiting receiver.
     pub(crate) fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
         let mut wake = Wake::default();
-        let r = match &self.ring {
-            Some(ring) => ring
-                .push(value)
-                .map(|waiting| self.after_send(waiting, None, &mut wake))
-                .map_err(Into::into),
-            None => self.lock().try_send(value, &mut wake),
-        };
+        let r = self.try_send_in(None, value, &mut wake);
         wake.run();
         r
     }
@@ -646,16 +633,7 @@ impl<T> Chan<T> {
     /// wake a waiting sender.
     pub(crate) fn try_recv(&self) -> Result<T, TryRecvError> {
         let mut wake = Wake::default();
-        let r = match &self.ring {
-            Some(ring) => ring
-                .pop()
-                .map(|(v, waiting)| {
-                    self.after_recv(waiting, None, &mut wake);
-                    v
-                })
-                .map_err(Into::into),
-            None => self.lock().try_recv(&mut wake),
-        };
+        let r = self.try_recv_in(None, &mut wake);
         wake.run();
         r
     }
@@ -667,13 +645,7 @@ impl<T> Chan<T> {
         value: T,
         wake: &mut Wake,
     ) -> Result<(), TrySendError<T>> {
-        match &self.ring {
-            Some(ring) => ring
-                .push(value)
-                .map(|waiting| self.after_send(waiting, Some(st), wake))
-                .map_err(Into::into),
-            None => st.try_send(value, wake),
-        }
+        self.try_send_in(Some(st), value, wake)
     }
 
     /// [`Chan::try_recv`] with this channel's lock held in `st`.
@@ -682,32 +654,44 @@ impl<T> Chan<T> {
         st: &mut State<T>,
         wake: &mut Wake,
     ) -> Result<T, TryRecvError> {
-        match &self.ring {
-            Some(ring) => ring
-                .pop()
-                .map(|(v, waiting)| {
-                    self.after_recv(waiting, Some(st), wake);
-                    v
-                })
-                .map_err(Into::into),
-            None => st.try_recv(wake),
+        self.try_recv_in(Some(st), wake)
+    }
+
+    /// A non-blocking send; `st`: the lock, if the caller holds it (a ring takes it only
+    /// when its push saw `WAIT`: a receiver may wait, so wake one).
+    #[inline]
+    fn try_send_in(
+        &self,
+        st: Option<&mut State<T>>,
+        value: T,
+        wake: &mut Wake,
+    ) -> Result<(), TrySendError<T>> {
+        match (&self.ring, st) {
+            (Some(ring), st) => {
+                if ring.push(value)? {
+                    self.notify(st, Side::Recv, wake);
+                }
+                Ok(())
+            }
+            (None, Some(st)) => st.try_send(value, wake),
+            (None, None) => self.lock().try_send(value, wake),
         }
     }
 
-    /// A value went into the ring; `waiting`: the push saw `WAIT` (a receiver may wait), so
-    /// wake one. `st`: the lock, if the caller holds it.
+    /// A non-blocking receive, as [`Chan::try_send_in`] (a ring wakes a sender that may
+    /// wait for room).
     #[inline]
-    fn after_send(&self, waiting: bool, st: Option<&mut State<T>>, wake: &mut Wake) {
-        if waiting {
-            self.notify(st, Side::Recv, wake);
-        }
-    }
-
-    /// A value left the ring; `waiting`: a sender may wait for room, so wake one.
-    #[inline]
-    fn after_recv(&self, waiting: bool, st: Option<&mut State<T>>, wake: &mut Wake) {
-        if waiting {
-            self.notify(st, Side::Send, wake);
+    fn try_recv_in(&self, st: Option<&mut State<T>>, wake: &mut Wake) -> Result<T, TryRecvError> {
+        match (&self.ring, st) {
+            (Some(ring), st) => {
+                let (v, waiting) = ring.pop()?;
+                if waiting {
+                    self.notify(st, Side::Send, wake);
+                }
+                Ok(v)
+            }
+            (None, Some(st)) => st.try_recv(wake),
+            (None, None) => self.lock().try_recv(wake),
         }
     }
 
@@ -724,19 +708,9 @@ impl<T> Chan<T> {
     /// lock, where waiters register, so no registration can slip between).
     fn notify_locked(&self, st: &mut State<T>, side: Side, wake: &mut Wake) {
         let Some(ring) = &self.ring else { return };
-        match side {
-            Side::Recv => {
-                st.notify_one(wake);
-                if st.rx_wait.is_empty() {
-                    ring.clear_recv_waiting();
-                }
-            }
-            Side::Send => {
-                st.notify_one_sender(wake);
-                if st.tx_wait.is_empty() {
-                    ring.clear_send_waiting();
-                }
-            }
+        st.notify(side, wake);
+        if st.woken(side).is_empty() {
+            ring.clear_waiting(side);
         }
     }
 
@@ -754,30 +728,17 @@ impl<T> Chan<T> {
         let Some(ring) = &self.ring else {
             unreachable!("only ring channels queue woken waiters of both sides");
         };
-        let entry = (signal.clone(), case);
-        match side {
-            Side::Recv => st.rx_wait.push_back(entry),
-            Side::Send => st.tx_wait.push_back(entry),
-        }
+        st.woken(side).push_back((signal.clone(), case));
         // Set the flag, then judge by the word the flag's RMW read (LIVE-CHAN-WAKE, see
         // `ring.rs`): a partner that comes later sees the flag and wakes us.
         let ready = if mutant::active(mutant::RING_WAKE_LOOK_FIRST) {
             // Design mutant: look, then set the flag: a partner between the two is missed.
-            let ready = match side {
-                Side::Recv => ring.recv_ready(),
-                Side::Send => ring.send_ready(),
-            };
+            let ready = ring.ready(side);
             crate::sync::thread::yield_now();
-            match side {
-                Side::Recv => ring.mark_recv_waiting(),
-                Side::Send => ring.mark_send_waiting(),
-            };
+            ring.mark_waiting(side);
             ready
         } else {
-            match side {
-                Side::Recv => ring.mark_recv_waiting(),
-                Side::Send => ring.mark_send_waiting(),
-            }
+            ring.mark_waiting(side)
         };
         !ready
     }
@@ -788,15 +749,11 @@ impl<T> Chan<T> {
         let mut wake = Wake::default();
         {
             let mut st = self.lock();
-            match (&self.ring, side) {
-                (None, _) => st.pass_on(&mut wake),
-                (Some(ring), Side::Recv) if ring.recv_ready() => {
-                    self.notify_locked(&mut st, side, &mut wake)
-                }
-                (Some(ring), Side::Send) if ring.send_ready() => {
-                    self.notify_locked(&mut st, side, &mut wake)
-                }
-                (Some(_), _) => {}
+            match &self.ring {
+                // A locked channel wakes, rather than hands over to, its async receivers only.
+                None => st.pass_on(&mut wake),
+                Some(ring) if ring.ready(side) => self.notify_locked(&mut st, side, &mut wake),
+                Some(_) => {}
             }
         }
         wake.run();
@@ -881,7 +838,7 @@ impl<T> Chan<T> {
         deadline: Option<Instant>,
     ) -> Result<(), SendTimeoutError<T>> {
         match &self.ring {
-            Some(ring) => self.send_ring(ring, value, deadline),
+            Some(_) => self.send_ring(value, deadline),
             None => self.send_locked(value, deadline),
         }
     }
@@ -891,7 +848,7 @@ impl<T> Chan<T> {
     /// channel the wait also ends when the timer is due (then the receive is retried).
     pub(crate) fn recv(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
         match &self.ring {
-            Some(ring) => self.recv_ring(ring, deadline),
+            Some(_) => self.recv_ring(deadline),
             None => self.recv_locked(deadline),
         }
     }
@@ -901,48 +858,25 @@ impl<T> Chan<T> {
     /// room it was woken for is never left unused while another sender waits.
     fn send_ring(
         &self,
-        ring: &Ring<T>,
         mut value: T,
         deadline: Option<Instant>,
     ) -> Result<(), SendTimeoutError<T>> {
         let mut patience = Patience::new();
         loop {
-            match ring.push(value) {
-                Ok(waiting) => {
-                    let mut wake = Wake::default();
-                    self.after_send(waiting, None, &mut wake);
+            match self.try_send(value) {
+                Ok(()) => {
                     crate::trace::record(|| format!("send {} -> ok", self.trace_name()));
-                    wake.run();
                     return Ok(());
                 }
-                Err(PushError::Closed(v)) => {
+                Err(TrySendError::Closed(v)) => {
                     crate::trace::record(|| format!("send {} -> closed", self.trace_name()));
                     return Err(SendTimeoutError::Closed(v));
                 }
-                Err(PushError::Full(v)) => value = v,
+                Err(TrySendError::Full(v)) => value = v,
             }
-            if deadline.is_some_and(crate::time::is_past) {
-                crate::trace::record(|| format!("send {} -> timeout", self.trace_name()));
-                return Err(SendTimeoutError::Timeout(value));
-            }
-            if patience.wait() {
-                continue;
-            }
-            let signal = crate::waiter::for_this_thread();
-            let mut st = self.lock();
-            if !self.enqueue(&mut st, Side::Send, &signal, 0) {
-                // Room (or the close) came while we registered: try again at once.
-                st.remove(&signal);
-                drop(st);
-                crate::waiter::recycle(signal);
-                continue;
-            }
-            drop(st);
-            crate::trace::record(|| format!("send {} -> blocked", self.trace_name()));
-            signal.trace_wait(|| format!("send {}", self.trace_name()));
-            let timed_out = self.wait(&signal, deadline);
-            crate::waiter::recycle(signal);
-            if timed_out {
+            if deadline.is_some_and(crate::time::is_past)
+                || !patience.wait() && self.wait_ring(Side::Send, deadline)
+            {
                 crate::trace::record(|| format!("send {} -> timeout", self.trace_name()));
                 return Err(SendTimeoutError::Timeout(value));
             }
@@ -950,48 +884,74 @@ impl<T> Chan<T> {
     }
 
     /// [`Chan::recv`] on a ring, as [`Chan::send_ring`] with the sides swapped.
-    fn recv_ring(&self, ring: &Ring<T>, deadline: Option<Instant>) -> Result<Option<T>, ()> {
+    fn recv_ring(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
         let mut patience = Patience::new();
         loop {
-            match ring.pop() {
-                Ok((v, waiting)) => {
-                    let mut wake = Wake::default();
-                    self.after_recv(waiting, None, &mut wake);
+            match self.try_recv() {
+                Ok(v) => {
                     crate::trace::record(|| format!("recv {} -> ok", self.trace_name()));
-                    wake.run();
                     return Ok(Some(v));
                 }
-                Err(PopError::Closed) => {
+                Err(TryRecvError::Closed) => {
                     crate::trace::record(|| format!("recv {} -> closed", self.trace_name()));
                     return Ok(None);
                 }
-                Err(PopError::Empty) => {}
+                Err(TryRecvError::Empty) => {}
             }
-            if deadline.is_some_and(crate::time::is_past) {
-                crate::trace::record(|| format!("recv {} -> timeout", self.trace_name()));
-                return Err(());
-            }
-            if patience.wait() {
-                continue;
-            }
-            let signal = crate::waiter::for_this_thread();
-            let mut st = self.lock();
-            if !self.enqueue(&mut st, Side::Recv, &signal, 0) {
-                st.remove(&signal);
-                drop(st);
-                crate::waiter::recycle(signal);
-                continue;
-            }
-            drop(st);
-            crate::trace::record(|| format!("recv {} -> blocked", self.trace_name()));
-            signal.trace_wait(|| format!("recv {}", self.trace_name()));
-            let timed_out = self.wait(&signal, deadline);
-            crate::waiter::recycle(signal);
-            if timed_out {
+            if deadline.is_some_and(crate::time::is_past)
+                || !patience.wait() && self.wait_ring(Side::Recv, deadline)
+            {
                 crate::trace::record(|| format!("recv {} -> timeout", self.trace_name()));
                 return Err(());
             }
         }
+    }
+
+    /// A pending future of `side` on a ring registers with `waker`: `None` if, on its
+    /// second look, it need not wait (try again now), else the signal it waits on.
+    pub(crate) fn register_task(
+        &self,
+        side: Side,
+        waker: &std::task::Waker,
+    ) -> Option<Arc<Signal>> {
+        let signal = Arc::new(Signal::for_task(waker));
+        let mut st = self.lock();
+        if !self.enqueue(&mut st, side, &signal, 0) {
+            st.remove(&signal);
+            return None;
+        }
+        drop(st);
+        let op = match side {
+            Side::Send => "send_async",
+            Side::Recv => "recv_async",
+        };
+        signal.trace_wait(|| format!("{op} {}", self.trace_name()));
+        crate::trace::record(|| format!("{op} {} -> pending", self.trace_name()));
+        Some(signal)
+    }
+
+    /// A blocking party of `side` on a ring registers and waits to be woken (or finds, on
+    /// its second look, that it need not wait). Returns `true` if `deadline` passed first.
+    fn wait_ring(&self, side: Side, deadline: Option<Instant>) -> bool {
+        let op = match side {
+            Side::Send => "send",
+            Side::Recv => "recv",
+        };
+        let signal = crate::waiter::for_this_thread();
+        let mut st = self.lock();
+        if !self.enqueue(&mut st, side, &signal, 0) {
+            // A value or room (or the close) came while we registered: try again at once.
+            st.remove(&signal);
+            drop(st);
+            crate::waiter::recycle(signal);
+            return false;
+        }
+        drop(st);
+        crate::trace::record(|| format!("{op} {} -> blocked", self.trace_name()));
+        signal.trace_wait(|| format!("{op} {}", self.trace_name()));
+        let timed_out = self.wait(&signal, deadline);
+        crate::waiter::recycle(signal);
+        timed_out
     }
 
     /// [`Chan::send`] on a locked channel: the other side hands the value over.

@@ -209,18 +209,12 @@ impl<T> SendFuture<'_, T> {
                 Err(TrySendError::Closed(v)) => return Poll::Ready(Err(SendError(v))),
                 Err(TrySendError::Full(v)) => value = v,
             }
-            let signal = Arc::new(Signal::for_task(cx.waker()));
-            let mut st = self.chan.lock();
-            if !self.chan.enqueue(&mut st, Side::Send, &signal, 0) {
-                st.remove(&signal);
-                continue; // room came while we registered
+            // `None`: room came while we registered; try again.
+            if let Some(signal) = self.chan.register_task(Side::Send, cx.waker()) {
+                self.value = Some(value);
+                self.signal = Some(signal);
+                return Poll::Pending;
             }
-            drop(st);
-            signal.trace_wait(|| format!("send_async {}", self.chan.trace_name()));
-            crate::trace::record(|| format!("send_async {} -> pending", self.chan.trace_name()));
-            self.value = Some(value);
-            self.signal = Some(signal);
-            return Poll::Pending;
         }
     }
 }
@@ -292,17 +286,11 @@ impl<T> RecvFuture<'_, T> {
                 }
                 Err(TryRecvError::Empty) => {}
             }
-            let signal = Arc::new(Signal::for_task(cx.waker()));
-            let mut st = chan.lock();
-            if !chan.enqueue(&mut st, Side::Recv, &signal, 0) {
-                st.remove(&signal);
-                continue; // a value (or the close) came while we registered
+            // `None`: a value (or the close) came while we registered; try again.
+            if let Some(signal) = chan.register_task(Side::Recv, cx.waker()) {
+                self.signal = Some(signal);
+                return Poll::Pending;
             }
-            drop(st);
-            signal.trace_wait(|| format!("recv_async {}", chan.trace_name()));
-            crate::trace::record(|| format!("recv_async {} -> pending", chan.trace_name()));
-            self.signal = Some(signal);
-            return Poll::Pending;
         }
     }
 }

@@ -55,6 +55,15 @@ use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::cell::UnsafeCell;
 use crate::sync::mutant::{self, ord};
 
+/// Which side of a ring channel waits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    /// Receivers, waiting for a value (their flag is in `tail`).
+    Recv,
+    /// Senders, waiting for room (their flag is in `head`).
+    Send,
+}
+
 /// Why a push did not take the value (which it hands back).
 pub(crate) enum PushError<T> {
     /// Every cell holds a value.
@@ -102,19 +111,6 @@ unsafe impl<T: Send> Send for Ring<T> {}
 // SAFETY: as above: shared access only hands values from one owner to the next.
 unsafe impl<T: Send> Sync for Ring<T> {}
 
-/// Spins a little, then yields (checker builds: always a yield, so the model moves on).
-#[inline]
-fn backoff(step: &mut u32) {
-    if crate::sync::CHECKER || *step > 6 {
-        crate::sync::thread::yield_now();
-    } else {
-        for _ in 0..1u32 << *step {
-            crate::sync::hint::spin_loop();
-        }
-        *step += 1;
-    }
-}
-
 /// A party's patience before it registers to wait: a few rounds of growing spins, then a few
 /// yields (the other side is often mid-operation on another core). Checker builds do not
 /// spin: a retry there is the same operation again, which adds no new order to explore.
@@ -142,6 +138,15 @@ impl Patience {
         }
         self.0 += 1;
         true
+    }
+
+    /// Waits a little for a party that is mid-operation (it never blocks there): spins, then
+    /// yields for as long as it takes.
+    #[inline]
+    fn snooze(&mut self) {
+        if !self.wait() {
+            crate::sync::thread::yield_now();
+        }
     }
 }
 
@@ -197,7 +202,7 @@ impl<T> Ring<T> {
     /// waiting (`WAIT` was set in `tail` when this send moved it): wake one.
     #[inline]
     pub(crate) fn push(&self, value: T) -> Result<bool, PushError<T>> {
-        let mut step = 0;
+        let mut backoff = Patience::new();
         // Relaxed: a first guess, checked against the cell's stamp below.
         let mut tail = self.tail.load(Ordering::Relaxed);
         loop {
@@ -244,12 +249,12 @@ impl<T> Ring<T> {
                 if head.wrapping_add(self.lap) == pos {
                     return Err(PushError::Full(value));
                 }
-                backoff(&mut step);
+                backoff.snooze();
                 // Relaxed: as above.
                 tail = self.tail.load(Ordering::Relaxed);
             } else {
                 // Another sender took this position: catch up.
-                backoff(&mut step);
+                backoff.snooze();
                 // Relaxed: as above.
                 tail = self.tail.load(Ordering::Relaxed);
             }
@@ -260,7 +265,7 @@ impl<T> Ring<T> {
     /// waiting (`WAIT` was set in `head` when this receive moved it): wake one.
     #[inline]
     pub(crate) fn pop(&self) -> Result<(T, bool), PopError> {
-        let mut step = 0;
+        let mut backoff = Patience::new();
         // Relaxed: a first guess, checked against the cell's stamp below.
         let mut head = self.head.load(Ordering::Relaxed);
         loop {
@@ -307,12 +312,12 @@ impl<T> Ring<T> {
                         PopError::Empty
                     });
                 }
-                backoff(&mut step);
+                backoff.snooze();
                 // Relaxed: a new guess, checked as above.
                 head = self.head.load(Ordering::Relaxed);
             } else {
                 // Another receiver took this position: catch up.
-                backoff(&mut step);
+                backoff.snooze();
                 // Relaxed: as above.
                 head = self.head.load(Ordering::Relaxed);
             }
@@ -348,58 +353,55 @@ impl<T> Ring<T> {
         )
     }
 
-    /// Whether a receive would find a value or the closed bit, given `tail` and `head`.
-    fn recv_ready_at(&self, head: usize, tail: usize) -> bool {
-        self.pos(tail) != self.pos(head) || tail & self.closed_bit != 0
+    /// Whether an operation of `side` would proceed now (a value or room, or the closed
+    /// bit), given `head` and `tail`.
+    fn ready_at(&self, side: Side, head: usize, tail: usize) -> bool {
+        tail & self.closed_bit != 0
+            || match side {
+                Side::Recv => self.pos(tail) != self.pos(head),
+                Side::Send => self.len_at(head, tail) < self.cap(),
+            }
     }
 
-    /// Whether a send would find room or the closed bit, given `head` and `tail`.
-    fn send_ready_at(&self, head: usize, tail: usize) -> bool {
-        tail & self.closed_bit != 0 || self.len_at(head, tail) < self.cap()
-    }
-
-    /// Whether a receive would find a value or the closed bit now.
-    pub(crate) fn recv_ready(&self) -> bool {
+    /// Whether an operation of `side` would proceed now; a snapshot.
+    pub(crate) fn ready(&self, side: Side) -> bool {
         let (head, tail) = self.words();
-        self.recv_ready_at(head, tail)
+        self.ready_at(side, head, tail)
     }
 
-    /// Whether a send would find room or the closed bit now.
-    pub(crate) fn send_ready(&self) -> bool {
-        let (head, tail) = self.words();
-        self.send_ready_at(head, tail)
+    /// The word that carries `side`'s `WAIT` flag: the one the other side's reserving CAS
+    /// moves.
+    fn flag_word(&self, side: Side) -> &AtomicUsize {
+        match side {
+            Side::Recv => &self.tail,
+            Side::Send => &self.head,
+        }
     }
 
-    /// A receiver is about to wait (its entry is queued): sets `WAIT` in `tail` and returns
-    /// whether a receive could proceed now after all, judged by the `tail` that RMW read
-    /// (LIVE-CHAN-WAKE: see the module docs).
-    pub(crate) fn mark_recv_waiting(&self) -> bool {
-        // Relaxed: what matters is that this RMW and the senders' reserving CASes are RMWs of
-        // one word (totally ordered); no data moves with it.
-        let tail = self.tail.fetch_or(self.wait_bit, Ordering::Relaxed);
-        // Relaxed: a stale (older) head only makes the answer "ready": a spurious retry.
-        self.recv_ready_at(self.head.load(Ordering::Relaxed), tail)
+    /// A party of `side` is about to wait (its entry is queued): sets its `WAIT` flag and
+    /// returns whether its operation could proceed now after all, judged by the word that
+    /// RMW read (LIVE-CHAN-WAKE: see the module docs).
+    pub(crate) fn mark_waiting(&self, side: Side) -> bool {
+        // Relaxed: what matters is that this RMW and the other side's reserving CASes are
+        // RMWs of one word (totally ordered); no data moves with it.
+        let read = self
+            .flag_word(side)
+            .fetch_or(self.wait_bit, Ordering::Relaxed);
+        // Relaxed: the other word, a snapshot; a stale (older) one only makes the answer
+        // "ready": a spurious retry.
+        let (head, tail) = match side {
+            Side::Recv => (self.head.load(Ordering::Relaxed), read),
+            Side::Send => (read, self.tail.load(Ordering::Relaxed)),
+        };
+        self.ready_at(side, head, tail)
     }
 
-    /// A sender is about to wait: sets `WAIT` in `head`, as [`Ring::mark_recv_waiting`].
-    pub(crate) fn mark_send_waiting(&self) -> bool {
-        // Relaxed: as in `mark_recv_waiting`, with the receivers' reserving CASes.
-        let head = self.head.fetch_or(self.wait_bit, Ordering::Relaxed);
-        // Relaxed: a stale (older) tail only makes the answer "ready": a spurious retry.
-        self.send_ready_at(head, self.tail.load(Ordering::Relaxed))
-    }
-
-    /// No receiver waits any more (its queue is empty; called under the channel lock, where
-    /// receivers register): clears `WAIT` in `tail`.
-    pub(crate) fn clear_recv_waiting(&self) {
-        // Relaxed: as in `mark_recv_waiting`; a send racing with this retries its CAS.
-        self.tail.fetch_and(!self.wait_bit, Ordering::Relaxed);
-    }
-
-    /// No sender waits any more: clears `WAIT` in `head`.
-    pub(crate) fn clear_send_waiting(&self) {
-        // Relaxed: as in `clear_recv_waiting`.
-        self.head.fetch_and(!self.wait_bit, Ordering::Relaxed);
+    /// No party of `side` waits any more (its queue is empty; called under the channel lock,
+    /// where parties register): clears its `WAIT` flag.
+    pub(crate) fn clear_waiting(&self, side: Side) {
+        // Relaxed: as in `mark_waiting`; a reserving CAS racing with this retries.
+        self.flag_word(side)
+            .fetch_and(!self.wait_bit, Ordering::Relaxed);
     }
 
     /// How many values are in (or being moved in) for these words.
