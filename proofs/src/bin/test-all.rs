@@ -1,5 +1,5 @@
 //! `cargo test-all`: every suite in all three builds, clippy (`-D warnings`) in all three,
-//! rustdoc without warnings, doc tests, and `cargo verify`. `.ci/run` runs exactly this.
+//! rustdoc without warnings, doc tests, and `cargo verify` and `cargo conformance`. `.ci/run` runs exactly this.
 //!
 //! Each checker build uses its own target directory (`target/loom`, `target/shuttle`) so
 //! switching builds never rebuilds the others. Loom runs in release mode; the proofs are
@@ -98,6 +98,12 @@ fn steps() -> Vec<Step> {
     v.push(Step {
         name: "cargo verify (loom proofs and mutants)",
         args: &["verify"],
+        checker: None,
+        rustdocflags: false,
+    });
+    v.push(Step {
+        name: "cargo conformance (behaviours x crates, linearizability)",
+        args: &["conformance"],
         checker: None,
         rustdocflags: false,
     });

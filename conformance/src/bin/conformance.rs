@@ -1,0 +1,57 @@
+//! `cargo conformance`: run the conformance kit on hbsync and its peers and print the
+//! behaviour × crate table.
+//!
+//! Options: `--markdown` prints the markdown table (the README's) instead of the terminal
+//! one; `--out DIR` also writes `DIR/conformance.md`; `--only NAME` runs one crate. The
+//! exit status is 1 if any behaviour differs for hbsync.
+
+use std::process::ExitCode;
+
+use hbsync_conformance::table;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |f: &str| args.iter().any(|a| a == f);
+    let value = |f: &str| {
+        args.iter()
+            .position(|a| a == f)
+            .and_then(|i| args.get(i + 1).cloned())
+    };
+    let mut columns = table::columns();
+    if let Some(only) = value("--only") {
+        columns.retain(|c| c.name == only);
+        if columns.is_empty() {
+            eprintln!("conformance: no crate named {only:?}");
+            return ExitCode::from(2);
+        }
+    }
+    let with_primitives = columns.iter().any(|c| c.name == "hbsync");
+    let t = table::run(&columns, with_primitives, |c, b, v| {
+        eprintln!(
+            "  {c:>17}  {b:<32} {}",
+            match v {
+                hbsync_conformance::Verdict::Holds => "holds",
+                hbsync_conformance::Verdict::NotApplicable(_) => "n/a",
+                hbsync_conformance::Verdict::Differs(_) => "DIFFERS",
+            }
+        );
+    });
+    let md = format!("{}\n{}", t.markdown(), t.legend());
+    if flag("--markdown") {
+        print!("{md}");
+    } else {
+        print!("{}", t.terminal());
+    }
+    if let Some(dir) = value("--out") {
+        let path = std::path::Path::new(&dir).join("conformance.md");
+        if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, &md)) {
+            eprintln!("conformance: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    if with_primitives && !t.conforms("hbsync") {
+        eprintln!("conformance: hbsync differs from its own specification");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
