@@ -8,9 +8,11 @@
 //! - [`behaviours`] are the named behaviours, each a program that says *holds*, *differs*
 //!   (how) or *n/a* (why) for one crate.
 //! - [`lin`] is a Wing–Gong / Lowe linearizability checker over recorded histories, against
-//!   the sequential specifications in [`hbsync::spec`]; [`lin::stress`] records histories of
+//!   the sequential specifications in [`hbsync::spec`]; [`behaviours::record_history`] records histories of
 //!   a crate's channels, [`primitives`] those of hbsync's Mutex, WaitGroup, Once and
 //!   Context.
+//! - [`hb`] runs hbsync's happens-before claims on a channel built on `hbsync::check`,
+//!   under `--cfg loom`.
 //! - [`table`] runs everything and renders the behaviour × crate table (terminal, markdown,
 //!   HTML); `cargo conformance` prints it.
 //!
@@ -58,8 +60,11 @@ use std::time::{Duration, Instant};
 
 #[cfg(not(any(loom, shuttle)))]
 pub mod adapters;
+pub use hbsync_adapter::Hbsync;
 #[cfg(not(any(loom, shuttle)))]
 pub mod behaviours;
+pub mod hb;
+mod hbsync_adapter;
 pub mod lin;
 #[cfg(not(any(loom, shuttle)))]
 pub mod primitives;

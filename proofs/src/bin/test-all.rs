@@ -32,6 +32,8 @@ const CHECKER_PKGS: &[&str] = &[
     "hbsync-tests",
     "-p",
     "hbsync-proofs",
+    "-p",
+    "hbsync-conformance",
 ];
 
 fn steps() -> Vec<Step> {
