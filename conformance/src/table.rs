@@ -137,22 +137,25 @@ impl Table {
                 let _ = writeln!(out, "{}. {n}", i + 1);
             }
         }
-        let na: Vec<String> = self
-            .rows
-            .iter()
-            .enumerate()
-            .flat_map(|(r, (id, _, _))| {
-                self.cells[r]
-                    .iter()
-                    .zip(&self.crates)
-                    .filter_map(move |(v, c)| match v {
-                        Verdict::NotApplicable(why) => Some(format!("{c} `{id}`: {why}")),
-                        _ => None,
-                    })
-            })
-            .collect();
+        // What is n/a, grouped by reason: "no select: kanal, std mpsc, …".
+        let mut na: Vec<(String, Vec<&str>)> = Vec::new();
+        for (r, (id, _, _)) in self.rows.iter().enumerate() {
+            for (v, c) in self.cells[r].iter().zip(&self.crates) {
+                if let Verdict::NotApplicable(why) = v {
+                    let key = format!("`{id}` ({why})");
+                    match na.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, crates)) => crates.push(c),
+                        None => na.push((key, vec![c])),
+                    }
+                }
+            }
+        }
         if !na.is_empty() {
-            let _ = writeln!(out, "\nn/a: {}.", na.join("; "));
+            let lines: Vec<String> = na
+                .iter()
+                .map(|(k, crates)| format!("{k}: {}", crates.join(", ")))
+                .collect();
+            let _ = writeln!(out, "\nn/a: {}.", lines.join("; "));
         }
         if !self.primitives.is_empty() {
             let _ = writeln!(out, "\n| hbsync primitive | linearizable | histories |");

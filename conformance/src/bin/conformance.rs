@@ -2,8 +2,9 @@
 //! behaviour × crate table.
 //!
 //! Options: `--markdown` prints the markdown table (the README's) instead of the terminal
-//! one; `--out DIR` also writes `DIR/conformance.md`; `--only NAME` runs one crate. The
-//! exit status is 1 if any behaviour differs for hbsync.
+//! one; `--out DIR` writes `DIR/conformance.md` and `conformance.html` (default
+//! `target/hbsync-report`, beside `cargo verify`'s report); `--only NAME` runs one crate.
+//! The exit status is 1 if any behaviour differs for hbsync.
 
 use std::process::ExitCode;
 
@@ -50,13 +51,27 @@ fn main() -> ExitCode {
     } else {
         print!("{}", t.terminal());
     }
-    if let Some(dir) = value("--out") {
-        let path = std::path::Path::new(&dir).join("conformance.md");
-        if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, &md)) {
-            eprintln!("conformance: cannot write {}: {e}", path.display());
-            return ExitCode::from(2);
-        }
+    let dir = value("--out")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/hbsync-report")
+        });
+    let page = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>hbsync conformance</title>\
+         </head><body><h1>Conformance: behaviours x crates</h1>{}</body></html>",
+        hbsync_proofs::models_report::markdown_html(&md)
+    );
+    let written = std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(dir.join("conformance.md"), &md))
+        .and_then(|_| std::fs::write(dir.join("conformance.html"), page));
+    if let Err(e) = written {
+        eprintln!("conformance: cannot write to {}: {e}", dir.display());
+        return ExitCode::from(2);
     }
+    eprintln!(
+        "conformance: wrote {}/conformance.md and .html",
+        dir.display()
+    );
     if with_primitives && !t.conforms("hbsync") {
         eprintln!("conformance: hbsync differs from its own specification");
         return ExitCode::FAILURE;
