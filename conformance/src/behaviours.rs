@@ -634,6 +634,13 @@ fn lost_under_drops<C: Channel>(name: &str, tx: C::Tx, rx: C::Rx) -> Verdict {
 }
 
 fn select_nonblocking_linearizable<C: Channel>() -> Verdict {
+    select_snapshot_for::<C>(Duration::from_millis(300))
+}
+
+/// `select-nonblocking-linearizable` with a search budget of `budget` (it stops early at
+/// 100 defaults): a test that must find a known-broken select gives it longer, so a loaded
+/// machine does not hide the defect.
+pub fn select_snapshot_for<C: Channel>(budget: Duration) -> Verdict {
     let (Some((ta, ra)), Some((tb, rb))) = (C::bounded(3), C::bounded(3)) else {
         return na("no bounded channel");
     };
@@ -691,7 +698,7 @@ fn select_nonblocking_linearizable<C: Channel>() -> Verdict {
     let (mut defaults, mut selects) = (0u64, 0u64);
     let mut broken = None;
     let start = Instant::now();
-    while defaults < 100 && start.elapsed() < Duration::from_millis(300) {
+    while defaults < 100 && start.elapsed() < budget {
         selects += 1;
         match C::select_recv(&cases, true) {
             Selected::Default => defaults += 1,
