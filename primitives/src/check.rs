@@ -91,6 +91,15 @@ pub struct Options {
     pub checkpoint_file: Option<std::path::PathBuf>,
     /// shuttle: PCT iterations (`None`: `HBSYNC_SHUTTLE_ITERATIONS`, default 1000).
     pub iterations: Option<usize>,
+    /// shuttle: write the schedule of a failing execution as a file in this directory (its
+    /// path is printed with the failure) instead of printing it; pass the file to
+    /// [`Options::replay`].
+    pub schedule_dir: Option<std::path::PathBuf>,
+    /// shuttle: run one execution, the one this schedule describes, instead of exploring:
+    /// the string shuttle printed with a failure, or the path of a file it wrote
+    /// ([`Options::schedule_dir`]). The model must have no nondeterminism other than the
+    /// schedule (no clocks, no randomness of its own) for the replay to fail the same way.
+    pub replay: Option<String>,
 }
 
 /// Like [`model`], with [`Options`].
@@ -123,13 +132,28 @@ where
     }
     #[cfg(all(shuttle, not(loom)))]
     {
+        if let Some(schedule) = &options.replay {
+            let path = std::path::Path::new(schedule);
+            if path.is_file() {
+                shuttle::replay_from_file(f, path);
+            } else {
+                shuttle::replay(f, schedule);
+            }
+            crate::trace::finish();
+            return;
+        }
         let iterations = options.iterations.unwrap_or_else(|| {
             std::env::var("HBSYNC_SHUTTLE_ITERATIONS")
                 .ok()
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(1000)
         });
-        shuttle::check_pct(f, iterations, 3);
+        let mut config = shuttle::Config::new();
+        if let Some(dir) = &options.schedule_dir {
+            config.failure_persistence = shuttle::FailurePersistence::File(Some(dir.clone()));
+        }
+        let scheduler = shuttle::scheduler::PctScheduler::new(3, iterations);
+        shuttle::Runner::new(scheduler, config).run(f);
         crate::trace::finish();
     }
     #[cfg(not(any(loom, shuttle)))]
