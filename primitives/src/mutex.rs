@@ -185,6 +185,12 @@ impl<T> Mutex<T> {
     }
 
     /// The data, consuming the mutex.
+    ///
+    /// ```
+    /// let m = hbsync::Mutex::new(vec![1]);
+    /// m.lock().push(2);
+    /// assert_eq!(m.into_inner(), [1, 2]);
+    /// ```
     pub fn into_inner(self) -> T {
         self.data.into_inner()
     }
@@ -194,6 +200,22 @@ impl<T> Mutex<T> {
     /// Locks, blocking the thread until the lock is free. HB-MUTEX.
     ///
     /// Not reentrant: locking a mutex this thread already holds deadlocks (as in Go).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// let m = Arc::new(hbsync::Mutex::new(0));
+    /// let workers: Vec<_> = (0..4)
+    ///     .map(|_| {
+    ///         let m = m.clone();
+    ///         std::thread::spawn(move || *m.lock() += 1)
+    ///     })
+    ///     .collect();
+    /// for w in workers {
+    ///     w.join().unwrap();
+    /// }
+    /// assert_eq!(*m.lock(), 4);
+    /// ```
     #[inline]
     pub fn lock(&self) -> MutexGuard<'_, T> {
         // Acquire on success: pairs with the Release of the unlock that freed the lock
@@ -267,6 +289,12 @@ impl<T> Mutex<T> {
     }
 
     /// The data, through `&mut self` (no locking needed: nobody else can hold the lock).
+    ///
+    /// ```
+    /// let mut m = hbsync::Mutex::new(1);
+    /// *m.get_mut() += 1; // `&mut`: no other user, no locking
+    /// assert_eq!(*m.lock(), 2);
+    /// ```
     pub fn get_mut(&mut self) -> &mut T {
         // SAFETY: `&mut self` excludes every guard and every other reference.
         self.data.with_mut(|p| unsafe { &mut *p })

@@ -119,6 +119,21 @@ impl Once {
 
     /// Runs `f` if no call has run one yet; otherwise waits until that call has finished.
     /// Every caller returns only after `f` completed (HB-ONCE).
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    ///
+    /// static INIT: hbsync::Once = hbsync::Once::new();
+    /// static RUNS: AtomicU32 = AtomicU32::new(0);
+    /// let ts: Vec<_> = (0..3)
+    ///     .map(|_| std::thread::spawn(|| INIT.call_once(|| { RUNS.fetch_add(1, Ordering::Relaxed); })))
+    ///     .collect();
+    /// for t in ts {
+    ///     t.join().unwrap();
+    /// }
+    /// assert_eq!(RUNS.load(Ordering::Relaxed), 1);
+    /// assert!(INIT.is_done());
+    /// ```
     #[inline]
     pub fn call_once<F: FnOnce()>(&self, f: F) {
         self.core().call_once(f);
@@ -369,6 +384,13 @@ impl<T> OnceValue<T> {
     /// # Panics
     /// If `f` panics (in its caller), and in every later call after that:
     /// `OnceValue initializer panicked`.
+    ///
+    /// ```
+    /// static CONFIG: hbsync::OnceValue<String> = hbsync::OnceValue::new();
+    /// assert_eq!(CONFIG.get(), None);
+    /// assert_eq!(CONFIG.get_or_init(|| "loaded".to_string()), "loaded");
+    /// assert_eq!(CONFIG.get_or_init(|| unreachable!()), "loaded"); // runs once
+    /// ```
     #[inline]
     pub fn get_or_init<F: FnOnce() -> T>(&self, f: F) -> &T {
         self.core().get_or_init(f)

@@ -88,6 +88,14 @@ impl WaitGroup {
     /// # Panics
     /// `negative WaitGroup counter` if the counter would go below zero (the counter is then
     /// left unchanged), or above `i32::MAX`.
+    ///
+    /// ```
+    /// let wg = hbsync::WaitGroup::new();
+    /// wg.add(2);
+    /// wg.done();
+    /// wg.add(-1); // the same as a second done()
+    /// wg.wait(); // the counter is zero: returns at once
+    /// ```
     pub fn add(&self, delta: isize) {
         let inner = &*self.inner;
         // Relaxed: only seeds the CAS below, which carries HB-WG.
@@ -136,6 +144,23 @@ impl WaitGroup {
     }
 
     /// Blocks until the counter is zero. Returns at once if it is zero now. HB-WG.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// let wg = Arc::new(hbsync::WaitGroup::new());
+    /// let done = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    /// for _ in 0..3 {
+    ///     wg.add(1); // before the spawn, never inside it
+    ///     let (wg, done) = (wg.clone(), done.clone());
+    ///     std::thread::spawn(move || {
+    ///         done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    ///         wg.done();
+    ///     });
+    /// }
+    /// wg.wait();
+    /// assert_eq!(done.load(std::sync::atomic::Ordering::Relaxed), 3);
+    /// ```
     pub fn wait(&self) {
         let inner = &*self.inner;
         // Acquire: a zero seen at once ends the wait (HB-WG, site `wg.wait.fast`).

@@ -5,10 +5,27 @@ use std::fmt;
 
 /// A blocking [`send`](super::Sender::send) failed because the channel is closed (explicitly,
 /// or because every receiver is gone). The unsent value is inside.
+///
+/// ```
+/// let (tx, rx) = hbsync::chan::bounded::<String>(1);
+/// drop(rx);
+/// let err = tx.send("lost?".to_string()).unwrap_err();
+/// assert_eq!(err.into_inner(), "lost?"); // not lost: handed back
+/// ```
 #[derive(PartialEq, Eq, Clone, Copy)]
 pub struct SendError<T>(pub T);
 
 /// A [`try_send`](super::Sender::try_send) could not complete at once.
+///
+/// ```
+/// use hbsync::chan::{bounded, TrySendError};
+///
+/// let (tx, _rx) = bounded(0);
+/// let err = tx.try_send(1).unwrap_err(); // no receiver waiting
+/// assert!(err.is_full() && !err.is_closed());
+/// assert_eq!(err.into_inner(), 1);
+/// assert!(matches!(err, TrySendError::Full(1)));
+/// ```
 #[derive(PartialEq, Eq, Clone, Copy)]
 pub enum TrySendError<T> {
     /// No room in the buffer and no receiver waiting (a rendezvous channel with no receiver).
@@ -32,6 +49,13 @@ pub enum SendTimeoutError<T> {
 pub struct RecvError;
 
 /// A [`try_recv`](super::Receiver::try_recv) could not complete at once.
+///
+/// ```
+/// let (tx, rx) = hbsync::chan::bounded::<u8>(1);
+/// assert!(rx.try_recv().unwrap_err().is_empty());
+/// tx.close();
+/// assert!(rx.try_recv().unwrap_err().is_closed());
+/// ```
 #[derive(PartialEq, Eq, Clone, Copy, Debug)]
 pub enum TryRecvError {
     /// Nothing to receive yet, and the channel is open.

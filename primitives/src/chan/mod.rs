@@ -203,6 +203,16 @@ impl<T> Sender<T> {
     /// only when a blocking receiver (a thread in `recv`, or a `select!`) is waiting: a
     /// pending `recv_async` is woken instead and takes the value itself (see
     /// [`Receiver::recv_async`]).
+    ///
+    /// ```
+    /// use hbsync::chan::{bounded, TrySendError};
+    ///
+    /// let (tx, rx) = bounded(1);
+    /// assert_eq!(tx.try_send(1), Ok(()));
+    /// assert_eq!(tx.try_send(2), Err(TrySendError::Full(2))); // the value comes back
+    /// drop(rx);
+    /// assert_eq!(tx.try_send(3), Err(TrySendError::Closed(3)));
+    /// ```
     pub fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
         let r = self.chan.try_send(value);
         crate::trace::record(|| {
@@ -231,6 +241,17 @@ impl<T> Sender<T> {
     }
 
     /// Sends, waiting until `deadline` at most. A deadline in the past still tries once.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use hbsync::chan::{bounded, SendTimeoutError};
+    ///
+    /// let (tx, rx) = bounded(1);
+    /// let soon = Instant::now() + Duration::from_millis(10);
+    /// assert_eq!(tx.send_deadline(1, soon), Ok(())); // room: no wait
+    /// assert_eq!(tx.send_deadline(2, soon), Err(SendTimeoutError::Timeout(2)));
+    /// assert_eq!(rx.recv(), Ok(1));
+    /// ```
     pub fn send_deadline(&self, value: T, deadline: Instant) -> Result<(), SendTimeoutError<T>> {
         self.chan.send(value, Some(deadline))
     }
@@ -274,6 +295,18 @@ impl<T> Sender<T> {
     /// Closes the channel. Returns `true` if this call closed it, `false` if it was already
     /// closed (Go panics on a second close; here it is harmless). Blocked senders get their
     /// values back; receivers drain the buffer, then see `Closed`. HB-CHAN-CLOSE.
+    ///
+    /// ```
+    /// use hbsync::chan::{bounded, SendError};
+    ///
+    /// let (tx, rx) = bounded(2);
+    /// tx.send(1).unwrap();
+    /// assert!(tx.close());
+    /// assert!(!tx.close(), "closing twice is harmless");
+    /// assert_eq!(tx.send(2), Err(SendError(2)));
+    /// assert_eq!(rx.recv(), Ok(1)); // the buffer drains first
+    /// assert!(rx.recv().is_err());
+    /// ```
     pub fn close(&self) -> bool {
         self.chan.close()
     }
@@ -287,6 +320,14 @@ impl<T> Receiver<T> {
 
     /// Receives a value, blocking until one comes. `Err(RecvError)` once the channel is
     /// closed and empty. HB-CHAN-SEND, HB-CHAN-CLOSE, HB-CHAN-RENDEZVOUS apply.
+    ///
+    /// ```
+    /// let (tx, rx) = hbsync::chan::bounded(0);
+    /// let t = std::thread::spawn(move || tx.send("hi").unwrap());
+    /// assert_eq!(rx.recv(), Ok("hi"));
+    /// t.join().unwrap();
+    /// assert_eq!(rx.recv(), Err(hbsync::chan::RecvError)); // the sender is gone: closed
+    /// ```
     pub fn recv(&self) -> Result<T, RecvError> {
         match self.chan.recv(None) {
             Ok(Some(v)) => Ok(v),
@@ -296,6 +337,17 @@ impl<T> Receiver<T> {
 
     /// Receives without blocking: `Empty` if nothing is ready, `Closed` if closed and empty.
     /// Never blocks. A failed `try_recv` synchronizes nothing.
+    ///
+    /// ```
+    /// use hbsync::chan::{unbounded, TryRecvError};
+    ///
+    /// let (tx, rx) = unbounded();
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+    /// tx.send(4).unwrap();
+    /// tx.close();
+    /// assert_eq!(rx.try_recv(), Ok(4));
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
+    /// ```
     pub fn try_recv(&self) -> Result<T, TryRecvError> {
         let r = self.chan.try_recv();
         crate::trace::record(|| {
@@ -310,11 +362,30 @@ impl<T> Receiver<T> {
     }
 
     /// Receives, waiting at most `timeout`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hbsync::chan::{bounded, RecvTimeoutError};
+    ///
+    /// let (tx, rx) = bounded::<u8>(1);
+    /// assert_eq!(rx.recv_timeout(Duration::from_millis(5)), Err(RecvTimeoutError::Timeout));
+    /// drop(tx);
+    /// assert_eq!(rx.recv_timeout(Duration::from_millis(5)), Err(RecvTimeoutError::Closed));
+    /// ```
     pub fn recv_timeout(&self, timeout: Duration) -> Result<T, RecvTimeoutError> {
         self.recv_until(deadline_after(timeout))
     }
 
     /// Receives, waiting until `deadline` at most. A deadline in the past still tries once.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let (tx, rx) = hbsync::chan::bounded(1);
+    /// tx.send(1).unwrap();
+    /// assert_eq!(rx.recv_deadline(Instant::now() + Duration::from_millis(5)), Ok(1));
+    /// assert!(rx.recv_deadline(Instant::now()).unwrap_err().is_timeout());
+    /// ```
     pub fn recv_deadline(&self, deadline: Instant) -> Result<T, RecvTimeoutError> {
         self.recv_until(Some(deadline))
     }
@@ -371,11 +442,31 @@ impl<T> Receiver<T> {
     }
 
     /// A blocking iterator: yields until the channel is closed and empty (Go's `range`).
+    ///
+    /// ```
+    /// let (tx, rx) = hbsync::chan::bounded(4);
+    /// let t = std::thread::spawn(move || {
+    ///     for i in 0..3 {
+    ///         tx.send(i).unwrap();
+    ///     }
+    /// }); // the sender is dropped at the end: the loop below ends
+    /// let got: Vec<i32> = rx.iter().collect();
+    /// assert_eq!(got, [0, 1, 2]);
+    /// t.join().unwrap();
+    /// ```
     pub fn iter(&self) -> Iter<'_, T> {
         Iter { rx: self }
     }
 
     /// A non-blocking iterator over what can be received now.
+    ///
+    /// ```
+    /// let (tx, rx) = hbsync::chan::unbounded();
+    /// tx.send(1).unwrap();
+    /// tx.send(2).unwrap();
+    /// assert_eq!(rx.try_iter().collect::<Vec<_>>(), [1, 2]); // stops when empty, open or not
+    /// assert_eq!(rx.try_iter().next(), None);
+    /// ```
     pub fn try_iter(&self) -> TryIter<'_, T> {
         TryIter { rx: self }
     }

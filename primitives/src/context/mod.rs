@@ -264,6 +264,12 @@ impl AfterFunc {
 
 impl Context {
     /// The root context: never canceled, no deadline, no values (Go's `context.Background`).
+    ///
+    /// ```
+    /// let ctx = hbsync::context::Context::background();
+    /// assert_eq!(ctx.err(), None); // never canceled
+    /// assert_eq!(ctx.deadline(), None);
+    /// ```
     pub fn background() -> Self {
         Self::root(None, None)
     }
@@ -359,6 +365,15 @@ impl Context {
 
     /// A child that is cancelled with [`ContextError::DeadlineExceeded`] at `deadline`, or
     /// at its parent's deadline if that is earlier. A deadline already past cancels at once.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use hbsync::context::{Context, ContextError};
+    ///
+    /// let (ctx, _cancel) = Context::background().with_deadline(Instant::now() + Duration::from_millis(5));
+    /// assert_eq!(ctx.wait(), ContextError::DeadlineExceeded);
+    /// assert!(ctx.err().unwrap().is_timeout());
+    /// ```
     pub fn with_deadline(&self, deadline: Instant) -> (Self, CancelFunc) {
         self.with_deadline_inner(deadline, None)
     }
@@ -454,6 +469,16 @@ impl Context {
 
     /// A child that keeps the values but is never canceled and has no deadline (Go's
     /// `context.WithoutCancel`): for work that must outlive the request.
+    ///
+    /// ```
+    /// use hbsync::context::Context;
+    ///
+    /// let (ctx, cancel) = Context::background().with_cancel();
+    /// let detached = ctx.without_cancel();
+    /// cancel.cancel();
+    /// assert!(ctx.err().is_some());
+    /// assert_eq!(detached.err(), None);
+    /// ```
     pub fn without_cancel(&self) -> Self {
         Self::root(Some(self.node.clone()), None)
     }
@@ -500,6 +525,16 @@ impl Context {
     }
 
     /// `None` while not canceled; then why, forever (one Acquire load). HB-CTX-CANCEL.
+    ///
+    /// ```
+    /// use hbsync::context::{Context, ContextError};
+    ///
+    /// let (parent, cancel) = Context::background().with_cancel();
+    /// let (child, _child_cancel) = parent.with_cancel();
+    /// assert_eq!(child.err(), None);
+    /// cancel.cancel();
+    /// assert_eq!(child.err(), Some(ContextError::Canceled)); // reaches descendants
+    /// ```
     #[inline]
     pub fn err(&self) -> Option<ContextError> {
         self.node.scope.as_ref()?.err()
@@ -507,6 +542,15 @@ impl Context {
 
     /// The cause of the cancellation: the one given to a [`CancelCauseFunc`] or a deadline
     /// with cause, else the [`ContextError`] itself; `None` while not canceled.
+    ///
+    /// ```
+    /// use hbsync::context::Context;
+    ///
+    /// let (ctx, cancel) = Context::background().with_cancel_cause();
+    /// cancel.cancel(std::io::Error::other("shutting down"));
+    /// assert_eq!(ctx.cause().unwrap().to_string(), "shutting down");
+    /// assert_eq!(ctx.err(), Some(hbsync::context::ContextError::Canceled));
+    /// ```
     pub fn cause(&self) -> Option<Cause> {
         self.node.scope.as_ref()?.cause()
     }
@@ -520,6 +564,18 @@ impl Context {
     /// cannot be): use it in `select!` (`recv(ctx.done())`), block on it
     /// (`ctx.done().recv()`), or await it (`ctx.done().recv_async()`). HB-CTX-CANCEL
     /// through HB-CHAN-CLOSE.
+    ///
+    /// ```
+    /// use hbsync::context::Context;
+    ///
+    /// let (ctx, cancel) = Context::background().with_cancel();
+    /// let (_tx, jobs) = hbsync::chan::bounded::<u32>(1);
+    /// std::thread::spawn(move || cancel.cancel());
+    /// hbsync::select! {
+    ///     recv(jobs) -> _job => unreachable!("nobody sends"),
+    ///     recv(ctx.done()) -> _ => assert!(ctx.err().is_some()),
+    /// }
+    /// ```
     pub fn done(&self) -> &Receiver<()> {
         match &self.node.scope {
             Some(scope) => scope.done(),

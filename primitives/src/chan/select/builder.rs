@@ -155,6 +155,21 @@ impl<'a> Select<'a> {
     ///
     /// # Panics
     /// As for [`Select::wait`].
+    ///
+    /// ```
+    /// use hbsync::chan::{bounded, Select};
+    ///
+    /// let (tx, rx) = bounded::<u32>(1);
+    /// let mut sel = Select::new();
+    /// let case = sel.recv(&rx);
+    /// assert_eq!(sel.try_wait(), None); // nothing ready: the select's `default`
+    /// drop(case);
+    /// tx.send(3).unwrap();
+    /// let mut sel = Select::new();
+    /// let case = sel.recv(&rx);
+    /// assert_eq!(sel.try_wait(), Some(case.index()));
+    /// assert_eq!(case.take(), Some(Ok(3)));
+    /// ```
     pub fn try_wait(&mut self) -> Option<usize> {
         self.run(Mode::Try)
     }
@@ -163,6 +178,16 @@ impl<'a> Select<'a> {
     ///
     /// # Panics
     /// As for [`Select::wait`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hbsync::chan::{bounded, Select};
+    ///
+    /// let (_tx, rx) = bounded::<u32>(1);
+    /// let mut sel = Select::new();
+    /// let _case = sel.recv(&rx);
+    /// assert_eq!(sel.wait_timeout(Duration::from_millis(5)), None); // timed out, nothing taken
+    /// ```
     pub fn wait_timeout(&mut self, timeout: Duration) -> Option<usize> {
         self.run(Mode::timeout(timeout))
     }
@@ -177,11 +202,29 @@ impl<'a> Select<'a> {
     /// Blocks until one of `rxs` yields a value or is closed; returns its index and result.
     /// With every receiver disabled it blocks forever, as Go's `select {}`; so whenever it
     /// returns, it returns `Some`.
+    ///
+    /// ```
+    /// use hbsync::chan::{bounded, Select};
+    ///
+    /// let (a_tx, a) = bounded::<&str>(1);
+    /// let (_b_tx, b) = bounded::<&str>(1);
+    /// a_tx.send("from a").unwrap();
+    /// let (i, got) = Select::recv_any(&[a, b]).unwrap();
+    /// assert_eq!((i, got), (0, Ok("from a")));
+    /// ```
     pub fn recv_any<T, R: RecvOperand<T>>(rxs: &[R]) -> Option<(usize, Result<T, RecvError>)> {
         recv_any_mode(rxs, Mode::Block)
     }
 
     /// Like [`Select::recv_any`], without blocking: `None` if no receiver is ready.
+    ///
+    /// ```
+    /// use hbsync::chan::{bounded, Select};
+    ///
+    /// let (_a_tx, a) = bounded::<u8>(1);
+    /// let (_b_tx, b) = bounded::<u8>(1);
+    /// assert!(Select::try_recv_any(&[a, b]).is_none());
+    /// ```
     pub fn try_recv_any<T, R: RecvOperand<T>>(rxs: &[R]) -> Option<(usize, Result<T, RecvError>)> {
         recv_any_mode(rxs, Mode::Try)
     }
