@@ -143,29 +143,39 @@ impl CancelState {
         let Some(first) = self.mark(err, &cause) else {
             return false;
         };
-        let mut marked = vec![first];
+        // The second pass needs only the done channels made so far, the deadlines and the
+        // after-funcs: most scopes have none, so a large subtree allocates little (one
+        // pointer per scope still to visit).
+        let mut closes: Vec<Sender<()>> = Vec::new();
+        let mut timers = Vec::new();
+        let mut afters = Vec::new();
         let mut pending: Vec<Arc<CancelState>> = Vec::new();
-        loop {
-            let children = std::mem::take(&mut marked.last_mut().expect("not empty").children);
-            pending.extend(children.into_values().filter_map(|w| w.upgrade()));
-            let Some(next) = pending.pop() else { break };
-            if let Some(m) = next.mark(err, &cause) {
-                marked.push(m);
+        let mut next_marked = Some(first);
+        while let Some(m) = next_marked.take() {
+            pending.extend(m.children.into_values().filter_map(|w| w.upgrade()));
+            closes.extend(m.done_tx);
+            timers.extend(m.timer);
+            afters.extend(m.after.into_values());
+            while let Some(next) = pending.pop() {
+                if let Some(m) = next.mark(err, &cause) {
+                    next_marked = Some(m);
+                    break;
+                }
             }
         }
         crate::trace::record(|| {
             let name = crate::trace::obj("ctx", self as *const Self as usize);
             format!("cancel {name} ({err})")
         });
-        for m in &mut marked {
-            if let Some(key) = m.timer.take() {
-                crate::time::cancel_wake(key); // the deadline is moot now
-            }
+        for key in timers {
+            crate::time::cancel_wake(key); // the deadline is moot now
+        }
+        for done_tx in closes {
             // Closing the done channel: HB-CHAN-CLOSE to every receive that returns because
             // of it.
-            drop(m.done_tx.take());
+            drop(done_tx);
         }
-        for f in marked.into_iter().flat_map(|m| m.after.into_values()) {
+        for f in afters {
             drop(crate::go(f)); // HB-SPAWN: the cancel happens before f starts
         }
         true
