@@ -91,6 +91,21 @@ impl<E: Send + 'static> Group<E> {
 
     /// A group and a child of `parent` that is cancelled by the group's first failure, or
     /// when `wait` returns (Go's `errgroup.WithContext`).
+    ///
+    /// ```
+    /// use hbsync::context::Context;
+    /// use hbsync::Group;
+    ///
+    /// let (group, ctx) = Group::<String>::with_context(&Context::background());
+    /// let watcher = ctx.clone();
+    /// group.go(move || {
+    ///     watcher.wait(); // canceled by the other task's failure
+    ///     Ok(())
+    /// });
+    /// group.go(|| Err("disk full".to_string()));
+    /// assert_eq!(group.wait(), Err("disk full".to_string()));
+    /// assert!(ctx.err().is_some());
+    /// ```
     pub fn with_context(parent: &Context) -> (Self, Context) {
         let (ctx, cancel) = parent.with_cancel();
         let group = Self {
@@ -140,6 +155,14 @@ impl<E: Send + 'static> Group<E> {
     ///
     /// # Panics
     /// Resumes the first task panic, after every task ended.
+    ///
+    /// ```
+    /// let group = hbsync::Group::<&str>::new();
+    /// for i in 0..3 {
+    ///     group.go(move || if i == 1 { Err("task 1 failed") } else { Ok(()) });
+    /// }
+    /// assert_eq!(group.wait(), Err("task 1 failed"));
+    /// ```
     pub fn wait(&self) -> Result<(), E> {
         self.wg.wait();
         self.finish()

@@ -112,6 +112,13 @@ impl Once {
 
     /// Whether the one call of `f` has finished (returned or panicked). `true` is an Acquire
     /// observation: what `f` did is visible (HB-ONCE).
+    ///
+    /// ```
+    /// let once = hbsync::Once::new();
+    /// assert!(!once.is_done());
+    /// once.call_once(|| {});
+    /// assert!(once.is_done());
+    /// ```
     #[inline]
     pub fn is_done(&self) -> bool {
         self.core().is_done()
@@ -397,12 +404,25 @@ impl<T> OnceValue<T> {
     }
 
     /// The value if it has been computed (one Acquire load).
+    ///
+    /// ```
+    /// let v = hbsync::OnceValue::new();
+    /// assert_eq!(v.get(), None);
+    /// v.get_or_init(|| 5);
+    /// assert_eq!(v.get(), Some(&5));
+    /// ```
     #[inline]
     pub fn get(&self) -> Option<&T> {
         self.core().get()
     }
 
     /// The value, if computed, consuming the cell.
+    ///
+    /// ```
+    /// let v = hbsync::OnceValue::new();
+    /// v.get_or_init(|| vec![1]);
+    /// assert_eq!(v.into_inner(), Some(vec![1]));
+    /// ```
     pub fn into_inner(self) -> Option<T> {
         #[cfg(not(shuttle))]
         return self.core.into_inner();

@@ -118,6 +118,12 @@ pub fn never<T>() -> Receiver<T> {
 
 /// Sleeps for `d`: real time in std builds; in checker builds one scheduling point (virtual
 /// time passes only for waits).
+///
+/// ```
+/// let start = std::time::Instant::now();
+/// hbsync::time::sleep(std::time::Duration::from_millis(2));
+/// assert!(start.elapsed() >= std::time::Duration::from_millis(2));
+/// ```
 pub fn sleep(d: Duration) {
     #[cfg(not(any(loom, shuttle)))]
     std::thread::sleep(d);

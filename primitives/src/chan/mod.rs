@@ -488,11 +488,23 @@ macro_rules! shared_methods {
     ($ty:ident) => {
         impl<T> $ty<T> {
             /// Values buffered now (0 on a rendezvous channel). Synchronizes nothing.
+            ///
+            /// ```
+            /// let (tx, rx) = hbsync::chan::bounded(3);
+            /// tx.send('a').unwrap();
+            /// assert_eq!((tx.len(), rx.len()), (1, 1)); // one buffer, seen from either end
+            /// ```
             pub fn len(&self) -> usize {
                 self.chan.len()
             }
 
             /// The capacity: `Some(0)` for rendezvous, `None` for unbounded.
+            ///
+            /// ```
+            /// assert_eq!(hbsync::chan::bounded::<u8>(0).1.capacity(), Some(0));
+            /// assert_eq!(hbsync::chan::bounded::<u8>(8).1.capacity(), Some(8));
+            /// assert_eq!(hbsync::chan::unbounded::<u8>().1.capacity(), None);
+            /// ```
             pub fn capacity(&self) -> Option<usize> {
                 self.chan.capacity()
             }
@@ -503,11 +515,26 @@ macro_rules! shared_methods {
             }
 
             /// Whether the buffer is full now (always for a rendezvous channel).
+            ///
+            /// ```
+            /// let (tx, rx) = hbsync::chan::bounded(1);
+            /// assert!(rx.is_empty() && !rx.is_full());
+            /// tx.send(()).unwrap();
+            /// assert!(rx.is_full());
+            /// assert!(hbsync::chan::bounded::<()>(0).0.is_full(), "a rendezvous never has room");
+            /// ```
             pub fn is_full(&self) -> bool {
                 self.capacity().is_some_and(|c| self.len() >= c)
             }
 
             /// Whether the channel is closed.
+            ///
+            /// ```
+            /// let (tx, rx) = hbsync::chan::bounded::<u8>(1);
+            /// assert!(!rx.is_closed());
+            /// tx.close();
+            /// assert!(rx.is_closed() && tx.is_closed());
+            /// ```
             pub fn is_closed(&self) -> bool {
                 self.chan.is_closed()
             }

@@ -218,6 +218,17 @@ impl CancelGuard {
     }
 
     /// Gives the cancel function back without cancelling.
+    ///
+    /// ```
+    /// use hbsync::context::Context;
+    ///
+    /// let (ctx, cancel) = Context::background().with_cancel();
+    /// let guard = cancel.into_guard();
+    /// let cancel = guard.disarm(); // dropping it now cancels nothing
+    /// assert_eq!(ctx.err(), None);
+    /// cancel.cancel();
+    /// assert!(ctx.err().is_some());
+    /// ```
     pub fn disarm(mut self) -> CancelFunc {
         self.func
             .take()
@@ -249,6 +260,16 @@ impl AfterFunc {
     /// Stops the function: `true` if this prevented it from running; `false` if the context
     /// was already canceled (the function has been started on its own task) or it was
     /// already stopped. As Go's `stop`.
+    ///
+    /// ```
+    /// use hbsync::context::Context;
+    ///
+    /// let (ctx, cancel) = Context::background().with_cancel();
+    /// let f = ctx.after_func(|| unreachable!("stopped before the cancel"));
+    /// assert!(f.stop(), "this call prevented it");
+    /// assert!(!f.stop());
+    /// cancel.cancel();
+    /// ```
     pub fn stop(&self) -> bool {
         // The function is dropped after the lock is released: it may own contexts below
         // this scope, whose drop unregisters them under this very lock.
@@ -441,6 +462,20 @@ impl Context {
 
     /// A child carrying `value` under key `K`; it shares the parent's cancellation and
     /// deadline.
+    ///
+    /// ```
+    /// use hbsync::context::{Context, Key};
+    ///
+    /// struct User;
+    /// impl Key for User {
+    ///     type Value = String;
+    /// }
+    /// let (parent, cancel) = Context::background().with_cancel();
+    /// let ctx = parent.with_value(User, "ada".to_string());
+    /// assert_eq!(ctx.value(User).map(String::as_str), Some("ada"));
+    /// cancel.cancel();
+    /// assert!(ctx.err().is_some(), "a value child shares the parent's cancellation");
+    /// ```
     pub fn with_value<K: Key>(&self, _key: K, value: K::Value) -> Self {
         Self {
             node: Arc::new(Node {
@@ -454,6 +489,19 @@ impl Context {
     }
 
     /// The value under key `K` in this context or the nearest ancestor that has one.
+    ///
+    /// ```
+    /// use hbsync::context::{Context, Key};
+    ///
+    /// struct Depth;
+    /// impl Key for Depth {
+    ///     type Value = u32;
+    /// }
+    /// let outer = Context::background().with_value(Depth, 1);
+    /// let (inner, _cancel) = outer.with_cancel();
+    /// assert_eq!(inner.value(Depth), Some(&1)); // found on an ancestor
+    /// assert_eq!(Context::background().value(Depth), None);
+    /// ```
     pub fn value<K: Key>(&self, _key: K) -> Option<&K::Value> {
         let want = TypeId::of::<K>();
         let mut node = &self.node;
@@ -556,6 +604,16 @@ impl Context {
     }
 
     /// The deadline, if this context or an ancestor has one.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hbsync::context::Context;
+    ///
+    /// let (ctx, _cancel) = Context::background().with_timeout(Duration::from_secs(60));
+    /// let (child, _c) = ctx.with_cancel();
+    /// assert_eq!(child.deadline(), ctx.deadline()); // inherited
+    /// assert!(ctx.deadline().is_some());
+    /// ```
     pub fn deadline(&self) -> Option<Instant> {
         self.node.deadline
     }
@@ -584,6 +642,15 @@ impl Context {
     }
 
     /// Blocks until this context is canceled; returns why.
+    ///
+    /// ```
+    /// use hbsync::context::{Context, ContextError};
+    ///
+    /// let (ctx, cancel) = Context::background().with_cancel();
+    /// let t = std::thread::spawn(move || cancel.cancel());
+    /// assert_eq!(ctx.wait(), ContextError::Canceled); // blocks until canceled
+    /// t.join().unwrap();
+    /// ```
     pub fn wait(&self) -> ContextError {
         let _ = self.done().recv();
         self.err()
