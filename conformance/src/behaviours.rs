@@ -115,11 +115,7 @@ pub fn run_bounded(b: &Behaviour, limit: Duration) -> Verdict {
         .name(format!("behaviour {}", b.id))
         .spawn(move || {
             let v = std::panic::catch_unwind(run).unwrap_or_else(|p| {
-                let msg = p
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
+                let msg = hbsync::check::panic_message(&*p).unwrap_or_default();
                 Verdict::Differs(format!("panicked: {msg}"))
             });
             let _ = tx.send(v);
@@ -136,14 +132,42 @@ pub fn run_bounded(b: &Behaviour, limit: Duration) -> Verdict {
 /// the crate lacks are left out.
 fn flavours<C: Channel>(caps: &[Option<usize>]) -> Vec<(String, C::Tx, C::Rx)> {
     caps.iter()
-        .filter_map(|&cap| {
-            let (name, made) = match cap {
-                Some(c) => (format!("bounded({c})"), C::bounded(c)),
-                None => ("unbounded".to_string(), C::unbounded()),
-            };
-            made.map(|(tx, rx)| (name, tx, rx))
-        })
+        .filter_map(|&cap| make::<C>(cap).map(|(tx, rx)| (flavour_name(cap), tx, rx)))
         .collect()
+}
+
+/// A channel of capacity `cap` (`None`: unbounded), if the crate has one.
+fn make<C: Channel>(cap: Option<usize>) -> Option<(C::Tx, C::Rx)> {
+    match cap {
+        Some(c) => C::bounded(c),
+        None => C::unbounded(),
+    }
+}
+
+fn flavour_name(cap: Option<usize>) -> String {
+    cap.map_or("unbounded".into(), |c| format!("bounded({c})"))
+}
+
+/// Whether the crate has `close`, asked of a throwaway channel (asking closes it).
+fn has_close<C: Channel>() -> bool {
+    let probe = C::bounded(1).or_else(C::unbounded);
+    probe.is_some_and(|(tx, _rx)| C::close(&tx).is_some())
+}
+
+/// `senders` threads, each sending `per_sender` values `sender << 32 | i` until a send
+/// fails, then dropping its handle; `tx` itself is dropped, so the channel closes (on a
+/// crate without `close`) once they are all done.
+fn spawn_senders<C: Channel>(tx: C::Tx, senders: u64, per_sender: u64) {
+    for s in 0..senders {
+        let tx = tx.clone();
+        thread::spawn(move || {
+            for i in 0..per_sender {
+                if C::send(&tx, s << 32 | i).is_err() {
+                    break;
+                }
+            }
+        });
+    }
 }
 
 /// Close from the sending side: `close` if the crate has one, then drop `tx` (with no other
@@ -168,6 +192,15 @@ fn gather<T>(rx: &mpsc::Receiver<T>, n: usize, what: &str) -> Result<Vec<T>, Ver
         .collect()
 }
 
+/// The verdicts of a behaviour's channel flavours; `n/a` if the crate had none of them (a
+/// behaviour never holds by checking nothing).
+fn all_or_na(verdicts: Vec<Verdict>) -> Verdict {
+    if verdicts.is_empty() {
+        return na("none of the channel kinds it runs on");
+    }
+    Verdict::all(verdicts)
+}
+
 fn na(what: &str) -> Verdict {
     Verdict::NotApplicable(what.to_string())
 }
@@ -181,17 +214,7 @@ fn fifo_per_sender<C: Channel>() -> Verdict {
             None => vec![rx],
         };
         let (out, results) = mpsc::channel();
-        for s in 0..4u64 {
-            let tx = tx.clone();
-            thread::spawn(move || {
-                for i in 0..per_sender {
-                    if C::send(&tx, s << 32 | i).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
+        spawn_senders::<C>(tx, 4, per_sender);
         let n_rx = receivers.len();
         for rx in receivers {
             let out = out.clone();
@@ -224,7 +247,7 @@ fn fifo_per_sender<C: Channel>() -> Verdict {
             format!("{name}: received {total} of {} values", 4 * per_sender)
         }));
     }
-    Verdict::all(verdicts)
+    all_or_na(verdicts)
 }
 
 fn rendezvous_completes_at_receipt<C: Channel>() -> Verdict {
@@ -249,6 +272,7 @@ fn rendezvous_completes_at_receipt<C: Channel>() -> Verdict {
         });
     }
     thread::sleep(SETTLE);
+    // SeqCst: test equipment (no HB claim).
     if done.load(Ordering::SeqCst) {
         return Verdict::Differs("a send completed with no receiver".into());
     }
@@ -297,6 +321,7 @@ fn capacity_never_exceeded<C: Channel>() -> Verdict {
         let mut worst = 0u64;
         let mut received = 0u64;
         while received < n {
+            // SeqCst: test equipment (no HB claim).
             let s = sent.load(Ordering::SeqCst);
             worst = worst.max(s.saturating_sub(received));
             match C::recv_timeout(&rx, PATIENCE) {
@@ -311,10 +336,7 @@ fn capacity_never_exceeded<C: Channel>() -> Verdict {
             format!("bounded({cap}): {worst} sends completed ahead of the receives")
         }));
     }
-    if verdicts.is_empty() {
-        return na("no bounded channel");
-    }
-    Verdict::all(verdicts)
+    all_or_na(verdicts)
 }
 
 fn close_drains_then_closed<C: Channel>() -> Verdict {
@@ -340,7 +362,7 @@ fn close_drains_then_closed<C: Channel>() -> Verdict {
             || format!("{name}: once drained, try_recv/recv_timeout gave {again:?}"),
         ));
     }
-    Verdict::all(verdicts)
+    all_or_na(verdicts)
 }
 
 fn close_wakes_blocked_receivers<C: Channel>() -> Verdict {
@@ -372,14 +394,11 @@ fn close_wakes_blocked_receivers<C: Channel>() -> Verdict {
             format!("{name}: blocked receivers returned {got:?}")
         }));
     }
-    Verdict::all(verdicts)
+    all_or_na(verdicts)
 }
 
 fn close_wakes_blocked_senders<C: Channel>() -> Verdict {
-    let Some((probe, _r)) = C::bounded(1) else {
-        return na("no bounded channel");
-    };
-    if C::close(&probe).is_none() {
+    if !has_close::<C>() {
         return na(
             "no close: a blocked sender holds a sender, so only dropping the receiver can fail it",
         );
@@ -414,7 +433,7 @@ fn close_wakes_blocked_senders<C: Channel>() -> Verdict {
             }));
         }
     }
-    Verdict::all(verdicts)
+    all_or_na(verdicts)
 }
 
 fn failed_send_returns_value<C: Channel>() -> Verdict {
@@ -490,7 +509,7 @@ type Ledger = (Vec<V>, Option<Option<V>>);
 
 fn nothing_lost_under_close<C: Channel>() -> Verdict {
     let mut verdicts = Vec::new();
-    let explicit = C::bounded(1).is_some_and(|(tx, _rx)| C::close(&tx).is_some());
+    let explicit = has_close::<C>();
     for (name, tx, rx) in flavours::<C>(&[Some(0), Some(2), None]) {
         verdicts.push(if explicit {
             lost_under_close::<C>(&name, tx, rx)
@@ -498,7 +517,7 @@ fn nothing_lost_under_close<C: Channel>() -> Verdict {
             lost_under_drops::<C>(&name, tx, rx)
         });
     }
-    Verdict::all(verdicts)
+    all_or_na(verdicts)
 }
 
 /// Senders send until a send fails; receivers receive until closed; a closer closes
@@ -544,6 +563,7 @@ fn lost_under_close<C: Channel>(name: &str, tx: C::Tx, rx: C::Rx) -> Verdict {
         });
     }
     let start = Instant::now();
+    // SeqCst: test equipment (no HB claim).
     while received_count.load(Ordering::SeqCst) < 300 && start.elapsed() < PATIENCE {
         thread::yield_now();
     }
@@ -588,17 +608,7 @@ fn lost_under_close<C: Channel>(name: &str, tx: C::Tx, rx: C::Rx) -> Verdict {
 /// Every value sent must be received exactly once.
 fn lost_under_drops<C: Channel>(name: &str, tx: C::Tx, rx: C::Rx) -> Verdict {
     let per_sender = 3_000u64;
-    for s in 0..3u64 {
-        let tx = tx.clone();
-        thread::spawn(move || {
-            for i in 0..per_sender {
-                if C::send(&tx, s << 32 | i).is_err() {
-                    break;
-                }
-            }
-        });
-    }
-    drop(tx);
+    spawn_senders::<C>(tx, 3, per_sender);
     let (out, results) = mpsc::channel::<Vec<V>>();
     let quitter = C::clone_rx(&rx);
     let n_rx = 1 + usize::from(quitter.is_some());
@@ -678,6 +688,7 @@ pub fn select_snapshot_for<C: Channel>(budget: Duration) -> Verdict {
                 }
             };
             let mut moves = 0u64;
+            // SeqCst: the stop flag, here and in `step`, is test equipment (no HB claim).
             while !stop.load(Ordering::SeqCst) {
                 if !step(&ta, &rb2) || !step(&tb, &ra2) {
                     break;
@@ -715,6 +726,7 @@ pub fn select_snapshot_for<C: Channel>(budget: Duration) -> Verdict {
             }
         }
     }
+    // SeqCst: the stop flag is test equipment (no HB claim).
     stop.store(true, Ordering::SeqCst);
     let moves = mover.join().unwrap_or(0);
     if let Some(b) = broken {
@@ -830,20 +842,8 @@ pub fn record_history<C: Channel>(
     cap: Option<usize>,
     seed: u64,
 ) -> Option<Vec<Event<ChanOp<V>, ChanRet<V>>>> {
-    let (tx, rx) = match cap {
-        Some(c) => C::bounded(c)?,
-        None => C::unbounded()?,
-    };
-    let may_close = C::close(&tx).is_some();
-    // A probe closed nothing: `close` is asked of a throwaway channel.
-    let (tx, rx) = if may_close {
-        match cap {
-            Some(c) => C::bounded(c)?,
-            None => C::unbounded()?,
-        }
-    } else {
-        (tx, rx)
-    };
+    let (tx, rx) = make::<C>(cap)?;
+    let may_close = has_close::<C>();
     let clock = Arc::new(Clock::new());
     let second_rx = C::clone_rx(&rx);
     let rxs: [Option<C::Rx>; 3] = [None, Some(rx), second_rx];
@@ -896,7 +896,7 @@ fn linearizable<C: Channel>() -> Verdict {
                 Outcome::Linearizable(_) => {}
                 Outcome::Undecided => undecided += 1,
                 Outcome::NotLinearizable(h) => {
-                    let name = cap.map_or("unbounded".into(), |c| format!("bounded({c})"));
+                    let name = flavour_name(cap);
                     verdicts.push(Verdict::Differs(format!(
                         "{name}: a history with no linearization:\n{h}"
                     )));

@@ -89,10 +89,7 @@ pub fn verdict(claim: &Claim) -> Verdict {
     match r {
         Ok(()) => Verdict::Holds,
         Err(e) => Verdict::Differs(
-            e.downcast_ref::<String>()
-                .cloned()
-                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "the model failed".into()),
+            hbsync::check::panic_message(&*e).unwrap_or_else(|| "the model failed".into()),
         ),
     }
 }

@@ -13,127 +13,68 @@ use hbsync_conformance::{
     Channel, RecvTimeout, Selected, SendTimeout, TryRecv, TrySend, Verdict, V,
 };
 
-/// Declares a channel that forwards everything to hbsync's except what `$body` overrides.
-macro_rules! broken {
-    ($name:ident, $label:literal, { $($body:tt)* }) => {
-        struct $name;
-        impl Channel for $name {
-            const NAME: &'static str = $label;
-            type Tx = Sender<V>;
-            type Rx = Receiver<V>;
-            $($body)*
-            fn bounded(cap: usize) -> Option<(Self::Tx, Self::Rx)> {
-                Hbsync::bounded(cap)
-            }
-            fn unbounded() -> Option<(Self::Tx, Self::Rx)> {
-                Hbsync::unbounded()
-            }
-            fn try_send(tx: &Self::Tx, v: V) -> Result<(), TrySend> {
-                Hbsync::try_send(tx, v)
-            }
-            fn recv(rx: &Self::Rx) -> Option<V> {
-                Hbsync::recv(rx)
-            }
-            fn try_recv(rx: &Self::Rx) -> Result<V, TryRecv> {
-                Hbsync::try_recv(rx)
-            }
-            fn recv_timeout(rx: &Self::Rx, t: Duration) -> Result<V, RecvTimeout> {
-                Hbsync::recv_timeout(rx, t)
-            }
-            fn close(tx: &Self::Tx) -> Option<bool> {
-                Hbsync::close(tx)
-            }
-            fn clone_rx(rx: &Self::Rx) -> Option<Self::Rx> {
-                Hbsync::clone_rx(rx)
-            }
-        }
-    };
-}
+/// The defects, one per channel.
+const NAIVE_SELECT: u8 = 0;
+const BIASED_SELECT: u8 = 1;
+const LOSSY: u8 = 2;
+const KEEPS_VALUE: u8 = 3;
+const OVERFULL: u8 = 4;
 
-broken!(NaiveSelect, "naive select", {
-    fn send(tx: &Self::Tx, v: V) -> Result<(), Option<V>> {
-        Hbsync::send(tx, v)
-    }
-    fn send_timeout(tx: &Self::Tx, v: V, t: Duration) -> Result<(), SendTimeout> {
-        Hbsync::send_timeout(tx, v, t)
-    }
-    /// Looks at each channel in turn: no single instant at which all were empty.
-    fn select_recv(rxs: &[&Self::Rx], nonblocking: bool) -> Selected {
-        if !nonblocking {
-            return Hbsync::select_recv(rxs, false);
-        }
-        for (i, rx) in rxs.iter().enumerate() {
-            if let Ok(v) = rx.try_recv() {
-                return Selected::Recv(i, Some(v));
-            }
-        }
-        Selected::Default
-    }
-});
+/// hbsync's channels with defect `D`; everything else is forwarded to them.
+/// - `NAIVE_SELECT`: a non-blocking select looks at each channel in turn, so there is no
+///   single instant at which all were empty.
+/// - `BIASED_SELECT`: a select always prefers the first ready case.
+/// - `LOSSY`: every 500th value is reported sent but never enqueued.
+/// - `KEEPS_VALUE`: a failed blocking send does not give the value back.
+/// - `OVERFULL`: every buffer is one larger than asked (`bounded(0)` buffers one), so sends
+///   complete one value early.
+struct Broken<const D: u8>;
 
-broken!(BiasedSelect, "biased select", {
-    fn send(tx: &Self::Tx, v: V) -> Result<(), Option<V>> {
-        Hbsync::send(tx, v)
-    }
-    fn send_timeout(tx: &Self::Tx, v: V, t: Duration) -> Result<(), SendTimeout> {
-        Hbsync::send_timeout(tx, v, t)
-    }
-    /// Always prefers the first ready case.
-    fn select_recv(rxs: &[&Self::Rx], nonblocking: bool) -> Selected {
-        for (i, rx) in rxs.iter().enumerate() {
-            if let Ok(v) = rx.try_recv() {
-                return Selected::Recv(i, Some(v));
-            }
-        }
-        Hbsync::select_recv(rxs, nonblocking)
-    }
-});
+type NaiveSelect = Broken<NAIVE_SELECT>;
+type BiasedSelect = Broken<BIASED_SELECT>;
+type Lossy = Broken<LOSSY>;
+type KeepsValue = Broken<KEEPS_VALUE>;
+type Overfull = Broken<OVERFULL>;
 
 static SENT: AtomicU64 = AtomicU64::new(0);
 
-broken!(Lossy, "lossy", {
-    /// Every 500th value is reported sent but never enqueued.
-    fn send(tx: &Self::Tx, v: V) -> Result<(), Option<V>> {
-        // Relaxed: a counter of this test's own (no HB claim).
-        if SENT.fetch_add(1, Ordering::Relaxed) % 500 == 499 {
-            return Ok(());
-        }
-        Hbsync::send(tx, v)
-    }
-    fn send_timeout(tx: &Self::Tx, v: V, t: Duration) -> Result<(), SendTimeout> {
-        Hbsync::send_timeout(tx, v, t)
-    }
-});
+/// Tries each receiver in order; the first that has a value wins.
+fn first_ready(rxs: &[&Receiver<V>]) -> Option<Selected> {
+    rxs.iter()
+        .enumerate()
+        .find_map(|(i, rx)| rx.try_recv().ok().map(|v| Selected::Recv(i, Some(v))))
+}
 
-broken!(KeepsValue, "keeps the value", {
-    /// A failed blocking send does not give the value back.
-    fn send(tx: &Self::Tx, v: V) -> Result<(), Option<V>> {
-        Hbsync::send(tx, v).map_err(|_| None)
-    }
-    fn send_timeout(tx: &Self::Tx, v: V, t: Duration) -> Result<(), SendTimeout> {
-        Hbsync::send_timeout(tx, v, t)
-    }
-});
-
-/// Sends that complete one value early: a blocking send returns once its value is in a
-/// buffer one larger than asked for, and `bounded(0)` buffers one.
-struct Overfull;
-
-impl Channel for Overfull {
-    const NAME: &'static str = "overfull";
+impl<const D: u8> Channel for Broken<D> {
+    const NAME: &'static str = [
+        "naive select",
+        "biased select",
+        "lossy",
+        "keeps the value",
+        "overfull",
+    ][D as usize];
     type Tx = Sender<V>;
     type Rx = Receiver<V>;
+
     fn bounded(cap: usize) -> Option<(Self::Tx, Self::Rx)> {
-        Hbsync::bounded(cap + 1)
+        Hbsync::bounded(if D == OVERFULL { cap + 1 } else { cap })
     }
     fn unbounded() -> Option<(Self::Tx, Self::Rx)> {
         Hbsync::unbounded()
     }
     fn send(tx: &Self::Tx, v: V) -> Result<(), Option<V>> {
-        Hbsync::send(tx, v)
+        match D {
+            // Relaxed: a counter of this test's own (no HB claim).
+            LOSSY if SENT.fetch_add(1, Ordering::Relaxed) % 500 == 499 => Ok(()),
+            KEEPS_VALUE => Hbsync::send(tx, v).map_err(|_| None),
+            _ => Hbsync::send(tx, v),
+        }
     }
     fn try_send(tx: &Self::Tx, v: V) -> Result<(), TrySend> {
         Hbsync::try_send(tx, v)
+    }
+    fn send_timeout(tx: &Self::Tx, v: V, t: Duration) -> Result<(), SendTimeout> {
+        Hbsync::send_timeout(tx, v, t)
     }
     fn recv(rx: &Self::Rx) -> Option<V> {
         Hbsync::recv(rx)
@@ -141,11 +82,23 @@ impl Channel for Overfull {
     fn try_recv(rx: &Self::Rx) -> Result<V, TryRecv> {
         Hbsync::try_recv(rx)
     }
+    fn recv_timeout(rx: &Self::Rx, t: Duration) -> Result<V, RecvTimeout> {
+        Hbsync::recv_timeout(rx, t)
+    }
     fn close(tx: &Self::Tx) -> Option<bool> {
         Hbsync::close(tx)
     }
     fn clone_rx(rx: &Self::Rx) -> Option<Self::Rx> {
         Hbsync::clone_rx(rx)
+    }
+    fn select_recv(rxs: &[&Self::Rx], nonblocking: bool) -> Selected {
+        match D {
+            NAIVE_SELECT if nonblocking => first_ready(rxs).unwrap_or(Selected::Default),
+            BIASED_SELECT => {
+                first_ready(rxs).unwrap_or_else(|| Hbsync::select_recv(rxs, nonblocking))
+            }
+            _ => Hbsync::select_recv(rxs, nonblocking),
+        }
     }
 }
 

@@ -76,11 +76,7 @@ fn explore(f: fn(), checkpoint: Option<&str>) -> (usize, Option<Failure>, Option
     match r {
         Ok(()) => (n, None, None),
         Err(e) => {
-            let msg = e
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
+            let msg = check::panic_message(&*e).unwrap_or_default();
             (n, hbsync::trace::take_last_failure(), Some(msg))
         }
     }

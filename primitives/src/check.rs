@@ -163,6 +163,21 @@ where
     }
 }
 
+/// The message of a panic payload (what `catch_unwind` returns, or a panic hook's
+/// `payload()`): the checker's reports, `assert!`s and `panic!`s carry a `&str` or a
+/// `String`; `None` for any other payload.
+///
+/// ```
+/// let p = std::panic::catch_unwind(|| panic!("boom {}", 1)).unwrap_err();
+/// assert_eq!(hbsync::check::panic_message(&*p).as_deref(), Some("boom 1"));
+/// ```
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<String> {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+}
+
 /// Runs a future to completion on the current thread (a model thread under a checker),
 /// parking between polls. Wakers unpark this thread, so hbsync's async operations can be
 /// model-checked without an executor of the checker's own.

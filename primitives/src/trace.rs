@@ -528,11 +528,7 @@ mod imp {
     /// every model thread it cancels at the end of an execution, with a payload that is not a
     /// message, in *passing* executions too: that is not a failure and is not recorded.
     fn capture(info: &std::panic::PanicHookInfo<'_>) {
-        let message = if let Some(s) = info.payload().downcast_ref::<&str>() {
-            (*s).to_string()
-        } else if let Some(s) = info.payload().downcast_ref::<String>() {
-            s.clone()
-        } else {
+        let Some(message) = crate::check::panic_message(info.payload()) else {
             return;
         };
         let failure = STATE.with(|s| {

@@ -150,17 +150,16 @@ impl CancelState {
         let mut timers = Vec::new();
         let mut afters = Vec::new();
         let mut pending: Vec<Arc<CancelState>> = Vec::new();
-        let mut next_marked = Some(first);
-        while let Some(m) = next_marked.take() {
+        let mut keep = |m: Marked, pending: &mut Vec<Arc<CancelState>>| {
             pending.extend(m.children.into_values().filter_map(|w| w.upgrade()));
             closes.extend(m.done_tx);
             timers.extend(m.timer);
             afters.extend(m.after.into_values());
-            while let Some(next) = pending.pop() {
-                if let Some(m) = next.mark(err, &cause) {
-                    next_marked = Some(m);
-                    break;
-                }
+        };
+        keep(first, &mut pending);
+        while let Some(next) = pending.pop() {
+            if let Some(m) = next.mark(err, &cause) {
+                keep(m, &mut pending);
             }
         }
         crate::trace::record(|| {
