@@ -181,3 +181,25 @@ fn close_races_send_and_recv() {
         assert_eq!(got.is_some(), delivered);
     });
 }
+
+/// Issue 12: on an unbounded channel (its lock-free list; two slots per block in checker
+/// builds), a blocking receiver waits while a sender's three values cross a block
+/// boundary: every value arrives once and in order, and the receiver is never stranded (a
+/// stranded one is a loom deadlock: the sender keeps the channel open, since a close would
+/// wake it and hide the lost wake-up). The shuttle twin adds more senders and receivers of
+/// every kind (`shuttle_chan.rs`).
+#[test]
+fn list_receiver_is_never_stranded() {
+    model(|| {
+        let (tx, rx) = hbsync::chan::unbounded::<u32>();
+        let sender = thread::spawn(move || {
+            for v in 1..=3 {
+                tx.send(v).unwrap();
+            }
+            tx
+        });
+        let got: Vec<u32> = (0..3).map(|_| rx.recv().unwrap()).collect();
+        drop(sender.join().unwrap());
+        assert_eq!(got, [1, 2, 3], "lost, duplicated or reordered values");
+    });
+}

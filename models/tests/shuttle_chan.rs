@@ -228,3 +228,55 @@ fn ring_waiters_are_never_stranded() {
         );
     });
 }
+
+/// Issue 12: on an unbounded channel (its lock-free list; two slots per block in checker
+/// builds), receivers of every kind wait while three senders' values cross block
+/// boundaries: a blocking receiver, a `recv_async`, and a select over the channel and a
+/// bounded one, two values each. Every value arrives exactly once, and no receiver is
+/// stranded: the channel stays open until all have their values (a close would wake a
+/// stranded one and hide it), so a stranded one is a shuttle deadlock.
+#[test]
+fn list_receivers_are_never_stranded() {
+    check::model(|| {
+        let (tx, rx) = unbounded::<u32>();
+        let (_other_tx, other_rx) = bounded::<u32>(1);
+        let senders: Vec<_> = (0..3)
+            .map(|s| {
+                let tx = tx.clone();
+                thread::spawn(move || (0..2).for_each(|i| tx.send(10 * s + i).unwrap()))
+            })
+            .collect();
+        let by_select = {
+            let rx = rx.clone();
+            thread::spawn(move || {
+                (0..2)
+                    .map(|_| {
+                        hbsync::select! {
+                            recv(rx) -> v => v.unwrap(),
+                            recv(other_rx) -> _ => unreachable!("nothing is sent on the other channel"),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            })
+        };
+        let by_async = {
+            let rx = rx.clone();
+            thread::spawn(move || {
+                check::block_on(async move {
+                    let mut got = Vec::new();
+                    for _ in 0..2 {
+                        got.push(rx.recv_async().await.unwrap());
+                    }
+                    got
+                })
+            })
+        };
+        let mut got = vec![rx.recv().unwrap(), rx.recv().unwrap()];
+        got.extend(by_select.join().unwrap());
+        got.extend(by_async.join().unwrap());
+        senders.into_iter().for_each(|s| s.join().unwrap());
+        drop(tx);
+        got.sort_unstable();
+        assert_eq!(got, vec![0, 1, 10, 11, 20, 21], "lost or duplicated values");
+    });
+}

@@ -72,10 +72,11 @@ fn hb_chan_send_at(cap: Option<usize>) {
     t.join().unwrap();
 }
 
-/// HB-CHAN-CLOSE at capacity `cap`: write; close ‖ recv returns Closed; read.
-fn hb_chan_close_at(cap: usize) {
+/// HB-CHAN-CLOSE at capacity `cap` (`None`: unbounded): write; close ‖ recv returns Closed;
+/// read.
+fn hb_chan_close_at(cap: Option<usize>) {
     let data = Data::new();
-    let (tx, rx) = channel(Some(cap));
+    let (tx, rx) = channel(cap);
     let d = data.clone();
     let t = thread::spawn(move || {
         d.write(1);
@@ -121,6 +122,41 @@ fn hb_chan_capacity_at(cap: usize, locked: bool) {
     tx.send(99).unwrap(); // the (1 + cap)-th send: completes only after the 1st receive
     assert_eq!(data.read(), 1);
     drop(t.join().unwrap());
+}
+
+/// SAFE-CHAN-BLOCKS, sending side. Checker builds put two values in a block of an unbounded
+/// channel, so of the three sends here one fills the first block and installs the second,
+/// and a send of the other thread may land in the block it installed: that send must find
+/// the block its position is in (with a stale block pointer it writes a slot another send
+/// owns, a race loom reports).
+fn safe_chan_blocks_send() {
+    let (tx, rx) = chan::unbounded::<u32>();
+    let tx2 = tx.clone();
+    let t = thread::spawn(move || tx2.send(3).unwrap());
+    tx.send(1).unwrap();
+    tx.send(2).unwrap();
+    t.join().unwrap();
+    let mut got: Vec<u32> = (0..3).map(|_| rx.try_recv().unwrap()).collect();
+    got.sort_unstable();
+    assert_eq!(got, [1, 2, 3], "a value lost or received twice");
+}
+
+/// SAFE-CHAN-BLOCKS, receiving side: three buffered values, two receivers. The receive of
+/// the first block's last value installs the second block, which the other receiver may
+/// use next (a stale block pointer receives a value twice), and whichever receive is done
+/// last with the first block frees it (before the other's read was done, if the count did
+/// not order them: a race loom reports against the free's write).
+fn safe_chan_blocks_recv() {
+    let (tx, rx) = chan::unbounded::<u32>();
+    for v in 1..=3 {
+        tx.send(v).unwrap();
+    }
+    let rx2 = rx.clone();
+    let t = thread::spawn(move || rx2.recv().unwrap());
+    let mut got = vec![rx.recv().unwrap(), rx.recv().unwrap()];
+    got.push(t.join().unwrap());
+    got.sort_unstable();
+    assert_eq!(got, [1, 2, 3], "a value lost or received twice");
 }
 
 /// N-TASK-EXIT: the task's write is read without a join: a race.
@@ -471,8 +507,8 @@ pub fn n_select_default() {
 
 /// LIVE-CHAN-WAKE, a receiver registers while the value goes in: it must be woken (or see
 /// the value when it looks again); a lost wake-up is a deadlock the checker reports.
-fn live_chan_wake_receiver() {
-    let (tx, rx) = channel(Some(1));
+fn live_chan_wake_receiver(cap: Option<usize>) {
+    let (tx, rx) = channel(cap);
     let t = thread::spawn(move || {
         tx.send(7).unwrap();
         tx // kept open: its drop's close would wake the receiver and hide a lost wake-up
@@ -524,8 +560,16 @@ pub fn program(proof: &str) -> Option<&'static [Part]> {
             ("unbounded", || hb_chan_send_at(None)),
         ],
         "hb_chan_close" => &[
-            ("cap 0", || hb_chan_close_at(0)),
-            ("cap 1", || hb_chan_close_at(1)),
+            ("cap 0", || hb_chan_close_at(Some(0))),
+            ("cap 1", || hb_chan_close_at(Some(1))),
+            ("unbounded", || hb_chan_close_at(None)),
+        ],
+        "safe_chan_blocks" => &[
+            ("a send in a block another installed", safe_chan_blocks_send),
+            (
+                "a receive in a block another installed",
+                safe_chan_blocks_recv,
+            ),
         ],
         "hb_chan_rendezvous" => &[("cap 0", hb_chan_rendezvous)],
         "hb_chan_capacity" => &[
@@ -540,7 +584,10 @@ pub fn program(proof: &str) -> Option<&'static [Part]> {
             ("recv side, cap 1", || hb_select_recv_side(1)),
         ],
         "live_chan_wake" => &[
-            ("receiver waits", live_chan_wake_receiver),
+            ("receiver waits", || live_chan_wake_receiver(Some(1))),
+            ("receiver waits, unbounded", || {
+                live_chan_wake_receiver(None)
+            }),
             ("sender waits", live_chan_wake_sender),
             ("select waits", live_chan_wake_select),
         ],

@@ -1,10 +1,12 @@
 //! The channel engine. A channel is one of two kinds:
 //!
-//! - **ring** (`bounded(n)`, `1 ≤ n ≤ 2^20`): the values live in a lock-free array of stamped
-//!   cells ([`super::ring`]). A send into room and a receive of a buffered value take no
+//! - **lock-free buffer** ([`super::lockfree`]): `bounded(n)` with `1 ≤ n ≤ 2^20` keeps its
+//!   values in a ring of stamped cells ([`super::ring`]), `unbounded()` in a linked list of
+//!   blocks ([`super::list`]). A send into room and a receive of a buffered value take no
 //!   lock. The lock guards only the queues of parties that wait, and is taken only to
-//!   register a waiter or to wake one.
-//! - **locked** (`bounded(0)`, unbounded, larger bounded, timer channels): one lock per
+//!   register a waiter or to wake one. (The docs below say "ring" for both kinds of
+//!   lock-free buffer; a list never has waiting senders.)
+//! - **locked** (`bounded(0)`, larger bounded, timer channels): one lock per
 //!   channel guards a buffer and FIFO queues of waiters that the other side completes
 //!   directly (Go's `hchan` shape).
 //!
@@ -64,7 +66,8 @@
 //! # Where each claim is carried
 //!
 //! On a ring, the data moves through the cells' stamps (Release store → Acquire load:
-//! HB-CHAN-SEND, HB-CHAN-CAPACITY) and the closed bit (HB-CHAN-CLOSE), see [`super::ring`].
+//! HB-CHAN-SEND, HB-CHAN-CAPACITY) and the closed bit (HB-CHAN-CLOSE), see [`super::ring`];
+//! on a list, through the slots' `WRITTEN` bits and its closed bit, see [`super::list`].
 //! On a locked channel, when the other party is already *waiting*, the edge is the waiter's
 //! `Signal`: Release store `chan.waiter.complete` → Acquire load `chan.waiter.observe` (the
 //! mutant sites). When the other party comes *later*, the edge is this lock (unlock →
@@ -76,6 +79,8 @@ use std::time::Instant;
 use crossbeam_utils::CachePadded;
 
 use super::error::{SendTimeoutError, TryRecvError, TrySendError};
+use super::list::List;
+use super::lockfree::Lockfree;
 pub(crate) use super::ring::Side;
 use super::ring::{Patience, PopError, PushError, Ring};
 use crate::sync::atomic::{AtomicUsize, Ordering};
@@ -510,9 +515,10 @@ pub(crate) fn drop_values<T>(values: VecDeque<T>) {
 /// A channel: shared by all its senders and receivers.
 pub(crate) struct Chan<T> {
     state: CachePadded<Mutex<State<T>>>,
-    /// The lock-free buffer of a bounded channel of capacity ≥ 1 (`None`: rendezvous,
-    /// unbounded and timer channels, whose values live under the lock).
-    ring: Option<Ring<T>>,
+    /// The lock-free buffer: a ring for a bounded channel of capacity ≥ 1, a list for an
+    /// unbounded one (`None`: rendezvous and timer channels, and the hidden locked kinds,
+    /// whose values live under the lock).
+    ring: Option<Lockfree<T>>,
     /// Live `Sender` handles.
     senders: AtomicUsize,
     /// Live `Receiver` handles.
@@ -541,7 +547,10 @@ impl<T> Chan<T> {
     /// A channel; `ring`: whether a bounded capacity in the ring's range gets a ring.
     fn build(cap: Option<usize>, timer: Option<Timer<T>>, ring: bool) -> Self {
         let ring = match (cap, &timer) {
-            (Some(c), None) if ring && (1..=RING_MAX).contains(&c) => Some(Ring::new(c)),
+            (Some(c), None) if ring && (1..=RING_MAX).contains(&c) => {
+                Some(Lockfree::Ring(Ring::new(c)))
+            }
+            (None, None) if ring => Some(Lockfree::List(List::new())),
             _ => None,
         };
         // A locked bounded buffer (larger than a ring is made for) reserves up to 64 Ki slots
@@ -617,7 +626,7 @@ impl<T> Chan<T> {
 
     /// A ring channel's version (its two positions), for a non-blocking select's snapshot.
     pub(crate) fn version(&self) -> Option<(usize, usize)> {
-        self.ring.as_ref().map(Ring::version)
+        self.ring.as_ref().map(Lockfree::version)
     }
 
     /// Sends without blocking; takes the channel lock only on a locked channel, or to wake a
@@ -768,7 +777,7 @@ impl<T> Chan<T> {
     fn close_and_drain(&self, drain: bool) -> bool {
         let mut wake = Wake::default();
         // A ring's closed bit is the close itself: sends fail from here on.
-        let ring_closed = self.ring.as_ref().map(Ring::close);
+        let ring_closed = self.ring.as_ref().map(Lockfree::close);
         let (closed, buffered) = {
             let mut st = self.lock();
             let closed = st.close(&mut wake);

@@ -90,6 +90,8 @@
 pub(crate) mod engine;
 mod error;
 mod future;
+mod list;
+mod lockfree;
 mod ring;
 #[doc(hidden)]
 pub mod select;

@@ -143,7 +143,7 @@ impl Patience {
     /// Waits a little for a party that is mid-operation (it never blocks there): spins, then
     /// yields for as long as it takes.
     #[inline]
-    fn snooze(&mut self) {
+    pub(crate) fn snooze(&mut self) {
         if !self.wait() {
             crate::sync::thread::yield_now();
         }

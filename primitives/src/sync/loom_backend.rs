@@ -1,6 +1,7 @@
 //! loom backend of the facade: loom's types, with std's ergonomics where they differ.
 
 pub(crate) mod atomic {
+    pub(crate) use loom::sync::atomic::AtomicPtr;
     pub use loom::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 }
 

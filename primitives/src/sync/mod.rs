@@ -55,6 +55,24 @@ pub(crate) fn preemption_point() {
     thread::yield_now();
 }
 
+/// A lock the checkers do not see, for checker builds' own bookkeeping only (never for
+/// state a primitive synchronizes through, which must be the checker's): an unbounded
+/// channel keeps the blocks it "frees" in one until it drops (`chan/list.rs`).
+#[cfg(any(loom, shuttle))]
+#[derive(Default)]
+pub(crate) struct Unchecked<T>(std::sync::Mutex<T>);
+
+#[cfg(any(loom, shuttle))]
+impl<T> Unchecked<T> {
+    /// Runs `f` on the value, under the lock (a panic elsewhere never poisons it for us).
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        f(&mut self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+}
+
 /// Whether this is a checker build unwinding from a failed model. The checker's execution is
 /// gone by then: touching any of its objects (an atomic, a lock) panics again inside a
 /// destructor and aborts the test binary. Every `Drop` of a primitive that would touch such

@@ -39,6 +39,24 @@ pub(crate) const RING_RECV_FREE: Site = "chan.ring.recv.free";
 pub(crate) const RING_RECV_CLOSED: Site = "chan.ring.recv.closed";
 /// The Release `fetch_or` that sets a ring's closed bit.
 pub(crate) const RING_CLOSE: Site = "chan.ring.close";
+/// A list send's Acquire load of `tail` (the block its position is in).
+pub(crate) const LIST_SEND_TAIL: Site = "chan.list.send.tail";
+/// The Release RMW that moves a list's `tail` into the block its sender just installed.
+pub(crate) const LIST_SEND_INSTALL: Site = "chan.list.send.install";
+/// A list send's Release store of its slot's `WRITTEN` bit (the value is in).
+pub(crate) const LIST_SEND_PUBLISH: Site = "chan.list.send.publish";
+/// A list receive's Acquire load of `head` (the block its position is in).
+pub(crate) const LIST_RECV_HEAD: Site = "chan.list.recv.head";
+/// A list receive's Acquire load of its slot's state (the value's send).
+pub(crate) const LIST_RECV_OBSERVE: Site = "chan.list.recv.observe";
+/// The Release store that moves a list's `head` into the next block.
+pub(crate) const LIST_RECV_INSTALL: Site = "chan.list.recv.install";
+/// A list receive's AcqRel count of its block's done receives (the last one frees it).
+pub(crate) const LIST_RECV_FREE: Site = "chan.list.recv.free";
+/// A list receive's Acquire load of `tail` when the buffer looks empty (the closed bit).
+pub(crate) const LIST_RECV_CLOSED: Site = "chan.list.recv.closed";
+/// The Release `fetch_or` that sets a list's closed bit.
+pub(crate) const LIST_CLOSE: Site = "chan.list.close";
 /// Not an ordering but a design mutant: a waiter on a ring channel looks at the ring *before*
 /// it sets its `WAIT` flag (the classic lost wake-up), instead of judging by the word its
 /// flag's RMW read.
@@ -102,6 +120,15 @@ pub(crate) const ALL: &[Site] = &[
     RING_RECV_CLOSED,
     RING_CLOSE,
     RING_WAKE_LOOK_FIRST,
+    LIST_SEND_TAIL,
+    LIST_SEND_INSTALL,
+    LIST_SEND_PUBLISH,
+    LIST_RECV_HEAD,
+    LIST_RECV_OBSERVE,
+    LIST_RECV_INSTALL,
+    LIST_RECV_FREE,
+    LIST_RECV_CLOSED,
+    LIST_CLOSE,
     MUTEX_UNLOCK_FAST,
     MUTEX_UNLOCK_SLOW,
     MUTEX_LOCK_FAST,

@@ -3,6 +3,7 @@
 //! consistent, so nothing here can back an ordering claim; only loom does.
 
 pub(crate) mod atomic {
+    pub(crate) use shuttle::sync::atomic::AtomicPtr;
     pub use shuttle::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 }
 

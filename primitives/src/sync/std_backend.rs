@@ -1,6 +1,7 @@
 //! std backend of the facade: thin wrappers with the checker-shaped API.
 
 pub(crate) mod atomic {
+    pub(crate) use std::sync::atomic::AtomicPtr;
     pub use std::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 }
 

@@ -1,0 +1,494 @@
+//! The lock-free buffer of an unbounded channel: a linked list of blocks of slots, so a send
+//! and a receive of a buffered value take no lock, and no allocation is made per message
+//! (one block per [`BLOCK_CAP`] messages; a block is freed as soon as its last value is
+//! received, so a drained channel gives its memory back).
+//!
+//! # Positions
+//!
+//! `head` is the position of the next receive, `tail` of the next send; each end also keeps
+//! a pointer to the block its position is in. A position counts slots with one extra
+//! position per block: `position % LAP` is the slot's offset in its block, and offset
+//! [`BLOCK_CAP`] (one past the last slot) means "the next block is being installed": the
+//! party that reserved the last slot of a block moves its end there, and from there to the
+//! first slot of the next block once that block's pointer is in place. Others wait for that
+//! (it never blocks). Each position word holds `position << SHIFT` and flags: `tail` has
+//! `CLOSED` and `WAIT` (a receiver may be waiting), `head` has `AHEAD` (the tail is in a
+//! later block, so every slot of the head block is reserved by a sender: no need to read
+//! `tail`). Senders never wait: there is always room.
+//!
+//! A send reserves a slot by moving `tail` one position (one CAS, which keeps the flags),
+//! writes the value, and publishes it by setting the slot's `WRITTEN` bit (Release). A
+//! receive reserves by moving `head` (after checking, unless `AHEAD`, that `tail` is past
+//! it), waits until the slot is written (Acquire), and takes the value.
+//!
+//! # Where each edge is carried
+//!
+//! - **HB-CHAN-SEND**: the slot's Release publish (`chan.list.send.publish`) → the
+//!   receiver's Acquire load of it (`chan.list.recv.observe`): the value and everything
+//!   the sender did before.
+//! - **HB-CHAN-CLOSE**: the closer sets `CLOSED` with Release (`chan.list.close`); a receive
+//!   that finds the buffer empty reads `tail` with Acquire (`chan.list.recv.closed`).
+//! - **SAFE-CHAN-BLOCKS**, installing a block: the party that moves an end into a new block
+//!   first stores the block pointer, then moves the position with Release
+//!   (`chan.list.send.install`, `chan.list.recv.install`); every party loads the position
+//!   with Acquire before the pointer (`chan.list.send.tail`, `chan.list.recv.head`), so the
+//!   pointer it reads is the block its position is in (or a later one, and then its CAS
+//!   fails: positions never repeat). The receive that installs the next head block reads
+//!   the block's `next` pointer after it saw its own slot written: the sender of that last
+//!   slot stored `next` before publishing it, so that edge is `chan.list.recv.observe`'s.
+//! - **SAFE-CHAN-BLOCKS**, freeing a block: every receive, once done with its slot, counts
+//!   itself in the block's `done` with an AcqRel RMW (`chan.list.recv.free`); the one that
+//!   makes the count [`BLOCK_CAP`] frees the block. The Release half orders every receive's
+//!   read of its slot before the count; the Acquire half orders them all before the free.
+//!   A party touches a block only after its CAS reserved a slot in it, and a block is not
+//!   freed before all its slots are received, so no one touches a freed block. Checker
+//!   builds do not deallocate: the freeing party writes every value cell and a `freed` flag
+//!   (what deallocating does to the memory) and keeps the block until the list drops; every
+//!   use of a block reads the flag. So loom reports a use not ordered after the free as a
+//!   race, and a use ordered after it as "used a freed block", instead of reading freed
+//!   memory.
+//!
+//! `head` and `tail` are moved with Relaxed CASes: they only pick who owns a slot.
+//!
+//! # No lost wake-up (LIVE-CHAN-WAKE)
+//!
+//! As on the ring: a receiver that must wait registers under the channel lock, sets `WAIT`
+//! in `tail` with an RMW, and judges by the word that RMW read; every send's reserving CAS
+//! is an RMW of the same word, so one of the two sees the other.
+
+use std::mem::MaybeUninit;
+#[cfg(any(loom, shuttle))]
+use std::ptr;
+
+use crossbeam_utils::CachePadded;
+
+use super::ring::{Patience, PopError, PushError, Side};
+use crate::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use crate::sync::cell::UnsafeCell;
+use crate::sync::mutant::{self, ord};
+
+/// Slots per block. Checker builds use two, so a model with a few values crosses blocks.
+#[cfg(not(any(loom, shuttle)))]
+const BLOCK_CAP: usize = 31;
+/// Slots per block. Checker builds use two, so a model with a few values crosses blocks.
+#[cfg(any(loom, shuttle))]
+const BLOCK_CAP: usize = 2;
+/// Positions per block: its slots and the "next block being installed" position.
+const LAP: usize = BLOCK_CAP + 1;
+/// A position word is `position << SHIFT | flags`.
+const SHIFT: usize = 2;
+/// One position, in a position word.
+const ONE: usize = 1 << SHIFT;
+/// `tail`: the channel is closed.
+const CLOSED: usize = 1;
+/// `tail`: a receiver may be waiting.
+const WAIT: usize = 2;
+/// `head`: the tail is in a later block.
+const AHEAD: usize = 1;
+/// A slot's state: its value is in.
+const WRITTEN: usize = 1;
+
+/// One slot of a block.
+struct Slot<T> {
+    /// `WRITTEN` once the value is in (0 before).
+    state: AtomicUsize,
+    /// The value, initialized from the `WRITTEN` publish until its receive takes it.
+    value: UnsafeCell<MaybeUninit<T>>,
+}
+
+/// A block of slots.
+struct Block<T> {
+    /// The next block, stored by the send that reserved this block's last slot before it
+    /// publishes that slot.
+    next: AtomicPtr<Block<T>>,
+    /// Receives done with a slot of this block; the one that makes it `BLOCK_CAP` frees it.
+    done: AtomicUsize,
+    slots: [Slot<T>; BLOCK_CAP],
+    /// Checker builds: set where a std build frees the block (see [`Block::live`]).
+    #[cfg(any(loom, shuttle))]
+    freed: UnsafeCell<bool>,
+}
+
+impl<T> Block<T> {
+    /// A new block: every slot unwritten, no next block.
+    #[cfg(not(any(loom, shuttle)))]
+    fn boxed() -> Box<Self> {
+        // SAFETY: all zero bytes is a valid `Block`: atomics at 0 (slots unwritten, no
+        // receives done), a null `next`, and `MaybeUninit` values that may hold anything.
+        // Zeroed allocation builds it in place, however large `T` is.
+        unsafe { Box::<Self>::new_zeroed().assume_init() }
+    }
+
+    /// A new block: every slot unwritten, no next block (checker atomics are objects of the
+    /// model, so they are built, not zeroed).
+    #[cfg(any(loom, shuttle))]
+    fn boxed() -> Box<Self> {
+        Box::new(Self {
+            next: AtomicPtr::new(ptr::null_mut()),
+            done: AtomicUsize::new(0),
+            slots: std::array::from_fn(|_| Slot {
+                state: AtomicUsize::new(0),
+                value: UnsafeCell::new(MaybeUninit::uninit()),
+            }),
+            freed: UnsafeCell::new(false),
+        })
+    }
+
+    /// The block behind `block`, checked (in checker builds) not to be freed.
+    ///
+    /// # Safety
+    ///
+    /// `block` is live in std builds (checker builds keep freed blocks until the list
+    /// drops, marked, so a use after the free is reported instead of reading freed memory).
+    #[inline]
+    unsafe fn live<'a>(block: *mut Self) -> &'a Self {
+        // SAFETY: the caller's promise.
+        let b = unsafe { &*block };
+        #[cfg(any(loom, shuttle))]
+        // SAFETY: the flag is a plain cell the checker watches: a use not ordered after
+        // the free races with the free's write, one ordered after it sees the flag.
+        b.freed
+            .with(|f| assert!(!unsafe { *f }, "a list party used a freed block"));
+        b
+    }
+}
+
+/// One end of the list: a position word and the block that position is in.
+struct End<T> {
+    index: AtomicUsize,
+    block: AtomicPtr<Block<T>>,
+}
+
+/// The buffer of an unbounded channel.
+pub(crate) struct List<T> {
+    head: CachePadded<End<T>>,
+    tail: CachePadded<End<T>>,
+    /// Checker builds: the freed blocks, kept (marked) until the list drops.
+    #[cfg(any(loom, shuttle))]
+    retired: crate::sync::Unchecked<Vec<Box<Block<T>>>>,
+}
+
+// SAFETY: values move between threads through the slots (so `T: Send`); each slot's value
+// is accessed only by the send and then the receive that reserved it, ordered by its state
+// (module docs), and blocks are freed once, by the last receive out of them.
+unsafe impl<T: Send> Send for List<T> {}
+// SAFETY: as above: shared access only hands values from a sender to a receiver.
+unsafe impl<T: Send> Sync for List<T> {}
+
+/// How many slots come before position word `word`'s position (a position at a block's
+/// "installing" offset counts as the first slot of the next block).
+fn slots_before(word: usize) -> usize {
+    let pos = word >> SHIFT;
+    (pos / LAP) * BLOCK_CAP + (pos % LAP).min(BLOCK_CAP)
+}
+
+impl<T> List<T> {
+    pub(crate) fn new() -> Self {
+        let first = Box::into_raw(Block::boxed());
+        Self {
+            head: CachePadded::new(End {
+                index: AtomicUsize::new(0),
+                block: AtomicPtr::new(first),
+            }),
+            tail: CachePadded::new(End {
+                index: AtomicUsize::new(0),
+                block: AtomicPtr::new(first),
+            }),
+            #[cfg(any(loom, shuttle))]
+            retired: Default::default(),
+        }
+    }
+
+    /// Moves `value` in, unless the channel is closed. `Ok(true)`: a receiver may be
+    /// waiting (`WAIT` was set in `tail` when this send moved it): wake one.
+    #[inline]
+    pub(crate) fn push(&self, value: T) -> Result<bool, PushError<T>> {
+        let mut patience = Patience::new();
+        // The next block, made before reserving a block's last slot (outside the window in
+        // which other senders wait for it).
+        let mut spare: Option<Box<Block<T>>> = None;
+        loop {
+            // Acquire: pairs with the Release that moved `tail` into its block, so the block
+            // pointer read next is that block's, and the block is initialized
+            // (SAFE-CHAN-BLOCKS, site `chan.list.send.tail`).
+            let tail = self
+                .tail
+                .index
+                .load(ord(mutant::LIST_SEND_TAIL, Ordering::Acquire));
+            if tail & CLOSED != 0 {
+                return Err(PushError::Closed(value));
+            }
+            let offset = (tail >> SHIFT) % LAP;
+            if offset == BLOCK_CAP {
+                patience.snooze(); // the next block is being installed
+                continue;
+            }
+            if offset + 1 == BLOCK_CAP && spare.is_none() {
+                spare = Some(Block::boxed());
+            }
+            // Relaxed: ordered after the position load above (module docs).
+            let block = self.tail.block.load(Ordering::Relaxed);
+            // Relaxed: reserving picks the owner of the slot; no data moves with it. The
+            // flags are kept; the one read here says whether to wake (LIVE-CHAN-WAKE).
+            if self
+                .tail
+                .index
+                .compare_exchange_weak(tail, tail + ONE, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+            {
+                continue;
+            }
+            if offset + 1 == BLOCK_CAP {
+                let next = Box::into_raw(spare.take().expect("made above"));
+                // Relaxed: published by the position's Release below.
+                self.tail.block.store(next, Ordering::Relaxed);
+                // Release: later senders that read the new position see the new block
+                // (SAFE-CHAN-BLOCKS, site `chan.list.send.install`). An RMW, not a store:
+                // it keeps the flags a close or a waiter may set meanwhile.
+                self.tail
+                    .index
+                    .fetch_add(ONE, ord(mutant::LIST_SEND_INSTALL, Ordering::Release));
+                // SAFETY: `block` is live: our reserved slot in it is not received yet.
+                // Relaxed: the receive of our slot reads `next` after our publish below.
+                unsafe { Block::live(block) }
+                    .next
+                    .store(next, Ordering::Relaxed);
+            }
+            // SAFETY: our CAS reserved slot `offset` of `block` (the block of the position
+            // we moved, by the Acquire above); the block lives until that slot is received,
+            // and no one touches the value until we publish it.
+            let slot = &unsafe { Block::live(block) }.slots[offset];
+            // SAFETY: as above: we own the slot's value until the publish.
+            slot.value.with_mut(|p| unsafe { (*p).write(value) });
+            // Release: publishes the value (HB-CHAN-SEND, site `chan.list.send.publish`).
+            slot.state
+                .store(WRITTEN, ord(mutant::LIST_SEND_PUBLISH, Ordering::Release));
+            return Ok(tail & WAIT != 0);
+        }
+    }
+
+    /// Takes the oldest value out, unless the buffer is empty. The flag is always `false`:
+    /// no sender waits on an unbounded channel.
+    #[inline]
+    pub(crate) fn pop(&self) -> Result<(T, bool), PopError> {
+        let mut patience = Patience::new();
+        loop {
+            // Acquire: pairs with the Release that moved `head` into its block
+            // (SAFE-CHAN-BLOCKS, site `chan.list.recv.head`).
+            let head = self
+                .head
+                .index
+                .load(ord(mutant::LIST_RECV_HEAD, Ordering::Acquire));
+            let offset = (head >> SHIFT) % LAP;
+            if offset == BLOCK_CAP {
+                patience.snooze(); // the next block is being installed
+                continue;
+            }
+            let mut new_head = head + ONE;
+            if head & AHEAD == 0 {
+                // Acquire: a `CLOSED` bit seen here pairs with the closer's Release
+                // (HB-CHAN-CLOSE, site `chan.list.recv.closed`).
+                let tail = self
+                    .tail
+                    .index
+                    .load(ord(mutant::LIST_RECV_CLOSED, Ordering::Acquire));
+                if tail >> SHIFT == head >> SHIFT {
+                    return Err(if tail & CLOSED != 0 {
+                        PopError::Closed
+                    } else {
+                        PopError::Empty
+                    });
+                }
+                if (tail >> SHIFT) / LAP != (head >> SHIFT) / LAP {
+                    new_head |= AHEAD;
+                }
+            }
+            // Relaxed: ordered after the position load above (module docs).
+            let block = self.head.block.load(Ordering::Relaxed);
+            // Relaxed: as the send's reserving CAS.
+            if self
+                .head
+                .index
+                .compare_exchange_weak(head, new_head, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+            {
+                continue;
+            }
+            // SAFETY: our CAS reserved slot `offset` of `block`, whose send is past its own
+            // CAS (tail was past this position); the block lives until we count ourselves
+            // done in it.
+            let slot = &unsafe { Block::live(block) }.slots[offset];
+            // Acquire: pairs with the sender's Release publish (HB-CHAN-SEND, site
+            // `chan.list.recv.observe`). The sender is mid-operation: wait for it.
+            while slot
+                .state
+                .load(ord(mutant::LIST_RECV_OBSERVE, Ordering::Acquire))
+                & WRITTEN
+                == 0
+            {
+                patience.snooze();
+            }
+            if offset + 1 == BLOCK_CAP {
+                // Relaxed: the sender of this slot stored `next` before the publish we saw.
+                // SAFETY: `block` is live (our slot is not counted yet).
+                let next = unsafe { Block::live(block) }.next.load(Ordering::Relaxed);
+                debug_assert!(
+                    !next.is_null(),
+                    "the last slot's send installs the next block"
+                );
+                let mut next_head = (new_head & !AHEAD) + ONE;
+                // Relaxed: a hint; a null seen here only means receivers read `tail`.
+                // SAFETY: `next` is live: no receive can reserve in it before the install.
+                if !unsafe { Block::live(next) }
+                    .next
+                    .load(Ordering::Relaxed)
+                    .is_null()
+                {
+                    next_head |= AHEAD;
+                }
+                // Relaxed: published by the position's Release below.
+                self.head.block.store(next, Ordering::Relaxed);
+                // Release: receivers that read the new position see the new block
+                // (SAFE-CHAN-BLOCKS, site `chan.list.recv.install`). A store: no one else
+                // moves `head` while it is at the installing position.
+                self.head
+                    .index
+                    .store(next_head, ord(mutant::LIST_RECV_INSTALL, Ordering::Release));
+            }
+            // SAFETY: the slot is written and ours: we take its value out exactly once.
+            let value = slot.value.with(|p| unsafe { (*p).assume_init_read() });
+            // SAFETY: we reserved a slot of the live `block` and are done with it.
+            unsafe { self.receive_done(block) };
+            return Ok((value, false));
+        }
+    }
+
+    /// A receive is done with its slot of `block`: counts it, and frees the block if it was
+    /// the last.
+    ///
+    /// # Safety
+    ///
+    /// `block` is live, and the caller reserved one of its slots and took that slot's value;
+    /// it does not touch the block after this call.
+    unsafe fn receive_done(&self, block: *mut Block<T>) {
+        // AcqRel: Release orders this receive's read of its slot before the count; Acquire
+        // (for the last receive) orders every other receive's read before the free below
+        // (SAFE-CHAN-BLOCKS, site `chan.list.recv.free`).
+        // SAFETY: the block is live (the caller's slot is not counted yet).
+        let before = unsafe { Block::live(block) }
+            .done
+            .fetch_add(1, ord(mutant::LIST_RECV_FREE, Ordering::AcqRel));
+        if before + 1 != BLOCK_CAP {
+            return;
+        }
+        // SAFETY: every slot was received and counted: no one else touches the block.
+        let block = unsafe { Box::from_raw(block) };
+        #[cfg(any(loom, shuttle))]
+        {
+            // Freeing writes the memory: the checker sees that write on every value cell and
+            // on the flag, so a use not ordered after the free is reported as a race, and
+            // one ordered after it finds the flag (`Block::live`).
+            for slot in &block.slots {
+                slot.value.with_mut(|_| ());
+            }
+            // SAFETY: ours: every receive of the block is done.
+            block.freed.with_mut(|f| unsafe { *f = true });
+            self.retired.with(|r| r.push(block));
+        }
+        #[cfg(not(any(loom, shuttle)))]
+        drop(block);
+    }
+
+    /// Sets the `CLOSED` bit; `true` if this call set it.
+    pub(crate) fn close(&self) -> bool {
+        // Release: everything before the close happens before a receive that reads the bit
+        // (HB-CHAN-CLOSE, site `chan.list.close`).
+        let before = self
+            .tail
+            .index
+            .fetch_or(CLOSED, ord(mutant::LIST_CLOSE, Ordering::Release));
+        before & CLOSED == 0
+    }
+
+    /// Both position words as they are now; a snapshot.
+    fn words(&self) -> (usize, usize) {
+        // Relaxed: a snapshot that synchronizes nothing (N-SELECT-DEFAULT).
+        let head = self.head.index.load(Ordering::Relaxed);
+        // Relaxed: as above; read after `head`, so it is never behind it.
+        let tail = self.tail.index.load(Ordering::Relaxed);
+        (head, tail)
+    }
+
+    /// The two positions and the closed bit, as a version (see `Ring::version`).
+    pub(crate) fn version(&self) -> (usize, usize) {
+        let (head, tail) = self.words();
+        (head >> SHIFT, tail & !WAIT)
+    }
+
+    /// Whether a receive would proceed for these words (a value, or closed).
+    fn recv_ready_at(head: usize, tail: usize) -> bool {
+        tail & CLOSED != 0 || slots_before(tail) != slots_before(head)
+    }
+
+    /// Whether an operation of `side` would proceed now; a snapshot. A send always does.
+    pub(crate) fn ready(&self, side: Side) -> bool {
+        let (head, tail) = self.words();
+        side == Side::Send || Self::recv_ready_at(head, tail)
+    }
+
+    /// A receiver is about to wait (its entry is queued): sets `WAIT` and returns whether
+    /// it could receive now after all, judged by the word that RMW read (LIVE-CHAN-WAKE).
+    /// Senders never wait: for them the answer is "ready".
+    pub(crate) fn mark_waiting(&self, side: Side) -> bool {
+        if side == Side::Send {
+            return true;
+        }
+        // Relaxed: this RMW and the senders' reserving CASes are RMWs of one word (totally
+        // ordered); no data moves with it.
+        let tail = self.tail.index.fetch_or(WAIT, Ordering::Relaxed);
+        // Relaxed: a snapshot; a stale (older) head only makes the answer "ready".
+        let head = self.head.index.load(Ordering::Relaxed);
+        Self::recv_ready_at(head, tail)
+    }
+
+    /// No receiver waits any more (called under the channel lock): clears `WAIT`.
+    pub(crate) fn clear_waiting(&self, side: Side) {
+        if side == Side::Recv {
+            // Relaxed: as in `mark_waiting`; a reserving CAS racing with this retries.
+            self.tail.index.fetch_and(!WAIT, Ordering::Relaxed);
+        }
+    }
+
+    /// How many values are in (or being moved in) now; a snapshot.
+    pub(crate) fn len(&self) -> usize {
+        loop {
+            let (head, tail) = self.words();
+            // Relaxed: as in `words`; a moved tail means try again.
+            if self.tail.index.load(Ordering::Relaxed) >> SHIFT == tail >> SHIFT {
+                return slots_before(tail).saturating_sub(slots_before(head));
+            }
+            crate::sync::hint::spin_loop();
+        }
+    }
+
+    /// Whether the `CLOSED` bit is set; a snapshot.
+    pub(crate) fn is_closed(&self) -> bool {
+        // Relaxed: a snapshot (`is_closed` synchronizes nothing, as documented).
+        self.tail.index.load(Ordering::Relaxed) & CLOSED != 0
+    }
+}
+
+impl<T> Drop for List<T> {
+    fn drop(&mut self) {
+        if crate::sync::unwinding_checker() {
+            return; // the model is gone: leak the values rather than touch its atomics
+        }
+        // We own the list: every value still in is dropped here (each block as it empties).
+        while self.pop().is_ok() {}
+        // Relaxed: we own the list; what is left is the one block both ends are in.
+        let last = self.head.block.load(Ordering::Relaxed);
+        // SAFETY: the head block is never freed while it is the head (its receives are not
+        // all done); nothing else refers to it now.
+        drop(unsafe { Box::from_raw(last) });
+    }
+}
