@@ -116,8 +116,10 @@ pub const CLAIMS: &[Claim] = &[
         preemption_bound: None,
         sites: &[
             "chan.list.send.tail",
+            "chan.list.send.retry",
             "chan.list.send.install",
             "chan.list.recv.head",
+            "chan.list.recv.retry",
             "chan.list.recv.install",
             "chan.list.recv.free",
         ],

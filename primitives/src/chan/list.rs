@@ -207,14 +207,17 @@ impl<T> List<T> {
         // The next block, made before reserving a block's last slot (outside the window in
         // which other senders wait for it).
         let mut spare: Option<Box<Block<T>>> = None;
+        // The position a lost CAS read (its Acquire is the load's, below), or `None`: load it.
+        let mut seen = None;
         loop {
             // Acquire: pairs with the Release that moved `tail` into its block, so the block
             // pointer read next is that block's, and the block is initialized
             // (SAFE-CHAN-BLOCKS, site `chan.list.send.tail`).
-            let tail = self
-                .tail
-                .index
-                .load(ord(mutant::LIST_SEND_TAIL, Ordering::Acquire));
+            let tail = seen.take().unwrap_or_else(|| {
+                self.tail
+                    .index
+                    .load(ord(mutant::LIST_SEND_TAIL, Ordering::Acquire))
+            });
             if tail & CLOSED != 0 {
                 return Err(PushError::Closed(value));
             }
@@ -228,14 +231,18 @@ impl<T> List<T> {
             }
             // Relaxed: ordered after the position load above (module docs).
             let block = self.tail.block.load(Ordering::Relaxed);
-            // Relaxed: reserving picks the owner of the slot; no data moves with it. The
-            // flags are kept; the one read here says whether to wake (LIVE-CHAN-WAKE).
-            if self
-                .tail
-                .index
-                .compare_exchange_weak(tail, tail + ONE, Ordering::Relaxed, Ordering::Relaxed)
-                .is_err()
-            {
+            // Relaxed on success: reserving picks the owner of the slot; no data moves with
+            // it. The flags are kept; the one read here says whether to wake (LIVE-CHAN-WAKE).
+            // On failure, Acquire: the position read is used as the load's above is
+            // (SAFE-CHAN-BLOCKS, site `chan.list.send.retry`).
+            if let Err(now) = self.tail.index.compare_exchange_weak(
+                tail,
+                tail + ONE,
+                Ordering::Relaxed,
+                ord(mutant::LIST_SEND_RETRY, Ordering::Acquire),
+            ) {
+                seen = Some(now);
+                patience.contended();
                 continue;
             }
             if offset + 1 == BLOCK_CAP {
@@ -272,13 +279,16 @@ impl<T> List<T> {
     #[inline]
     pub(crate) fn pop(&self) -> Result<(T, bool), PopError> {
         let mut patience = Patience::new();
+        // The position a lost CAS read (its Acquire is the load's, below), or `None`: load it.
+        let mut seen = None;
         loop {
             // Acquire: pairs with the Release that moved `head` into its block
             // (SAFE-CHAN-BLOCKS, site `chan.list.recv.head`).
-            let head = self
-                .head
-                .index
-                .load(ord(mutant::LIST_RECV_HEAD, Ordering::Acquire));
+            let head = seen.take().unwrap_or_else(|| {
+                self.head
+                    .index
+                    .load(ord(mutant::LIST_RECV_HEAD, Ordering::Acquire))
+            });
             let offset = (head >> SHIFT) % LAP;
             if offset == BLOCK_CAP {
                 patience.snooze(); // the next block is being installed
@@ -305,13 +315,17 @@ impl<T> List<T> {
             }
             // Relaxed: ordered after the position load above (module docs).
             let block = self.head.block.load(Ordering::Relaxed);
-            // Relaxed: as the send's reserving CAS.
-            if self
-                .head
-                .index
-                .compare_exchange_weak(head, new_head, Ordering::Relaxed, Ordering::Relaxed)
-                .is_err()
-            {
+            // Relaxed on success: as the send's reserving CAS.
+            // On failure, Acquire: as the send's (SAFE-CHAN-BLOCKS, site
+            // `chan.list.recv.retry`).
+            if let Err(now) = self.head.index.compare_exchange_weak(
+                head,
+                new_head,
+                Ordering::Relaxed,
+                ord(mutant::LIST_RECV_RETRY, Ordering::Acquire),
+            ) {
+                seen = Some(now);
+                patience.contended();
                 continue;
             }
             // SAFETY: our CAS reserved slot `offset` of `block`, whose send is past its own

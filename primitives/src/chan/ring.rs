@@ -140,6 +140,21 @@ impl Patience {
         true
     }
 
+    /// Backs off after losing a CAS to another party of the same side: spins only (the
+    /// winner is not blocked), longer each time up to `2^SPINS`, so contending parties stop
+    /// pulling the word's cache line from each other. Checker builds do not spin.
+    #[inline]
+    pub(crate) fn contended(&mut self) {
+        const SPINS: u32 = 6;
+        if crate::sync::CHECKER {
+            return;
+        }
+        for _ in 0..1u32 << self.0.min(SPINS) {
+            crate::sync::hint::spin_loop();
+        }
+        self.0 += 1;
+    }
+
     /// Waits a little for a party that is mid-operation (it never blocks there): spins, then
     /// yields for as long as it takes.
     #[inline]
@@ -238,7 +253,10 @@ impl<T> Ring<T> {
                         );
                         return Ok(tail & self.wait_bit != 0);
                     }
-                    Err(now) => tail = now,
+                    Err(now) => {
+                        tail = now;
+                        backoff.contended();
+                    }
                 }
             } else if stamp.wrapping_add(self.lap) == pos.wrapping_add(1) {
                 // The cell still holds last lap's value: full, unless its receive is under
@@ -296,7 +314,10 @@ impl<T> Ring<T> {
                         );
                         return Ok((v, head & self.wait_bit != 0));
                     }
-                    Err(now) => head = now,
+                    Err(now) => {
+                        head = now;
+                        backoff.contended();
+                    }
                 }
             } else if stamp == pos {
                 // The cell waits for its send: empty, unless that send is under way.

@@ -41,12 +41,16 @@ pub(crate) const RING_RECV_CLOSED: Site = "chan.ring.recv.closed";
 pub(crate) const RING_CLOSE: Site = "chan.ring.close";
 /// A list send's Acquire load of `tail` (the block its position is in).
 pub(crate) const LIST_SEND_TAIL: Site = "chan.list.send.tail";
+/// A list send's reserving CAS, on failure: its Acquire read of `tail` (used as a load's).
+pub(crate) const LIST_SEND_RETRY: Site = "chan.list.send.retry";
 /// The Release RMW that moves a list's `tail` into the block its sender just installed.
 pub(crate) const LIST_SEND_INSTALL: Site = "chan.list.send.install";
 /// A list send's Release store of its slot's `WRITTEN` bit (the value is in).
 pub(crate) const LIST_SEND_PUBLISH: Site = "chan.list.send.publish";
 /// A list receive's Acquire load of `head` (the block its position is in).
 pub(crate) const LIST_RECV_HEAD: Site = "chan.list.recv.head";
+/// A list receive's reserving CAS, on failure: its Acquire read of `head`.
+pub(crate) const LIST_RECV_RETRY: Site = "chan.list.recv.retry";
 /// A list receive's Acquire load of its slot's state (the value's send).
 pub(crate) const LIST_RECV_OBSERVE: Site = "chan.list.recv.observe";
 /// The Release store that moves a list's `head` into the next block.
@@ -121,9 +125,11 @@ pub(crate) const ALL: &[Site] = &[
     RING_CLOSE,
     RING_WAKE_LOOK_FIRST,
     LIST_SEND_TAIL,
+    LIST_SEND_RETRY,
     LIST_SEND_INSTALL,
     LIST_SEND_PUBLISH,
     LIST_RECV_HEAD,
+    LIST_RECV_RETRY,
     LIST_RECV_OBSERVE,
     LIST_RECV_INSTALL,
     LIST_RECV_FREE,
