@@ -383,3 +383,125 @@ pub(crate) fn recycle(#[allow(unused_mut)] mut signal: crate::sync::Arc<Signal>)
     #[cfg(any(loom, shuttle))]
     drop(signal);
 }
+
+/// Loom component models of the waiting layer on its own (issue 14): the decision CAS, the
+/// park/unpark hand-shake and the reuse of a reset record, each with a plain slot the
+/// checker watches, so a hand-off read without the completion's edge is a reported race and
+/// a lost unpark a reported deadlock. The claims (`proofs/`) prove the same edges through
+/// the channels; these pin the layer's own contract.
+#[cfg(all(test, loom))]
+mod loom_models {
+    use loom::cell::UnsafeCell;
+    use loom::sync::Arc;
+    use loom::thread;
+
+    use super::Signal;
+
+    /// A waiter's slot: written by the one completer that won, read by the waiter after it
+    /// observed `DONE`.
+    struct Slot(UnsafeCell<u32>);
+
+    // SAFETY: shared on purpose; loom checks every access against the vector clocks.
+    unsafe impl Sync for Slot {}
+
+    impl Slot {
+        fn new() -> Arc<Self> {
+            Arc::new(Self(UnsafeCell::new(0)))
+        }
+
+        fn put(&self, v: u32) {
+            // SAFETY: see the `Sync` impl.
+            self.0.with_mut(|p| unsafe { *p = v });
+        }
+
+        fn get(&self) -> u32 {
+            // SAFETY: see the `Sync` impl.
+            self.0.with(|p| unsafe { *p })
+        }
+    }
+
+    fn model(f: impl Fn() + Sync + Send + 'static) {
+        let mut b = loom::model::Builder::new();
+        b.preemption_bound = Some(3);
+        b.check(f);
+    }
+
+    /// A completer's claim races the waiter's withdrawal: exactly one wins, and a waiter
+    /// that lost waits for the hand-off and reads what the completer put in its slot.
+    #[test]
+    fn claim_races_abort_exactly_one_wins() {
+        model(|| {
+            let signal = Arc::new(Signal::for_thread());
+            let slot = Slot::new();
+            let completer = {
+                let (signal, slot) = (signal.clone(), slot.clone());
+                thread::spawn(move || {
+                    let won = signal.try_claim(5);
+                    if won {
+                        slot.put(7);
+                        signal.complete_and_wake(5);
+                    }
+                    won
+                })
+            };
+            let withdrew = signal.try_abort();
+            if !withdrew {
+                assert_eq!(signal.wait_claimed(), 5, "the completer's case");
+                assert_eq!(slot.get(), 7, "the hand-off is visible");
+            }
+            let claimed = completer.join().unwrap();
+            assert!(withdrew != claimed, "exactly one of claim and abort wins");
+        });
+    }
+
+    /// A waiter that parks is unparked by the completion (a lost unpark is a deadlock the
+    /// checker reports), whether the completion comes before, during or after its park.
+    #[test]
+    fn parked_waiter_is_woken_and_sees_the_hand_off() {
+        model(|| {
+            let signal = Arc::new(Signal::for_thread());
+            let slot = Slot::new();
+            let completer = {
+                let (signal, slot) = (signal.clone(), slot.clone());
+                thread::spawn(move || {
+                    assert!(signal.try_claim(2), "nobody else decides it");
+                    slot.put(9);
+                    signal.complete_and_wake(2);
+                })
+            };
+            assert_eq!(signal.wait_done(), 2);
+            assert_eq!(slot.get(), 9);
+            completer.join().unwrap();
+        });
+    }
+
+    /// The recycle path: once the first completer dropped its handle (what `recycle`'s
+    /// `get_mut` checks), a reset record serves a second wait, which sees the second
+    /// completion and its slot, not the first's.
+    #[test]
+    fn reset_record_serves_a_second_wait() {
+        model(|| {
+            let mut signal = Arc::new(Signal::for_thread());
+            let slot = Slot::new();
+            for (round, case) in [(1u32, 0usize), (2, 1)] {
+                let completer = {
+                    let (signal, slot) = (signal.clone(), slot.clone());
+                    thread::spawn(move || {
+                        assert!(signal.try_claim(case));
+                        slot.put(round);
+                        signal.complete_and_wake(case);
+                    })
+                };
+                assert_eq!(signal.wait_done(), case, "round {round}'s completion");
+                assert_eq!(slot.get(), round);
+                // As `recycle`: reset only when no completer holds the record any more.
+                while Arc::get_mut(&mut signal).is_none() {
+                    thread::yield_now();
+                }
+                signal.reset();
+                assert!(signal.is_waiting());
+                completer.join().unwrap();
+            }
+        });
+    }
+}
