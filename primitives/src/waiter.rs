@@ -391,9 +391,9 @@ pub(crate) fn recycle(#[allow(unused_mut)] mut signal: crate::sync::Arc<Signal>)
 /// the channels; these pin the layer's own contract.
 #[cfg(all(test, loom))]
 mod loom_models {
-    use loom::cell::UnsafeCell;
-    use loom::sync::Arc;
-    use loom::thread;
+    use crate::sync::cell::UnsafeCell;
+    use crate::sync::thread;
+    use crate::sync::Arc;
 
     use super::Signal;
 
@@ -421,9 +421,11 @@ mod loom_models {
     }
 
     fn model(f: impl Fn() + Sync + Send + 'static) {
-        let mut b = loom::model::Builder::new();
-        b.preemption_bound = Some(3);
-        b.check(f);
+        let options = crate::check::Options {
+            preemption_bound: Some(3),
+            ..Default::default()
+        };
+        crate::check::model_with(options, f);
     }
 
     /// A completer's claim races the waiter's withdrawal: exactly one wins, and a waiter
