@@ -144,3 +144,42 @@ fn once_three_racing_callers() {
     });
     assert!(RUNS.load(Relaxed) > 0);
 }
+
+/// The README's `static` items work in models: a `static` `Mutex`, `Once` and `OnceValue`
+/// get a fresh lock state, a `Once` that has not run and an empty cell in every execution
+/// (their checker objects belong to one execution), while the mutex's data carries over as
+/// a `static`'s does, so the model resets it first.
+#[test]
+fn statics_are_fresh_in_every_execution() {
+    static HITS: Mutex<u32> = Mutex::new(0);
+    static INIT: Once = Once::new();
+    static CONFIG: hbsync::OnceValue<u32> = hbsync::OnceValue::new();
+    static EXECUTIONS: AtomicUsize = AtomicUsize::new(0);
+    check::model(|| {
+        *HITS.lock() = 0;
+        assert!(!INIT.is_done(), "a Once left done by an earlier execution");
+        assert_eq!(CONFIG.get(), None, "a value left by an earlier execution");
+        let ran = Arc::new(ModelAtomic::new(0));
+        let worker = {
+            let ran = ran.clone();
+            move || {
+                INIT.call_once(|| {
+                    ran.fetch_add(1, Ordering::Relaxed);
+                });
+                assert_eq!(*CONFIG.get_or_init(|| 7), 7);
+                *HITS.lock() += 1;
+            }
+        };
+        let t = thread::spawn(worker.clone());
+        worker();
+        t.join().unwrap();
+        assert_eq!(*HITS.lock(), 2);
+        assert_eq!(
+            ran.load(Ordering::Relaxed),
+            1,
+            "the Once ran f twice or never"
+        );
+        EXECUTIONS.fetch_add(1, Relaxed);
+    });
+    assert!(EXECUTIONS.load(Relaxed) > 1, "one execution shows no reset");
+}

@@ -108,8 +108,9 @@ where
     F: Fn() + Send + Sync + 'static,
 {
     #[cfg(any(loom, shuttle))]
+    let _run = crate::sync::ModelRun::begin();
+    #[cfg(any(loom, shuttle))]
     let f = move || {
-        #[cfg(shuttle)]
         crate::sync::new_execution();
         crate::trace::begin();
         f();

@@ -67,46 +67,32 @@ pub struct Once {
     core: Per<OnceCore>,
 }
 
-/// std and loom builds: the state itself. shuttle builds: made once per model execution
-/// ([`PerExecution`](crate::sync::PerExecution)), so that a `static` `Once` works in shuttle
-/// models too (shuttle's atomics cannot be made in `const` context, and belong to one
-/// execution).
-///
-/// MODEL GAP: under loom a `Once` cannot be a `static`: a state made lazily by whichever
-/// thread touches it first would need an edge to every other thread that loom could check
-/// without adding edges the program does not have (a shared lock would hide real races), so
-/// loom builds keep a non-`const` `new`; make the `Once` inside the model instead.
-#[cfg(not(shuttle))]
+/// std builds: the state itself. Checker builds: made once per model execution
+/// ([`PerExecution`](crate::sync::PerExecution)), so that a `static` `Once` works in models
+/// too (the checkers' atomics cannot be made in `const` context, and belong to one
+/// execution). MODEL GAP (loom): the first use of the object in an execution
+/// happens-before every later use (see `PerExecution`).
+#[cfg(not(any(loom, shuttle)))]
 type Per<T> = T;
-#[cfg(shuttle)]
+#[cfg(any(loom, shuttle))]
 type Per<T> = crate::sync::PerExecution<T>;
 
 impl Once {
-    /// A `Once` that has not run. `const`, so it can be a `static`, in std and shuttle
-    /// builds.
-    #[cfg(not(loom))]
+    /// A `Once` that has not run. `const`, so it can be a `static`, in every build.
     pub const fn new() -> Self {
         Self {
-            #[cfg(not(shuttle))]
+            #[cfg(not(any(loom, shuttle)))]
             core: OnceCore::new(),
-            #[cfg(shuttle)]
+            #[cfg(any(loom, shuttle))]
             core: crate::sync::PerExecution::new(OnceCore::new),
-        }
-    }
-
-    /// A `Once` that has not run (loom builds: not `const`; see `Per`).
-    #[cfg(loom)]
-    pub fn new() -> Self {
-        Self {
-            core: OnceCore::new(),
         }
     }
 
     #[inline(always)]
     fn core(&self) -> &OnceCore {
-        #[cfg(not(shuttle))]
+        #[cfg(not(any(loom, shuttle)))]
         return &self.core;
-        #[cfg(shuttle)]
+        #[cfg(any(loom, shuttle))]
         self.core.get()
     }
 
@@ -358,30 +344,21 @@ unsafe impl<T: Send + Sync> Sync for OnceValueCore<T> {}
 unsafe impl<T: Send> Send for OnceValueCore<T> {}
 
 impl<T> OnceValue<T> {
-    /// An empty cell. `const`, so it can be a `static`, in std and shuttle builds.
-    #[cfg(not(loom))]
+    /// An empty cell. `const`, so it can be a `static`, in every build.
     pub const fn new() -> Self {
         Self {
-            #[cfg(not(shuttle))]
+            #[cfg(not(any(loom, shuttle)))]
             core: OnceValueCore::new(),
-            #[cfg(shuttle)]
+            #[cfg(any(loom, shuttle))]
             core: crate::sync::PerExecution::new(OnceValueCore::new),
-        }
-    }
-
-    /// An empty cell (loom builds: not `const`; see `Once`).
-    #[cfg(loom)]
-    pub fn new() -> Self {
-        Self {
-            core: OnceValueCore::new(),
         }
     }
 
     #[inline(always)]
     fn core(&self) -> &OnceValueCore<T> {
-        #[cfg(not(shuttle))]
+        #[cfg(not(any(loom, shuttle)))]
         return &self.core;
-        #[cfg(shuttle)]
+        #[cfg(any(loom, shuttle))]
         self.core.get()
     }
 
@@ -424,9 +401,9 @@ impl<T> OnceValue<T> {
     /// assert_eq!(v.into_inner(), Some(vec![1]));
     /// ```
     pub fn into_inner(self) -> Option<T> {
-        #[cfg(not(shuttle))]
+        #[cfg(not(any(loom, shuttle)))]
         return self.core.into_inner();
-        #[cfg(shuttle)]
+        #[cfg(any(loom, shuttle))]
         {
             let mut this = self;
             this.core.take()?.into_inner()

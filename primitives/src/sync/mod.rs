@@ -83,44 +83,121 @@ pub(crate) fn unwinding_checker() -> bool {
     CHECKER && std::thread::panicking()
 }
 
-/// shuttle builds: a count of model executions, bumped by `check::model` as each begins, so
-/// that objects made in `const` context (a `static Once`) can make their checker state once
-/// per execution ([`PerExecution`]).
-#[cfg(shuttle)]
-static EXECUTION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// Checker builds: a count of model executions begun in this process, so that each one gets
+/// its own number ([`new_execution`]).
+#[cfg(any(loom, shuttle))]
+static EXECUTIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// A new model execution begins (shuttle builds).
-#[cfg(shuttle)]
-pub(crate) fn new_execution() {
-    // Relaxed: bookkeeping of the checker harness, which runs every model thread of an
-    // execution on the one OS thread that called it; no hbsync edge rests on it.
-    EXECUTION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+#[cfg(any(loom, shuttle))]
+std::thread_local! {
+    /// The number of the model execution this OS thread is running (0: none yet). Both
+    /// checkers run every model thread of an execution on the OS thread that called the
+    /// checker, so this is the execution's number for all of its model threads; two tests
+    /// running models side by side (one OS thread each) have different numbers.
+    static EXECUTION: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
-/// shuttle builds: state that the checker must see made fresh in every execution (its atomics
-/// and locks belong to one execution), behind a handle that is `const`-constructible. The
-/// first use in an execution makes it with `make`.
+/// Checker builds: the executions running now, in this process (one per OS thread that is
+/// running a model), so that a state a running execution made is never taken over by
+/// another (see [`PerExecution::get`]).
+#[cfg(any(loom, shuttle))]
+static LIVE: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
+
+#[cfg(any(loom, shuttle))]
+fn live() -> std::sync::MutexGuard<'static, Vec<u64>> {
+    LIVE.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A new model execution begins on this OS thread (checker builds; `check::model` calls it
+/// as each execution starts). The one before it on this thread is over, also for threads
+/// of it that outlived its main closure.
+#[cfg(any(loom, shuttle))]
+pub(crate) fn new_execution() {
+    // Relaxed: only the uniqueness of the number matters (the RMW gives that); no hbsync
+    // edge rests on this harness counter.
+    let n = EXECUTIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    let before = EXECUTION.with(|e| e.replace(n));
+    let mut live = live();
+    live.retain(|&m| m != before);
+    live.push(n);
+}
+
+/// A model run on this OS thread (checker builds): `check::model` holds one while the
+/// checker explores; when it drops (also when the model fails and unwinds) the last
+/// execution of the run is over.
+#[cfg(any(loom, shuttle))]
+pub(crate) struct ModelRun(());
+
+#[cfg(any(loom, shuttle))]
+impl ModelRun {
+    pub(crate) fn begin() -> Self {
+        Self(())
+    }
+}
+
+#[cfg(any(loom, shuttle))]
+impl Drop for ModelRun {
+    fn drop(&mut self) {
+        let last = EXECUTION.with(|e| e.replace(0));
+        live().retain(|&m| m != last);
+    }
+}
+
+/// Checker builds: state that the checker must see made fresh in every execution (its atomics
+/// and locks belong to one execution), behind a handle that is `const`-constructible, so a
+/// `static` `Once`, `OnceValue` or `Mutex` works in models. The first use in an execution
+/// makes the state with `make`.
+///
+/// loom: an object made by one model thread may be used by another only after an edge from
+/// its making (loom reports any other use as a causality violation), and a lazily made state
+/// has no such edge in the program. So the making is published through a loom lazy static
+/// (one per handle and execution), as loom's own `lazy_static` publishes its value: the
+/// first user's making happens-before every later use. MODEL GAP: that edge also carries
+/// whatever the first user did before its first use, which a program without the edge
+/// would race on; a race that only it hides is missed. Make the object inside the model,
+/// before the threads that use it are spawned, and use it first there, to rule it out.
 ///
 /// A state made in an earlier execution is leaked, not dropped, when a later one replaces it
 /// (a reference handed out then may still be held by a `static`; its checker objects belong
-/// to an execution that is over). Only statics used across executions leak, once per
-/// execution. Executions must be started through `check::model` (it counts them).
-#[cfg(shuttle)]
+/// to an execution that is over). Only handles used across executions leak, once per
+/// execution. Executions must be started through `check::model` (it numbers them).
+#[cfg(any(loom, shuttle))]
 pub(crate) struct PerExecution<T> {
-    /// (execution, state made in it).
-    slot: std::sync::Mutex<Option<(u64, std::ptr::NonNull<T>)>>,
+    /// (execution, state made in it, its publication under loom).
+    slot: std::sync::Mutex<Option<Made<T>>>,
     make: fn() -> T,
 }
 
+/// One execution's state of a [`PerExecution`].
+#[cfg(any(loom, shuttle))]
+struct Made<T> {
+    execution: u64,
+    state: std::ptr::NonNull<T>,
+    /// loom: the lazy static whose first `get` publishes the making (leaked: loom keys lazy
+    /// statics by address, so each must have an address no other one ever had).
+    #[cfg(loom)]
+    published: &'static loom::lazy_static::Lazy<()>,
+}
+
+#[cfg(any(loom, shuttle))]
+impl<T> Clone for Made<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(any(loom, shuttle))]
+impl<T> Copy for Made<T> {}
+
 // SAFETY: the handle owns (or leaked) its `T`s and hands out `&T` only: it is `Send`/`Sync`
 // exactly when `T` is shared or moved that way.
-#[cfg(shuttle)]
+#[cfg(any(loom, shuttle))]
 unsafe impl<T: Send + Sync> Sync for PerExecution<T> {}
 // SAFETY: as above.
-#[cfg(shuttle)]
+#[cfg(any(loom, shuttle))]
 unsafe impl<T: Send> Send for PerExecution<T> {}
 
-#[cfg(shuttle)]
+#[cfg(any(loom, shuttle))]
 impl<T> PerExecution<T> {
     pub(crate) const fn new(make: fn() -> T) -> Self {
         Self {
@@ -129,7 +206,7 @@ impl<T> PerExecution<T> {
         }
     }
 
-    fn slot(&self) -> std::sync::MutexGuard<'_, Option<(u64, std::ptr::NonNull<T>)>> {
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Made<T>>> {
         self.slot
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -137,39 +214,72 @@ impl<T> PerExecution<T> {
 
     /// This execution's state, made on first use.
     pub(crate) fn get(&self) -> &T {
-        // Relaxed: see `new_execution`.
-        let now = EXECUTION.load(std::sync::atomic::Ordering::Relaxed);
-        let mut slot = self.slot();
-        let ptr = match *slot {
-            Some((made, p)) if made == now => p,
-            _ => {
-                let fresh = std::ptr::NonNull::from(Box::leak(Box::new((self.make)())));
-                *slot = Some((now, fresh)); // an earlier execution's state is leaked
-                fresh
+        let now = EXECUTION.with(std::cell::Cell::get);
+        // The std lock is held only while no checker operation runs (making the state
+        // creates checker objects but never switches threads), so no other model thread of
+        // this OS thread can block on it.
+        let made = {
+            let mut slot = self.slot();
+            match *slot {
+                Some(made) if made.execution == now => made,
+                // Taking over would hand this execution the other's lock state, and (for a
+                // mutex) its data while the other may be using it.
+                Some(made) if live().contains(&made.execution) => {
+                    drop(slot);
+                    panic!(
+                        "hbsync: a `static` Once, OnceValue or Mutex is in use by another \
+                         model running at the same time (on another test thread): run such \
+                         tests one at a time (`cargo nextest`, or `cargo test -- \
+                         --test-threads=1`), or give each model its own static"
+                    );
+                }
+                _ => {
+                    let made = Made {
+                        execution: now,
+                        state: std::ptr::NonNull::from(Box::leak(Box::new((self.make)()))),
+                        #[cfg(loom)]
+                        published: Box::leak(Box::new(loom::lazy_static::Lazy {
+                            init: || (),
+                            _p: std::marker::PhantomData,
+                        })),
+                    };
+                    *slot = Some(made); // an earlier execution's state is leaked
+                    made
+                }
             }
         };
-        // SAFETY: `ptr` came from `Box::leak` and is freed only by `take` (which needs
+        // loom: the first `get` of this execution's lazy static is a release of the making
+        // thread's clock, every later one an acquire of it: the edge from the making to
+        // every use that loom requires (see the type's docs for the MODEL GAP).
+        #[cfg(loom)]
+        made.published.get();
+        // SAFETY: `state` came from `Box::leak` and is freed only by `take` (which needs
         // `&mut self`/ownership) or never (a replaced state is leaked), so it stays valid for
         // as long as `&self`; only `&T` is ever handed out.
-        unsafe { ptr.as_ref() }
+        unsafe { made.state.as_ref() }
     }
 
     /// Takes this execution's state out (`None` if it was never made in it).
     pub(crate) fn take(&mut self) -> Option<T> {
-        // Relaxed: see `new_execution`.
-        let now = EXECUTION.load(std::sync::atomic::Ordering::Relaxed);
+        let now = EXECUTION.with(std::cell::Cell::get);
         match self.slot().take() {
-            // SAFETY: made by `Box::leak` in `get` and not freed since; `&mut self` excludes
-            // every reference `get` handed out.
-            Some((made, p)) if made == now => Some(*unsafe { Box::from_raw(p.as_ptr()) }),
+            Some(made) if made.execution == now => {
+                // SAFETY: made by `Box::leak` in `get` and not freed since; `&mut self`
+                // excludes every reference `get` handed out.
+                Some(*unsafe { Box::from_raw(made.state.as_ptr()) })
+            }
             _ => None,
         }
     }
 }
 
-#[cfg(shuttle)]
+#[cfg(any(loom, shuttle))]
 impl<T> Drop for PerExecution<T> {
     fn drop(&mut self) {
-        drop(self.take());
+        // A failed model is unwinding: its checker objects are gone, so the state is leaked
+        // (dropping it would touch them and abort the test binary).
+        if !unwinding_checker() {
+            drop(self.take());
+        }
     }
 }
