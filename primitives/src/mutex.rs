@@ -154,6 +154,7 @@ type Per<T> = crate::sync::PerExecution<T>;
 #[cfg(not(loom))]
 type DataCell<T> = UnsafeCell<T>;
 #[cfg(loom)]
+#[allow(clippy::disallowed_types)] // checked through the shadow cell instead
 type DataCell<T> = std::cell::UnsafeCell<T>;
 
 // SAFETY: the lock gives one holder at a time exclusive access to `data`, so sending the

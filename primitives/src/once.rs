@@ -354,6 +354,18 @@ impl<T> OnceValue<T> {
         }
     }
 
+    /// An empty cell whose checker state is made now (checker builds), for cells hbsync
+    /// makes at run time inside a model: no publication edge is needed or added (see
+    /// `PerExecution::made_now`). The same as [`new`](Self::new) in std builds.
+    pub(crate) fn new_now() -> Self {
+        Self {
+            #[cfg(not(any(loom, shuttle)))]
+            core: OnceValueCore::new(),
+            #[cfg(any(loom, shuttle))]
+            core: crate::sync::PerExecution::made_now(OnceValueCore::new),
+        }
+    }
+
     #[inline(always)]
     fn core(&self) -> &OnceValueCore<T> {
         #[cfg(not(any(loom, shuttle)))]

@@ -305,7 +305,7 @@ impl Context {
                 value,
                 scope: None,
                 deadline: None,
-                never: OnceValue::new(),
+                never: OnceValue::new_now(),
             }),
         }
     }
@@ -347,7 +347,7 @@ impl Context {
                 value: None,
                 scope: Some(scope.clone()),
                 deadline,
-                never: OnceValue::new(),
+                never: OnceValue::new_now(),
             }),
         };
         (ctx, scope)
@@ -483,7 +483,7 @@ impl Context {
                 value: Some((TypeId::of::<K>(), Box::new(value))),
                 scope: self.node.scope.clone(),
                 deadline: self.node.deadline,
-                never: OnceValue::new(),
+                never: OnceValue::new_now(),
             }),
         }
     }

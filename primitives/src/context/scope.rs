@@ -82,7 +82,7 @@ impl CancelState {
         Self {
             state: AtomicUsize::new(LIVE),
             inner: Mutex::new(inner),
-            done: OnceValue::new(),
+            done: OnceValue::new_now(),
             parent,
         }
     }

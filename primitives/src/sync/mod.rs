@@ -17,6 +17,8 @@
 //! model unwinds re-enters the loom runtime and aborts the whole test binary, so a user's
 //! `#[should_panic]` deadlock test could never pass. std's `Arc` is trusted, not modelled.
 //! MODEL GAP: reference-count orderings are not checked by loom (see proofs/CLAIMS.md).
+// The facade is where std's locks and cells may be named (primitives/clippy.toml).
+#![allow(clippy::disallowed_types)]
 
 #[cfg(all(loom, shuttle))]
 compile_error!("hbsync: `--cfg loom` and `--cfg shuttle` select different checkers; set only one");
@@ -95,6 +97,15 @@ std::thread_local! {
     /// checker, so this is the execution's number for all of its model threads; two tests
     /// running models side by side (one OS thread each) have different numbers.
     static EXECUTION: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// Whether this execution's main closure has returned (loom drops its lazy statics
+    /// then; threads that outlive it may still run).
+    static MAIN_DONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The model's main closure has returned (checker builds; `check::model` calls it).
+#[cfg(any(loom, shuttle))]
+pub(crate) fn main_done() {
+    MAIN_DONE.with(|d| d.set(true));
 }
 
 /// Checker builds: the executions running now, in this process (one per OS thread that is
@@ -118,6 +129,7 @@ pub(crate) fn new_execution() {
     // edge rests on this harness counter.
     let n = EXECUTIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let before = EXECUTION.with(|e| e.replace(n));
+    MAIN_DONE.with(|d| d.set(false));
     let mut live = live();
     live.retain(|&m| m != before);
     live.push(n);
@@ -176,8 +188,10 @@ struct Made<T> {
     state: std::ptr::NonNull<T>,
     /// loom: the lazy static whose first `get` publishes the making (leaked: loom keys lazy
     /// statics by address, so each must have an address no other one ever had).
+    /// `None`: made by `made_now`, on the thread that made the handle, so every use
+    /// already follows the making through the program's own edges.
     #[cfg(loom)]
-    published: &'static loom::lazy_static::Lazy<()>,
+    published: Option<&'static loom::lazy_static::Lazy<()>>,
 }
 
 #[cfg(any(loom, shuttle))]
@@ -202,6 +216,22 @@ impl<T> PerExecution<T> {
     pub(crate) const fn new(make: fn() -> T) -> Self {
         Self {
             slot: std::sync::Mutex::new(None),
+            make,
+        }
+    }
+
+    /// A handle whose state for this execution is made now, by the caller: for objects made
+    /// at run time inside the model (not `static`s), whose uses all follow this making
+    /// through the program's own edges, so loom needs no publication (and none is added).
+    pub(crate) fn made_now(make: fn() -> T) -> Self {
+        let state = std::ptr::NonNull::from(Box::leak(Box::new(make())));
+        Self {
+            slot: std::sync::Mutex::new(Some(Made {
+                execution: EXECUTION.with(std::cell::Cell::get),
+                state,
+                #[cfg(loom)]
+                published: None,
+            })),
             make,
         }
     }
@@ -238,10 +268,10 @@ impl<T> PerExecution<T> {
                         execution: now,
                         state: std::ptr::NonNull::from(Box::leak(Box::new((self.make)()))),
                         #[cfg(loom)]
-                        published: Box::leak(Box::new(loom::lazy_static::Lazy {
+                        published: Some(Box::leak(Box::new(loom::lazy_static::Lazy {
                             init: || (),
                             _p: std::marker::PhantomData,
-                        })),
+                        }))),
                     };
                     *slot = Some(made); // an earlier execution's state is leaked
                     made
@@ -251,8 +281,16 @@ impl<T> PerExecution<T> {
         // loom: the first `get` of this execution's lazy static is a release of the making
         // thread's clock, every later one an acquire of it: the edge from the making to
         // every use that loom requires (see the type's docs for the MODEL GAP).
+        //
+        // loom drops its lazy statics when the model's main closure returns; a thread that
+        // outlives it goes without the edge (MODEL GAP: two such threads that first use one
+        // object after main returned may be reported as a causality violation).
         #[cfg(loom)]
-        made.published.get();
+        if let Some(published) = made.published {
+            if !MAIN_DONE.with(std::cell::Cell::get) {
+                published.get();
+            }
+        }
         // SAFETY: `state` came from `Box::leak` and is freed only by `take` (which needs
         // `&mut self`/ownership) or never (a replaced state is leaked), so it stays valid for
         // as long as `&self`; only `&T` is ever handed out.
