@@ -36,6 +36,15 @@ pub mod thread {
 
     /// Spawns a thread (a model thread under a checker), like `std::thread::spawn`; in
     /// checker builds it is named in traces (`t1`, `t2`, …) with where it was spawned.
+    ///
+    /// ```
+    /// use hbsync::check::{self, thread};
+    ///
+    /// check::model(|| {
+    ///     let t = thread::spawn(|| 6 * 7);
+    ///     assert_eq!(t.join().unwrap(), 42);
+    /// });
+    /// ```
     #[track_caller]
     pub fn spawn<F, T>(f: F) -> JoinHandle<T>
     where
@@ -75,6 +84,22 @@ pub const DESIGN_MUTANTS: &[&str] = crate::sync::mutant::DESIGN;
 /// In checker builds every execution is traced ([`crate::trace`]): a failing execution is
 /// printed as a timeline of hbsync events per task, and a task still blocked in hbsync when
 /// `f` returns is reported as a leak.
+///
+/// ```
+/// use hbsync::check::{self, sync::Arc};
+/// use hbsync::{Mutex, WaitGroup};
+///
+/// check::model(|| {
+///     let hits = Arc::new(Mutex::new(0));
+///     let wg = WaitGroup::new();
+///     for _ in 0..2 {
+///         let hits = hits.clone();
+///         wg.go(move || *hits.lock() += 1);
+///     }
+///     wg.wait();
+///     assert_eq!(*hits.lock(), 2); // in every interleaving the checker explores
+/// });
+/// ```
 pub fn model<F>(f: F)
 where
     F: Fn() + Send + Sync + 'static,
@@ -83,6 +108,19 @@ where
 }
 
 /// Settings for [`model_with`]; the defaults are [`model`]'s.
+///
+/// ```
+/// let options = hbsync::check::Options {
+///     preemption_bound: Some(2), // loom: fewer preemptions, a faster (smaller) search
+///     iterations: Some(200),     // shuttle: fewer schedules
+///     ..Default::default()
+/// };
+/// hbsync::check::model_with(options, || {
+///     let (tx, rx) = hbsync::chan::bounded(1);
+///     tx.send(()).unwrap();
+///     assert_eq!(rx.recv(), Ok(()));
+/// });
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// loom's preemption bound (`None`: 3, or `LOOM_MAX_PREEMPTIONS` if set).
@@ -105,6 +143,21 @@ pub struct Options {
 }
 
 /// Like [`model`], with [`Options`].
+///
+/// ```
+/// use hbsync::check::{self, Options};
+///
+/// // Keep the failing execution's path, to replay it first on the next run (loom).
+/// let options = Options {
+///     checkpoint_file: Some(std::env::temp_dir().join("hbsync-doc-model.json")),
+///     ..Default::default()
+/// };
+/// check::model_with(options, || {
+///     let once = hbsync::Once::new();
+///     once.call_once(|| {});
+///     assert!(once.is_done());
+/// });
+/// ```
 pub fn model_with<F>(options: Options, f: F)
 where
     F: Fn() + Send + Sync + 'static,

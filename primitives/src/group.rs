@@ -81,6 +81,13 @@ impl<E: Send + 'static> Default for Group<E> {
 
 impl<E: Send + 'static> Group<E> {
     /// A group without a context: a failure is only reported by `wait`.
+    ///
+    /// ```
+    /// let group = hbsync::Group::<&str>::new();
+    /// group.go(|| Ok(()));
+    /// group.go(|| Err("bad input"));
+    /// assert_eq!(group.wait(), Err("bad input"));
+    /// ```
     pub fn new() -> Self {
         Self {
             wg: WaitGroup::new(),
@@ -115,7 +122,25 @@ impl<E: Send + 'static> Group<E> {
         (group, ctx)
     }
 
-    /// Starts `f` on a new task of the group ([`go`](crate::go)).
+    /// Starts `f` on a new task of the group ([`go`](crate::go)). A panic in `f` is
+    /// re-raised by [`wait`](Group::wait).
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let done = Arc::new(AtomicU32::new(0));
+    /// let group = hbsync::Group::<std::io::Error>::new();
+    /// for _ in 0..3 {
+    ///     let done = done.clone();
+    ///     group.go(move || {
+    ///         done.fetch_add(1, Ordering::Relaxed);
+    ///         Ok(())
+    ///     });
+    /// }
+    /// assert!(group.wait().is_ok());
+    /// assert_eq!(done.load(Ordering::Relaxed), 3);
+    /// ```
     pub fn go<F>(&self, f: F)
     where
         F: FnOnce() -> Result<(), E> + Send + 'static,

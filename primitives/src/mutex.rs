@@ -69,6 +69,10 @@ const SPIN_ROUNDS: u32 = 10;
 /// How long a waiter waits before the lock switches to hand-off (Go: 1 ms). In checker
 /// builds, where time is virtual, a waiter starves after it lost the lock once after a
 /// wake-up, so models explore the hand-off path too.
+///
+/// ```
+/// assert_eq!(hbsync::STARVATION_THRESHOLD, std::time::Duration::from_millis(1));
+/// ```
 pub const STARVATION_THRESHOLD: Duration = Duration::from_millis(1);
 
 /// A mutual-exclusion lock for threads and async tasks alike, as Go's `sync.Mutex` holding
@@ -676,7 +680,22 @@ impl<T> From<T> for Mutex<T> {
     }
 }
 
-/// Future of [`Mutex::lock_async`].
+/// Future of [`Mutex::lock_async`]. Cancel-safe: dropping it before it completes leaves the
+/// lock as it was.
+///
+/// ```
+/// use std::future::Future;
+///
+/// let m = hbsync::Mutex::new(1);
+/// let held = m.lock();
+/// let mut fut = std::pin::pin!(m.lock_async());
+/// let waker = std::task::Waker::noop();
+/// let mut cx = std::task::Context::from_waker(waker);
+/// assert!(fut.as_mut().poll(&mut cx).is_pending(), "held: the future waits");
+/// drop(held);
+/// hbsync::check::block_on(async { *fut.await += 1 });
+/// assert_eq!(*m.lock(), 2);
+/// ```
 #[must_use = "futures do nothing unless polled"]
 pub struct LockFuture<'a, T> {
     mutex: &'a Mutex<T>,

@@ -79,6 +79,11 @@ type Per<T> = crate::sync::PerExecution<T>;
 
 impl Once {
     /// A `Once` that has not run. `const`, so it can be a `static`, in every build.
+    ///
+    /// ```
+    /// static SETUP: hbsync::Once = hbsync::Once::new();
+    /// assert!(!SETUP.is_done());
+    /// ```
     pub const fn new() -> Self {
         Self {
             #[cfg(not(any(loom, shuttle)))]
@@ -345,6 +350,11 @@ unsafe impl<T: Send> Send for OnceValueCore<T> {}
 
 impl<T> OnceValue<T> {
     /// An empty cell. `const`, so it can be a `static`, in every build.
+    ///
+    /// ```
+    /// static PORT: hbsync::OnceValue<u16> = hbsync::OnceValue::new();
+    /// assert_eq!(PORT.get(), None);
+    /// ```
     pub const fn new() -> Self {
         Self {
             #[cfg(not(any(loom, shuttle)))]

@@ -27,6 +27,16 @@ pub(crate) use imp::{begin, end, enter_task, finish, obj, record, spawned, wait_
 const PENDING: &str = " (pending future)";
 
 /// What made a model fail.
+///
+/// ```
+/// use hbsync::trace::FailureKind;
+///
+/// // What a test of a model might check in the failure it caught.
+/// fn expected(kind: FailureKind) -> bool {
+///     matches!(kind, FailureKind::Deadlock | FailureKind::Leak)
+/// }
+/// assert!(expected(FailureKind::Leak) && !expected(FailureKind::DataRace));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureKind {
     /// Every task blocked (the checker's deadlock report).
@@ -39,7 +49,12 @@ pub enum FailureKind {
     Panic,
 }
 
-/// One recorded event.
+/// One recorded event (see [`Failure`] for a whole execution).
+///
+/// ```
+/// let e = hbsync::trace::Event { task: 0, text: "send chan#1 -> blocked".into() };
+/// assert!(e.text.ends_with("blocked"));
+/// ```
 #[derive(Debug, Clone)]
 pub struct Event {
     /// Index into [`Failure::tasks`].
@@ -48,7 +63,16 @@ pub struct Event {
     pub text: String,
 }
 
-/// A task of the failing execution.
+/// A task of the failing execution (see [`Failure`]).
+///
+/// ```
+/// let t = hbsync::trace::Task {
+///     name: "t1".into(),
+///     spawned_at: Some("src/lib.rs:10:5".into()),
+///     blocked_in: None,
+/// };
+/// assert_eq!(t.name, "t1");
+/// ```
 #[derive(Debug, Clone)]
 pub struct Task {
     /// `main`, `t1`, `t2`, ….
@@ -60,6 +84,32 @@ pub struct Task {
 }
 
 /// The failing execution of a model: what happened, and why it failed.
+///
+/// Checker builds make these ([`take_last_failure`]); one written by hand shows the parts:
+///
+/// ```
+/// use hbsync::trace::{Event, Failure, FailureKind, Task};
+///
+/// let task = |name: &str, blocked: &str| Task {
+///     name: name.into(),
+///     spawned_at: None,
+///     blocked_in: Some(blocked.into()),
+/// };
+/// let failure = Failure {
+///     kind: FailureKind::Deadlock,
+///     message: "deadlock".into(),
+///     tasks: vec![task("main", "recv chan#1"), task("t1", "lock mutex#1")],
+///     events: vec![
+///         Event { task: 1, text: "lock mutex#1 -> blocked".into() },
+///         Event { task: 0, text: "recv chan#1 -> blocked".into() },
+///     ],
+/// };
+/// assert_eq!(
+///     failure.diagnosis(),
+///     "deadlock: main blocked in recv chan#1; t1 blocked in lock mutex#1"
+/// );
+/// assert!(failure.timeline().contains("lock mutex#1 -> blocked"));
+/// ```
 #[derive(Debug, Clone)]
 pub struct Failure {
     /// The kind of failure.
@@ -75,6 +125,18 @@ pub struct Failure {
 impl Failure {
     /// A one-line diagnosis: `deadlock: main blocked in recv chan#1; t1 blocked in lock
     /// mutex#1`, `leak: …`, `data race: …`, `panic: …`.
+    ///
+    /// ```
+    /// use hbsync::trace::{Failure, FailureKind};
+    ///
+    /// let f = Failure {
+    ///     kind: FailureKind::Panic,
+    ///     message: "assertion failed: got == 2\nmore detail".into(),
+    ///     tasks: vec![],
+    ///     events: vec![],
+    /// };
+    /// assert_eq!(f.diagnosis(), "panic: assertion failed: got == 2");
+    /// ```
     pub fn diagnosis(&self) -> String {
         let blocked: Vec<String> = self
             .tasks
@@ -100,7 +162,24 @@ impl Failure {
         }
     }
 
-    /// The execution as a timeline, one column per task.
+    /// The execution as a timeline, one column per task, ending with the diagnosis.
+    ///
+    /// ```
+    /// use hbsync::trace::{Event, Failure, FailureKind, Task};
+    ///
+    /// let f = Failure {
+    ///     kind: FailureKind::Leak,
+    ///     message: "leak: t1 is blocked in send chan#1".into(),
+    ///     tasks: vec![
+    ///         Task { name: "main".into(), spawned_at: None, blocked_in: None },
+    ///         Task { name: "t1".into(), spawned_at: None, blocked_in: Some("send chan#1".into()) },
+    ///     ],
+    ///     events: vec![Event { task: 1, text: "send chan#1 -> blocked".into() }],
+    /// };
+    /// let timeline = f.timeline();
+    /// assert!(timeline.starts_with("step | main"));
+    /// assert!(timeline.ends_with("=> leak: t1 is blocked in send chan#1\n"));
+    /// ```
     pub fn timeline(&self) -> String {
         const W: usize = 30;
         let mut out = String::new();
@@ -139,6 +218,11 @@ impl Failure {
 
 /// Splits `text` into lines of at most `width` characters, at spaces where possible (how
 /// timelines, and the report's diagrams, lay out an event).
+///
+/// ```
+/// let lines = hbsync::trace::wrap("recv chan#1 -> blocked", 12);
+/// assert_eq!(lines, ["recv chan#1", "-> blocked"]);
+/// ```
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in text.split(' ') {
@@ -175,6 +259,13 @@ pub(crate) use noop::{obj, record, wait_end, wait_start};
 
 /// An hbsync object that traces can name ([`name`]): channels (either handle), `Mutex`,
 /// `WaitGroup`, `Once`.
+///
+/// ```
+/// let m = hbsync::Mutex::new(0);
+/// let wg = hbsync::WaitGroup::new();
+/// hbsync::trace::name(&m, "counter"); // traces say `lock mutex:counter`
+/// hbsync::trace::name(&wg, "workers");
+/// ```
 pub trait Named {
     #[doc(hidden)]
     fn trace_key(&self) -> (&'static str, usize);
@@ -201,6 +292,15 @@ pub fn name(object: &impl Named, name: &str) {
 /// Runs `f` as the task `name` of an executor running on the current thread, so its events
 /// and waits get their own column in traces (`main/task1`) with where it was spawned. For
 /// executors that multiplex tasks on one model thread; std builds just run `f`.
+///
+/// ```
+/// use std::panic::Location;
+///
+/// // An executor polls each of its tasks inside `with_task`.
+/// let spawned_at = Location::caller();
+/// let polled = hbsync::trace::with_task("task1", spawned_at, || "polled");
+/// assert_eq!(polled, "polled");
+/// ```
 #[cfg(not(any(loom, shuttle)))]
 pub fn with_task<R>(
     _name: &str,
@@ -213,11 +313,37 @@ pub fn with_task<R>(
 /// Panics with a leak report if a task other than the caller's main task is blocked in an
 /// hbsync operation now (checker builds; nothing in std builds). Call it where a model's main
 /// task considers its work done while long-lived objects (a server's channel) stay alive.
+///
+/// ```
+/// hbsync::check::model(|| {
+///     let (tx, rx) = hbsync::chan::bounded(0);
+///     let worker = hbsync::check::thread::spawn(move || tx.send(1));
+///     assert_eq!(rx.recv(), Ok(1));
+///     worker.join().unwrap().unwrap();
+///     hbsync::trace::assert_no_leaks(); // nobody is left waiting
+/// });
+/// ```
 #[cfg(not(any(loom, shuttle)))]
 pub fn assert_no_leaks() {}
 
 /// The last model failure seen on this thread (std builds: always `None`: nothing is
 /// recorded).
+///
+/// ```
+/// let caught = std::panic::catch_unwind(|| {
+///     hbsync::check::model(|| {
+///         let (_tx, rx) = hbsync::chan::bounded::<u32>(0);
+///         let _ = rx.try_recv();
+///         assert!(cfg!(any(loom, shuttle)), "a failing model");
+///     });
+/// });
+/// if caught.is_err() {
+///     // Checker builds keep the failing execution (std builds: `None`).
+///     if let Some(failure) = hbsync::trace::take_last_failure() {
+///         eprintln!("{}", failure.timeline());
+///     }
+/// }
+/// ```
 #[cfg(not(any(loom, shuttle)))]
 pub fn take_last_failure() -> Option<Failure> {
     None

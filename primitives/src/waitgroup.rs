@@ -77,7 +77,12 @@ struct Inner {
 }
 
 impl WaitGroup {
-    /// A group with counter zero.
+    /// A group with counter zero: `wait` returns at once.
+    ///
+    /// ```
+    /// let wg = hbsync::WaitGroup::new();
+    /// wg.wait(); // nothing to wait for
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -139,6 +144,17 @@ impl WaitGroup {
     ///
     /// # Panics
     /// `negative WaitGroup counter` if the counter is already zero.
+    ///
+    /// ```
+    /// let wg = hbsync::WaitGroup::new();
+    /// wg.add(1); // before spawning, so `wait` cannot miss it
+    /// let worker = {
+    ///     let wg = wg.clone();
+    ///     std::thread::spawn(move || wg.done())
+    /// };
+    /// wg.wait();
+    /// worker.join().unwrap();
+    /// ```
     pub fn done(&self) {
         self.add(-1);
     }
@@ -336,7 +352,13 @@ impl fmt::Debug for WaitGroup {
     }
 }
 
-/// Future of [`WaitGroup::wait_async`].
+/// Future of [`WaitGroup::wait_async`]. Cancel-safe: dropping it withdraws the wait.
+///
+/// ```
+/// let wg = hbsync::WaitGroup::new();
+/// wg.go(|| {});
+/// hbsync::check::block_on(wg.wait_async()); // the task is suspended, not the thread
+/// ```
 #[must_use = "futures do nothing unless polled"]
 pub struct WaitFuture<'a> {
     inner: &'a Inner,

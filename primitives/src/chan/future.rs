@@ -62,6 +62,17 @@ impl<T, H: OwnsChan<T>> std::ops::Deref for ChanRef<'_, T, H> {
 
 /// Future of [`Sender::send_async`](super::Sender::send_async) (and of
 /// [`Sender::into_send_async`](super::Sender::into_send_async), which owns its sender).
+/// Cancel-safe: dropping it before it completes sends nothing, and the value is dropped
+/// with it.
+///
+/// ```
+/// let (tx, rx) = hbsync::chan::bounded(0);
+/// let receiver = std::thread::spawn(move || rx.recv());
+/// hbsync::check::block_on(async {
+///     tx.send_async(7).await.unwrap(); // completes when the receiver takes it
+/// });
+/// assert_eq!(receiver.join().unwrap(), Ok(7));
+/// ```
 #[must_use = "futures do nothing unless polled"]
 pub struct SendFuture<'a, T> {
     chan: ChanRef<'a, T, Sender<T>>,
@@ -77,6 +88,15 @@ pub struct SendFuture<'a, T> {
 
 /// Future of [`Receiver::recv_async`](super::Receiver::recv_async) (and of
 /// [`Receiver::into_recv_async`](super::Receiver::into_recv_async), which owns its receiver).
+/// Cancel-safe: dropping it before it completes takes nothing from the channel.
+///
+/// ```
+/// let (tx, rx) = hbsync::chan::unbounded();
+/// let sender = std::thread::spawn(move || tx.send("hello").unwrap());
+/// let got = hbsync::check::block_on(async { rx.recv_async().await });
+/// assert_eq!(got, Ok("hello"));
+/// sender.join().unwrap();
+/// ```
 #[must_use = "futures do nothing unless polled"]
 pub struct RecvFuture<'a, T> {
     chan: ChanRef<'a, T, Receiver<T>>,

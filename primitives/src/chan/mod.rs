@@ -173,6 +173,20 @@ pub struct Sender<T> {
 }
 
 /// The receiving side of a channel. Clone it for more receivers (each value goes to one).
+///
+/// ```
+/// use hbsync::chan;
+///
+/// let (tx, rx) = chan::unbounded();
+/// let rx2 = rx.clone();
+/// tx.send(1).unwrap();
+/// tx.send(2).unwrap();
+/// drop(tx); // closes: receivers drain what is left, then see the close
+/// let mut got = vec![rx.recv().unwrap(), rx2.recv().unwrap()];
+/// got.sort();
+/// assert_eq!(got, [1, 2]);
+/// assert!(rx.recv().is_err());
+/// ```
 pub struct Receiver<T> {
     chan: Arc<Chan<T>>,
 }
@@ -475,6 +489,13 @@ impl<T> Receiver<T> {
 }
 
 /// A `Sender` or a `Receiver` (for [`Sender::same_channel`]); sealed.
+///
+/// ```
+/// let (tx, rx) = hbsync::chan::bounded::<u8>(1);
+/// let (_other_tx, other_rx) = hbsync::chan::bounded::<u8>(1);
+/// assert!(tx.same_channel(&rx) && rx.same_channel(&tx.clone()));
+/// assert!(!tx.same_channel(&other_rx));
+/// ```
 pub trait ChannelHandle<T>: sealed::Sealed {
     #[doc(hidden)]
     fn chan_addr(&self) -> usize;
@@ -512,6 +533,13 @@ macro_rules! shared_methods {
             }
 
             /// Whether nothing is buffered now.
+            ///
+            /// ```
+            /// let (tx, rx) = hbsync::chan::bounded(2);
+            /// assert!(rx.is_empty());
+            /// tx.send('a').unwrap();
+            /// assert!(!rx.is_empty() && !tx.is_empty());
+            /// ```
             pub fn is_empty(&self) -> bool {
                 self.len() == 0
             }
@@ -558,6 +586,15 @@ macro_rules! shared_methods {
             }
 
             /// Live `Receiver` handles of this channel now. Synchronizes nothing.
+            ///
+            /// ```
+            /// let (tx, rx) = hbsync::chan::bounded::<u8>(1);
+            /// let rx2 = rx.clone();
+            /// assert_eq!(tx.receiver_count(), 2);
+            /// drop((rx, rx2));
+            /// assert_eq!(tx.receiver_count(), 0);
+            /// assert!(tx.send(1).is_err(), "nobody can receive: the value comes back");
+            /// ```
             pub fn receiver_count(&self) -> usize {
                 self.chan.receiver_count()
             }
@@ -638,19 +675,50 @@ impl<T> Drop for Receiver<T> {
     }
 }
 
-/// Blocking iterator of [`Receiver::iter`].
+/// Blocking iterator of [`Receiver::iter`]: ends when the channel is closed and drained
+/// (Go's `for v := range ch`).
+///
+/// ```
+/// let (tx, rx) = hbsync::chan::bounded(1);
+/// let producer = std::thread::spawn(move || {
+///     for i in 0..3 {
+///         tx.send(i).unwrap();
+///     } // tx dropped: the channel closes
+/// });
+/// assert_eq!(rx.iter().collect::<Vec<_>>(), [0, 1, 2]);
+/// producer.join().unwrap();
+/// ```
 #[derive(Debug)]
 pub struct Iter<'a, T> {
     rx: &'a Receiver<T>,
 }
 
-/// Non-blocking iterator of [`Receiver::try_iter`].
+/// Non-blocking iterator of [`Receiver::try_iter`]: what is ready now, then it ends.
+///
+/// ```
+/// let (tx, rx) = hbsync::chan::unbounded();
+/// tx.send(1).unwrap();
+/// tx.send(2).unwrap();
+/// assert_eq!(rx.try_iter().collect::<Vec<_>>(), [1, 2]);
+/// assert_eq!(rx.try_iter().next(), None, "empty but open: ends without blocking");
+/// ```
 #[derive(Debug)]
 pub struct TryIter<'a, T> {
     rx: &'a Receiver<T>,
 }
 
 /// Owning blocking iterator of `Receiver`'s `IntoIterator`.
+///
+/// ```
+/// let (tx, rx) = hbsync::chan::unbounded();
+/// tx.send("a").unwrap();
+/// drop(tx);
+/// let mut all = Vec::new();
+/// for v in rx {
+///     all.push(v);
+/// }
+/// assert_eq!(all, ["a"]);
+/// ```
 #[derive(Debug)]
 pub struct IntoIter<T> {
     rx: Receiver<T>,

@@ -70,6 +70,16 @@ use crate::OnceValue;
 
 /// Why a context is done: `ctx.err()`, as Go's `context.Canceled` and
 /// `context.DeadlineExceeded` (same messages).
+///
+/// ```
+/// use hbsync::context::{Context, ContextError};
+///
+/// let (ctx, cancel) = Context::background().with_cancel();
+/// cancel.cancel();
+/// assert_eq!(ctx.err(), Some(ContextError::Canceled));
+/// assert_eq!(ContextError::Canceled.to_string(), "context canceled");
+/// assert_eq!(ContextError::DeadlineExceeded.to_string(), "context deadline exceeded");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ContextError {
     /// Canceled through a cancel function, or its parent was.
@@ -92,12 +102,28 @@ impl std::error::Error for ContextError {}
 impl ContextError {
     /// Whether this is a timeout (`DeadlineExceeded`), as Go's `DeadlineExceeded` reports
     /// `Timeout() == true`.
+    ///
+    /// ```
+    /// use hbsync::context::ContextError;
+    ///
+    /// assert!(ContextError::DeadlineExceeded.is_timeout());
+    /// assert!(!ContextError::Canceled.is_timeout());
+    /// ```
     pub fn is_timeout(&self) -> bool {
         *self == Self::DeadlineExceeded
     }
 }
 
 /// The cause of a cancellation: any error, shared ([`Context::cause`]).
+///
+/// ```
+/// use hbsync::context::{Cause, Context};
+///
+/// let (ctx, cancel) = Context::background().with_cancel_cause();
+/// cancel.cancel(std::io::Error::other("shutting down"));
+/// let cause: Cause = ctx.cause().unwrap();
+/// assert_eq!(cause.to_string(), "shutting down");
+/// ```
 pub type Cause = Arc<dyn std::error::Error + Send + Sync>;
 
 /// A typed key for [`Context::with_value`]: the key is a type, so keys of different
@@ -146,6 +172,21 @@ impl Drop for Node {
 /// Cancelling a context cancels all its descendants and never its parent; the first cancel
 /// wins; a child's deadline is never later than its parent's; a child of a canceled parent
 /// is born canceled. HB-CTX-CANCEL: a cancel is synchronized before every observation of it.
+///
+/// ```
+/// use hbsync::context::{Context, ContextError};
+///
+/// let root = Context::background();
+/// let (parent, cancel) = root.with_cancel();
+/// let (child, _child_cancel) = parent.with_cancel();
+/// let worker = std::thread::spawn(move || {
+///     let _ = child.done().recv(); // blocks until the parent is cancelled
+///     child.err()
+/// });
+/// cancel.cancel();
+/// assert_eq!(worker.join().unwrap(), Some(ContextError::Canceled));
+/// assert_eq!(root.err(), None, "a cancel never reaches the parent");
+/// ```
 #[derive(Clone)]
 pub struct Context {
     node: Arc<Node>,
@@ -154,6 +195,16 @@ pub struct Context {
 /// Cancels its context (and the context's descendants) with [`ContextError::Canceled`].
 /// Calling it again does nothing. Dropping it without calling leaks nothing (see the module
 /// docs), but the context then ends only by its parent or its deadline.
+///
+/// ```
+/// use hbsync::context::Context;
+///
+/// let (ctx, cancel) = Context::background().with_cancel();
+/// let also = cancel.clone(); // any clone cancels the same context
+/// also.cancel();
+/// cancel.cancel(); // again: nothing more happens
+/// assert!(ctx.err().is_some());
+/// ```
 #[must_use = "call cancel() when the work is done, so the context's work stops early"]
 #[derive(Clone)]
 pub struct CancelFunc {
@@ -161,6 +212,15 @@ pub struct CancelFunc {
 }
 
 /// Cancels its context with a cause ([`Context::cause`] returns it).
+///
+/// ```
+/// use hbsync::context::{Context, ContextError};
+///
+/// let (ctx, cancel) = Context::background().with_cancel_cause();
+/// cancel.cancel(std::io::Error::other("client went away"));
+/// assert_eq!(ctx.err(), Some(ContextError::Canceled));
+/// assert_eq!(ctx.cause().unwrap().to_string(), "client went away");
+/// ```
 #[must_use = "call cancel() when the work is done, so the context's work stops early"]
 #[derive(Clone)]
 pub struct CancelCauseFunc {
@@ -168,6 +228,15 @@ pub struct CancelCauseFunc {
 }
 
 /// Returned by [`Context::after_func`]: stops the function from running.
+///
+/// ```
+/// use hbsync::context::Context;
+///
+/// let (ctx, cancel) = Context::background().with_cancel();
+/// let stop = ctx.after_func(|| panic!("stopped before the cancel: never runs"));
+/// assert!(stop.stop(), "this stop kept it from running");
+/// cancel.cancel();
+/// ```
 pub struct AfterFunc {
     scope: Option<Arc<CancelState>>,
     id: u64,
@@ -178,6 +247,16 @@ pub struct AfterFunc {
 
 impl CancelFunc {
     /// Cancels (idempotent).
+    ///
+    /// ```
+    /// use hbsync::context::{Context, ContextError};
+    ///
+    /// let (ctx, cancel) = Context::background().with_cancel();
+    /// assert_eq!(ctx.err(), None);
+    /// cancel.cancel();
+    /// assert_eq!(ctx.err(), Some(ContextError::Canceled));
+    /// assert!(ctx.done().recv().is_err(), "done is closed");
+    /// ```
     pub fn cancel(&self) {
         self.scope.cancel_by_own(ContextError::Canceled, None);
     }
@@ -202,7 +281,19 @@ impl CancelFunc {
     }
 }
 
-/// Cancels its context when dropped ([`CancelFunc::into_guard`]).
+/// Cancels its context when dropped ([`CancelFunc::into_guard`]), also on a panic or an
+/// early return:
+///
+/// ```
+/// use hbsync::context::Context;
+///
+/// fn work(ctx: &Context) -> Result<(), &'static str> {
+///     let (_child, cancel) = ctx.with_cancel();
+///     let _guard = cancel.into_guard();
+///     Err("gave up early") // the guard cancels `_child` on this path too
+/// }
+/// assert!(work(&Context::background()).is_err());
+/// ```
 #[must_use = "the context is cancelled as soon as the guard is dropped"]
 #[derive(Debug)]
 pub struct CancelGuard {
@@ -211,6 +302,15 @@ pub struct CancelGuard {
 
 impl CancelGuard {
     /// Cancels now (idempotent; the drop then does nothing more).
+    ///
+    /// ```
+    /// use hbsync::context::Context;
+    ///
+    /// let (ctx, cancel) = Context::background().with_cancel();
+    /// let guard = cancel.into_guard();
+    /// guard.cancel();
+    /// assert!(ctx.err().is_some());
+    /// ```
     pub fn cancel(&self) {
         if let Some(f) = &self.func {
             f.cancel();
@@ -250,6 +350,15 @@ impl Drop for CancelGuard {
 impl CancelCauseFunc {
     /// Cancels with `cause`, any error (an `Arc<dyn Error>` too); idempotent: only the first
     /// cancel's cause is kept.
+    ///
+    /// ```
+    /// use hbsync::context::Context;
+    ///
+    /// let (ctx, cancel) = Context::background().with_cancel_cause();
+    /// cancel.cancel(std::io::Error::other("first"));
+    /// cancel.cancel(std::io::Error::other("second")); // ignored
+    /// assert_eq!(ctx.cause().unwrap().to_string(), "first");
+    /// ```
     pub fn cancel<E: std::error::Error + Send + Sync + 'static>(&self, cause: E) {
         self.scope
             .cancel_by_own(ContextError::Canceled, Some(Arc::new(cause)));
@@ -401,6 +510,16 @@ impl Context {
 
     /// Like [`with_deadline`](Context::with_deadline); `cause` is the cause when the deadline
     /// fires.
+    ///
+    /// ```
+    /// use std::time::Instant;
+    /// use hbsync::context::{Context, ContextError};
+    ///
+    /// let (ctx, _cancel) = Context::background()
+    ///     .with_deadline_cause(Instant::now(), std::io::Error::other("batch window over"));
+    /// assert_eq!(ctx.err(), Some(ContextError::DeadlineExceeded));
+    /// assert_eq!(ctx.cause().unwrap().to_string(), "batch window over");
+    /// ```
     pub fn with_deadline_cause<E: std::error::Error + Send + Sync + 'static>(
         &self,
         deadline: Instant,
@@ -424,6 +543,17 @@ impl Context {
     }
 
     /// Like [`with_timeout`](Context::with_timeout), with a cause for the deadline.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hbsync::context::{Context, ContextError};
+    ///
+    /// let (ctx, _cancel) = Context::background()
+    ///     .with_timeout_cause(Duration::from_millis(1), std::io::Error::other("too slow"));
+    /// let _ = ctx.done().recv(); // until the deadline
+    /// assert_eq!(ctx.err(), Some(ContextError::DeadlineExceeded));
+    /// assert_eq!(ctx.cause().unwrap().to_string(), "too slow");
+    /// ```
     pub fn with_timeout_cause<E: std::error::Error + Send + Sync + 'static>(
         &self,
         timeout: Duration,

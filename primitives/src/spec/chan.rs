@@ -14,6 +14,15 @@ use crate::chan::{TryRecvError, TrySendError};
 /// checks: on a buffered or unbounded channel each operation takes effect at one point (a
 /// blocking one only once it can); on a rendezvous channel (`Some(0)`) a blocking send or
 /// receive has two phases, because it completes only by meeting its partner.
+///
+/// ```
+/// use hbsync::spec::ChanSpec;
+///
+/// let mut spec = ChanSpec::new(Some(1));
+/// assert!(spec.try_send(1).is_ok());
+/// assert!(spec.try_send(2).is_err(), "full");
+/// assert_eq!(spec.try_recv(), Ok(1));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ChanSpec<T> {
     buf: VecDeque<T>,
@@ -34,6 +43,15 @@ enum Party<T> {
 }
 
 /// A channel operation, as a linearizability history records it.
+///
+/// ```
+/// use hbsync::spec::{ChanOp, ChanRet, ChanSpec, Sequential};
+///
+/// let s = ChanSpec::<u8>::new(Some(0));
+/// assert_eq!(s.phases(&ChanOp::Send(1)), 2, "a rendezvous send meets its receiver");
+/// assert_eq!(s.phases(&ChanOp::TrySend(1)), 1);
+/// assert!(s.step(0, &ChanOp::TrySend(1), &ChanRet::Full, 0).len() == 1);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChanOp<T> {
     /// Blocking `send(v)`.
@@ -54,6 +72,15 @@ pub enum ChanOp<T> {
 
 /// What a channel operation returned. Errors of sends are recorded without the value they
 /// give back: whether a crate gives it back is checked on its own, not here.
+///
+/// ```
+/// use hbsync::spec::{ChanOp, ChanRet, ChanSpec, Sequential};
+///
+/// let s = ChanSpec::<u8>::new(None);
+/// let closed = s.step(0, &ChanOp::Close, &ChanRet::Closing(true), 0).pop().unwrap();
+/// assert_eq!(closed.step(1, &ChanOp::Recv, &ChanRet::Closed, 0).len(), 1);
+/// assert!(closed.step(2, &ChanOp::Close, &ChanRet::Closing(true), 0).is_empty(), "closed once");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChanRet<T> {
     /// A send completed.
@@ -74,6 +101,11 @@ pub enum ChanRet<T> {
 
 impl<T> ChanSpec<T> {
     /// A channel of capacity `cap` (`None`: unbounded).
+    ///
+    /// ```
+    /// let spec = hbsync::spec::ChanSpec::<u8>::new(None);
+    /// assert!(spec.is_empty() && !spec.is_closed());
+    /// ```
     pub fn new(cap: Option<usize>) -> Self {
         Self {
             buf: VecDeque::new(),
@@ -84,6 +116,11 @@ impl<T> ChanSpec<T> {
     }
 
     /// `try_send`: with one thread, a rendezvous send never finds a receiver.
+    ///
+    /// ```
+    /// let mut rendezvous = hbsync::spec::ChanSpec::new(Some(0));
+    /// assert!(rendezvous.try_send(1).unwrap_err().is_full());
+    /// ```
     pub fn try_send(&mut self, v: T) -> Result<(), TrySendError<T>> {
         if self.closed {
             Err(TrySendError::Closed(v))
@@ -96,6 +133,14 @@ impl<T> ChanSpec<T> {
     }
 
     /// `try_recv`: buffered values first, even after close.
+    ///
+    /// ```
+    /// let mut spec = hbsync::spec::ChanSpec::new(None);
+    /// spec.try_send('x').unwrap();
+    /// spec.close();
+    /// assert_eq!(spec.try_recv(), Ok('x'));
+    /// assert!(spec.try_recv().unwrap_err().is_closed());
+    /// ```
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
         match self.buf.pop_front() {
             Some(v) => Ok(v),
@@ -105,21 +150,46 @@ impl<T> ChanSpec<T> {
     }
 
     /// `close`: whether this call closed it.
+    ///
+    /// ```
+    /// let mut spec = hbsync::spec::ChanSpec::<u8>::new(Some(1));
+    /// assert!(spec.close());
+    /// assert!(!spec.close(), "already closed");
+    /// ```
     pub fn close(&mut self) -> bool {
         !std::mem::replace(&mut self.closed, true)
     }
 
     /// `len`.
+    ///
+    /// ```
+    /// let mut spec = hbsync::spec::ChanSpec::new(Some(4));
+    /// spec.try_send(1).unwrap();
+    /// spec.try_send(2).unwrap();
+    /// assert_eq!(spec.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.buf.len()
     }
 
     /// `is_empty`.
+    ///
+    /// ```
+    /// let mut spec = hbsync::spec::ChanSpec::new(Some(1));
+    /// spec.try_send(1).unwrap();
+    /// assert!(!spec.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.buf.is_empty()
     }
 
     /// `is_closed`.
+    ///
+    /// ```
+    /// let mut spec = hbsync::spec::ChanSpec::<u8>::new(None);
+    /// spec.close();
+    /// assert!(spec.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.closed
     }
@@ -312,12 +382,30 @@ impl<T: Clone + Eq + Hash + std::fmt::Debug> Sequential for ChanSpec<T> {
 /// Several buffered or unbounded channels and non-blocking selects over their receives: the
 /// specification a non-blocking `select` with `default` must be linearizable against (it
 /// may take `default` only if, at one instant, none of its channels could be received from).
+///
+/// ```
+/// use hbsync::spec::{ChanOp, ChanRet, SelectOp, SelectRet, SelectSpec, Sequential};
+///
+/// let s = SelectSpec::<u8>::new(2, Some(1));
+/// let s = s.step(0, &SelectOp::On(1, ChanOp::Send(9)), &SelectRet::On(ChanRet::Sent), 0).pop().unwrap();
+/// let select = SelectOp::TryRecvAny(vec![0, 1]);
+/// assert!(s.step(1, &select, &SelectRet::Default, 0).is_empty(), "channel 1 is ready");
+/// assert_eq!(s.step(1, &select, &SelectRet::Took(1, Some(9)), 0).len(), 1);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SelectSpec<T> {
     chans: Vec<ChanSpec<T>>,
 }
 
 /// An operation of a [`SelectSpec`] history.
+///
+/// ```
+/// use hbsync::spec::{SelectOp, SelectRet, SelectSpec, Sequential};
+///
+/// let s = SelectSpec::<u8>::new(2, None);
+/// let op = SelectOp::TryRecvAny(vec![0, 1]);
+/// assert_eq!(s.step(0, &op, &SelectRet::Default, 0).len(), 1, "all empty: default");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SelectOp<T> {
     /// A one-phase operation on channel `.0` (buffered channels only).
@@ -327,6 +415,14 @@ pub enum SelectOp<T> {
 }
 
 /// What a [`SelectOp`] returned.
+///
+/// ```
+/// use hbsync::spec::{SelectOp, SelectRet, SelectSpec, Sequential};
+///
+/// let s = SelectSpec::<u8>::new(1, Some(2));
+/// let op = SelectOp::TryRecvAny(vec![0]);
+/// assert!(s.step(0, &op, &SelectRet::Took(0, None), 0).is_empty(), "not closed");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SelectRet<T> {
     /// The result of an [`SelectOp::On`].
@@ -340,6 +436,13 @@ pub enum SelectRet<T> {
 impl<T> SelectSpec<T> {
     /// `n` channels, each of capacity `cap` (`None`: unbounded; a rendezvous capacity is not
     /// supported here).
+    ///
+    /// # Panics
+    /// If `cap` is `Some(0)`.
+    ///
+    /// ```
+    /// let _three_unbounded = hbsync::spec::SelectSpec::<u8>::new(3, None);
+    /// ```
     pub fn new(n: usize, cap: Option<usize>) -> Self {
         assert_ne!(cap, Some(0), "SelectSpec covers buffered channels only");
         Self {

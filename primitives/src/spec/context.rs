@@ -6,6 +6,17 @@ use crate::context::ContextError;
 /// The sequential meaning of a tree of cancelable contexts: which are canceled, and with
 /// what cause. Context `i` has parent `parents[i]` (`None`: a child of the background
 /// context, which is never canceled); parents come before their children.
+///
+/// ```
+/// use hbsync::context::ContextError;
+/// use hbsync::spec::{ContextOp, ContextRet, ContextSpec, Sequential};
+///
+/// let tree = ContextSpec::new(vec![None, Some(0)]); // context 1 is a child of 0
+/// let s = tree.step(0, &ContextOp::Cancel(0, 7), &ContextRet::Canceled, 0).pop().unwrap();
+/// let canceled = ContextRet::Err(Some(ContextError::Canceled));
+/// assert_eq!(s.step(1, &ContextOp::Err(1), &canceled, 0).len(), 1, "the child too");
+/// assert_eq!(s.step(2, &ContextOp::Cause(1), &ContextRet::Cause(Some(7)), 0).len(), 1);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ContextSpec {
     parents: Vec<Option<usize>>,
@@ -13,7 +24,14 @@ pub struct ContextSpec {
     canceled: Vec<Option<u32>>,
 }
 
-/// A context operation on context `.0`.
+/// A context operation on context `.0` (see [`ContextSpec`]).
+///
+/// ```
+/// use hbsync::spec::{ContextOp, ContextRet, ContextSpec, Sequential};
+///
+/// let s = ContextSpec::new(vec![None]);
+/// assert!(s.step(0, &ContextOp::WaitDone(0), &ContextRet::Done(true), 0).is_empty(), "not canceled");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ContextOp {
     /// Its cancel function, with a cause (`with_cancel_cause`; plain `cancel` is a cause of
@@ -28,7 +46,14 @@ pub enum ContextOp {
     WaitDone(usize),
 }
 
-/// What a context operation returned.
+/// What a context operation returned (see [`ContextSpec`]).
+///
+/// ```
+/// use hbsync::spec::{ContextOp, ContextRet, ContextSpec, Sequential};
+///
+/// let s = ContextSpec::new(vec![None]);
+/// assert_eq!(s.step(0, &ContextOp::Err(0), &ContextRet::Err(None), 0).len(), 1);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ContextRet {
     /// `cancel` returned.
@@ -43,6 +68,13 @@ pub enum ContextRet {
 
 impl ContextSpec {
     /// A tree of contexts with these parents, none canceled.
+    ///
+    /// # Panics
+    /// If a parent does not come before its child.
+    ///
+    /// ```
+    /// let _chain = hbsync::spec::ContextSpec::new(vec![None, Some(0), Some(1)]);
+    /// ```
     pub fn new(parents: Vec<Option<usize>>) -> Self {
         assert!(
             parents

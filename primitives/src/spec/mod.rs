@@ -44,6 +44,26 @@ pub use sync::{
 ///
 /// States are compared and hashed so a checker can remember which (state, progress) pairs
 /// it has already explored (Lowe's memoisation of the Wing–Gong search).
+///
+/// A specification of a counter, written against the trait:
+///
+/// ```
+/// use hbsync::spec::Sequential;
+///
+/// #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// struct Counter(u32);
+///
+/// impl Sequential for Counter {
+///     type Op = (); // increment
+///     type Ret = u32; // the value after it
+///     fn step(&self, _id: usize, _op: &(), ret: &u32, _phase: u8) -> Vec<Self> {
+///         if *ret == self.0 + 1 { vec![Counter(self.0 + 1)] } else { vec![] }
+///     }
+/// }
+///
+/// assert_eq!(Counter(0).step(0, &(), &1, 0), [Counter(1)]);
+/// assert!(Counter(0).step(0, &(), &2, 0).is_empty(), "not linearizable from here");
+/// ```
 pub trait Sequential: Clone + Eq + Hash + Debug {
     /// An operation, with its arguments.
     type Op: Clone + Debug;
@@ -52,6 +72,13 @@ pub trait Sequential: Clone + Eq + Hash + Debug {
 
     /// How many phases `op` has in this specification: 1, or 2 for an operation that must
     /// meet a partner (request, then follow-up). Asked of the initial state.
+    ///
+    /// ```
+    /// use hbsync::spec::{ChanOp, ChanSpec, Sequential};
+    ///
+    /// assert_eq!(ChanSpec::<u8>::new(Some(0)).phases(&ChanOp::Recv), 2);
+    /// assert_eq!(ChanSpec::<u8>::new(Some(1)).phases(&ChanOp::Recv), 1);
+    /// ```
     fn phases(&self, op: &Self::Op) -> u8 {
         let _ = op;
         1
@@ -61,5 +88,16 @@ pub trait Sequential: Clone + Eq + Hash + Debug {
     /// now and `ret` is consistent with it; empty when it cannot take effect now (a blocking
     /// operation not yet enabled, or a result this state rules out). `id` is unique within a
     /// history and lets a two-phase operation find its own request again.
+    ///
+    /// ```
+    /// use hbsync::spec::{ChanOp, ChanRet, ChanSpec, Sequential};
+    ///
+    /// // A rendezvous: the receive's request, the send (which meets it), then its follow-up.
+    /// let s = ChanSpec::<u8>::new(Some(0));
+    /// let s = s.step(1, &ChanOp::Recv, &ChanRet::Got(5), 0).pop().unwrap();
+    /// let s = s.step(2, &ChanOp::Send(5), &ChanRet::Sent, 0).pop().unwrap();
+    /// let s = s.step(2, &ChanOp::Send(5), &ChanRet::Sent, 1).pop().unwrap();
+    /// assert_eq!(s.step(1, &ChanOp::Recv, &ChanRet::Got(5), 1).len(), 1);
+    /// ```
     fn step(&self, id: usize, op: &Self::Op, ret: &Self::Ret, phase: u8) -> Vec<Self>;
 }

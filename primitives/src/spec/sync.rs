@@ -3,12 +3,29 @@
 use super::Sequential;
 
 /// The sequential meaning of a [`Mutex`](crate::Mutex): who holds it.
+///
+/// ```
+/// use hbsync::spec::{MutexOp, MutexRet, MutexSpec, Sequential};
+///
+/// let free = MutexSpec::default();
+/// let held = free.step(0, &MutexOp::Lock(1), &MutexRet::Done, 0).pop().unwrap();
+/// // While thread 1 holds it, a try_lock must fail and a lock cannot take effect.
+/// assert_eq!(held.step(1, &MutexOp::TryLock(2), &MutexRet::Took(false), 0).len(), 1);
+/// assert!(held.step(1, &MutexOp::Lock(2), &MutexRet::Done, 0).is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct MutexSpec {
     holder: Option<usize>,
 }
 
-/// A mutex operation by thread `.0`.
+/// A mutex operation by thread `.0` (see [`MutexSpec`]).
+///
+/// ```
+/// use hbsync::spec::{MutexOp, MutexRet, MutexSpec, Sequential};
+///
+/// let s = MutexSpec::default();
+/// assert!(s.step(0, &MutexOp::Unlock(1), &MutexRet::Done, 0).is_empty(), "not held");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MutexOp {
     /// `lock()` (blocking): takes effect only while the mutex is free.
@@ -19,7 +36,14 @@ pub enum MutexOp {
     Unlock(usize),
 }
 
-/// What a mutex operation returned.
+/// What a mutex operation returned (see [`MutexSpec`]).
+///
+/// ```
+/// use hbsync::spec::{MutexOp, MutexRet, MutexSpec, Sequential};
+///
+/// let s = MutexSpec::default();
+/// assert!(s.step(0, &MutexOp::TryLock(1), &MutexRet::Took(false), 0).is_empty(), "it was free");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MutexRet {
     /// `lock` returned, or the guard was dropped.
@@ -45,12 +69,29 @@ impl Sequential for MutexSpec {
 }
 
 /// The sequential meaning of a [`WaitGroup`](crate::WaitGroup): its counter.
+///
+/// ```
+/// use hbsync::spec::{Sequential, WaitGroupOp, WaitGroupSpec};
+///
+/// let s = WaitGroupSpec::default();
+/// let one = s.step(0, &WaitGroupOp::Add(1), &(), 0).pop().unwrap();
+/// assert!(one.step(1, &WaitGroupOp::Wait, &(), 0).is_empty(), "wait cannot return at 1");
+/// let zero = one.step(2, &WaitGroupOp::Done, &(), 0).pop().unwrap();
+/// assert_eq!(zero.step(3, &WaitGroupOp::Wait, &(), 0).len(), 1);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct WaitGroupSpec {
     count: i64,
 }
 
-/// A wait group operation. Each returns `()`.
+/// A wait group operation. Each returns `()` (see [`WaitGroupSpec`]).
+///
+/// ```
+/// use hbsync::spec::{Sequential, WaitGroupOp, WaitGroupSpec};
+///
+/// let s = WaitGroupSpec::default();
+/// assert!(s.step(0, &WaitGroupOp::Done, &(), 0).is_empty(), "below zero");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WaitGroupOp {
     /// `add(n)`: never below zero (the real one panics there, as Go's).
@@ -80,12 +121,28 @@ impl Sequential for WaitGroupSpec {
 }
 
 /// The sequential meaning of a [`Once`](crate::Once): whether its function ran.
+///
+/// ```
+/// use hbsync::spec::{OnceOp, OnceRet, OnceSpec, Sequential};
+///
+/// let s = OnceSpec::default();
+/// let ran = s.step(0, &OnceOp::CallOnce, &OnceRet::Ran(true), 0).pop().unwrap();
+/// assert!(ran.step(1, &OnceOp::CallOnce, &OnceRet::Ran(true), 0).is_empty(), "f runs once");
+/// assert_eq!(ran.step(2, &OnceOp::IsDone, &OnceRet::Done(true), 0).len(), 1);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct OnceSpec {
     done: bool,
 }
 
-/// A once operation.
+/// A once operation (see [`OnceSpec`]).
+///
+/// ```
+/// use hbsync::spec::{OnceOp, OnceRet, OnceSpec, Sequential};
+///
+/// let s = OnceSpec::default();
+/// assert!(s.step(0, &OnceOp::IsDone, &OnceRet::Done(true), 0).is_empty(), "not yet");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OnceOp {
     /// `call_once(f)`; it takes effect when `f` completes (its own or the winner's).
@@ -94,7 +151,14 @@ pub enum OnceOp {
     IsDone,
 }
 
-/// What a once operation returned.
+/// What a once operation returned (see [`OnceSpec`]).
+///
+/// ```
+/// use hbsync::spec::{OnceOp, OnceRet, OnceSpec, Sequential};
+///
+/// let s = OnceSpec::default();
+/// assert!(s.step(0, &OnceOp::CallOnce, &OnceRet::Ran(false), 0).is_empty(), "someone's f must run first");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OnceRet {
     /// `call_once`: whether this call's `f` was the one that ran.

@@ -17,6 +17,16 @@ pub(crate) mod hint {
 
 pub(crate) mod cell {
     /// `UnsafeCell` with loom's closure-based API, so the same code runs under loom.
+    ///
+    /// ```
+    /// use hbsync::check::cell::UnsafeCell;
+    ///
+    /// let cell = UnsafeCell::new(1);
+    /// // SAFETY: no other access to the cell exists (under loom, a concurrent one would be
+    /// // reported as a causality violation).
+    /// cell.with_mut(|p| unsafe { *p += 1 });
+    /// assert_eq!(cell.with(|p| unsafe { *p }), 2);
+    /// ```
     #[derive(Debug)]
     pub struct UnsafeCell<T: ?Sized>(std::cell::UnsafeCell<T>);
 
