@@ -203,3 +203,44 @@ fn list_receiver_is_never_stranded() {
         assert_eq!(got, [1, 2, 3], "lost, duplicated or reordered values");
     });
 }
+
+/// `Select::ready` performs nothing, so a wake-up it receives and does not use must not
+/// strand a party that would use it: a receiver blocked on a one-slot ring and a ready-select
+/// on the same receiver both wait; one send wakes one of them; the receiver still gets the
+/// value (a stranded receiver is a loom deadlock), and the ready-select returns.
+#[test]
+fn ready_select_never_strands_a_receiver() {
+    model(|| {
+        let (tx, rx) = bounded::<u32>(1);
+        let rx2 = rx.clone();
+        let receiver = thread::spawn(move || rx2.recv());
+        let probe = {
+            let rx = rx.clone();
+            thread::spawn(move || {
+                let mut sel = hbsync::chan::Select::new();
+                let _case = sel.recv(&rx);
+                sel.ready()
+            })
+        };
+        tx.send(7).unwrap();
+        assert_eq!(receiver.join().unwrap(), Ok(7));
+        drop(tx); // closed: the probe is ready even if the receiver took the value first
+        assert_eq!(probe.join().unwrap(), 0);
+    });
+}
+
+/// A ready-select on a rendezvous receive is woken by a sender that arrives later, and the
+/// value is still there for the receive that follows it.
+#[test]
+fn ready_select_sees_a_later_rendezvous_sender() {
+    model(|| {
+        let (tx, rx) = bounded::<u32>(0);
+        let sender = thread::spawn(move || tx.send(3));
+        let mut sel = hbsync::chan::Select::new();
+        let case = sel.recv(&rx);
+        assert_eq!(sel.ready(), case.index());
+        drop(sel);
+        assert_eq!(rx.recv(), Ok(3), "ready took nothing");
+        sender.join().unwrap().unwrap();
+    });
+}

@@ -438,23 +438,46 @@ impl<T> State<T> {
 
     /// Whether a send could complete now without blocking, ignoring entries of `me`.
     pub(crate) fn send_ready(&self, me: &Signal) -> bool {
+        self.send_ready_except(Some(me))
+    }
+
+    /// Whether a send could complete now without blocking, ignoring entries of `me` (none
+    /// for `None`).
+    fn send_ready_except(&self, me: Option<&Signal>) -> bool {
         self.closed
             || self.buf.len() < self.cap
             || self
                 .recvq
                 .iter()
-                .any(|e| !std::ptr::eq(&*e.signal, me) && e.signal.is_waiting())
+                .any(|e| me.is_none_or(|me| !std::ptr::eq(&*e.signal, me)) && e.signal.is_waiting())
     }
 
     /// Whether a receive could complete now without blocking, ignoring entries of `me`.
     pub(crate) fn recv_ready(&self, me: &Signal) -> bool {
+        self.recv_ready_except(Some(me))
+    }
+
+    /// Whether a receive could complete now without blocking, ignoring entries of `me`
+    /// (none for `None`).
+    fn recv_ready_except(&self, me: Option<&Signal>) -> bool {
         self.closed
             || !self.buf.is_empty()
             || self.timer.as_ref().is_some_and(Timer::due)
             || self
                 .sendq
                 .iter()
-                .any(|e| !std::ptr::eq(&*e.signal, me) && e.signal.is_waiting())
+                .any(|e| me.is_none_or(|me| !std::ptr::eq(&*e.signal, me)) && e.signal.is_waiting())
+    }
+
+    /// Queues a party that waits to be woken when a receive may have become possible (a
+    /// `Select::ready` receive case on a locked channel, `case` of `signal`), unless one is
+    /// possible now: then nothing is queued and this returns `false`.
+    pub(crate) fn push_ready_receiver(&mut self, signal: &Arc<Signal>, case: usize) -> bool {
+        if self.recv_ready(signal) {
+            return false;
+        }
+        self.rx_wait.push_back((signal.clone(), case));
+        true
     }
 
     /// Queues a waiting sender; its value is now available to a receiver, so one waiting
@@ -614,6 +637,21 @@ impl<T> Chan<T> {
         match &self.ring {
             Some(ring) => ring.is_closed(),
             None => self.lock().closed,
+        }
+    }
+
+    /// Whether an operation of `side` could complete now without blocking: a snapshot that
+    /// performs nothing and synchronizes nothing (`Select::ready`).
+    pub(crate) fn ready_now(&self, side: Side) -> bool {
+        match &self.ring {
+            Some(ring) => ring.ready(side),
+            None => {
+                let st = self.lock();
+                match side {
+                    Side::Send => st.send_ready_except(None),
+                    Side::Recv => st.recv_ready_except(None),
+                }
+            }
         }
     }
 

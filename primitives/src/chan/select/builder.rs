@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{run, Case, Mode, RecvCase, RecvOperand, SendCase, SendOperand};
+use super::{run, run_ready, Case, Mode, RecvCase, RecvOperand, SendCase, SendOperand};
 use crate::chan::{RecvError, SendError};
 
 /// A select over a set of operations known only at run time (the dynamic form of
@@ -190,6 +190,79 @@ impl<'a> Select<'a> {
     /// ```
     pub fn wait_timeout(&mut self, timeout: Duration) -> Option<usize> {
         self.run(Mode::timeout(timeout))
+    }
+
+    /// Blocks until one of the operations could complete, and returns its index without
+    /// performing it (crossbeam's `Select::ready`). The answer is a snapshot: by the time the
+    /// caller acts on it another thread may have taken the value or the room, so follow it
+    /// with a non-blocking attempt (`try_recv`, `try_send`) and call `ready` again if that
+    /// fails. It performs nothing and synchronizes nothing (the operation that follows does);
+    /// it may be called any number of times, and leaves the select able to run.
+    ///
+    /// A waiting `ready` is woken by the channels (a lock-free buffer of either side, and
+    /// receives on a rendezvous or timer channel); sends on a rendezvous channel are looked
+    /// at again after a sleep that grows from 10 µs to 1 ms. A wake-up it does not use is
+    /// passed on, so a blocked receiver or sender is never left asleep by it. With no
+    /// enabled operation it blocks forever, as [`Select::wait`].
+    ///
+    /// ```
+    /// use hbsync::chan::{bounded, Select};
+    ///
+    /// let (tx, rx) = bounded::<u32>(1);
+    /// let (_idle_tx, idle) = bounded::<u32>(1);
+    /// let producer = std::thread::spawn(move || tx.send(7).unwrap());
+    /// let mut sel = Select::new();
+    /// let case = sel.recv(&rx);
+    /// let _idle = sel.recv(&idle);
+    /// let value = loop {
+    ///     let i = sel.ready();
+    ///     assert_eq!(i, case.index(), "nothing is sent on `idle`");
+    ///     if let Ok(v) = rx.try_recv() {
+    ///         break v; // ready was a hint; the try_recv is the operation
+    ///     }
+    /// };
+    /// assert_eq!(value, 7);
+    /// producer.join().unwrap();
+    /// ```
+    pub fn ready(&mut self) -> usize {
+        self.run_ready(Mode::Block)
+            .expect("a blocking ready returns only with an operation")
+    }
+
+    /// The index of an operation that could complete now, if any; performs nothing.
+    ///
+    /// ```
+    /// use hbsync::chan::{bounded, Select};
+    ///
+    /// let (tx, rx) = bounded::<u32>(0);
+    /// let mut sel = Select::new();
+    /// let send = sel.send(&tx, 1);
+    /// assert_eq!(sel.try_ready(), None, "a rendezvous send with no receiver waiting");
+    /// drop(rx); // closed: a send "completes" now (with an error), so it is ready
+    /// assert_eq!(sel.try_ready(), Some(send.index()));
+    /// ```
+    pub fn try_ready(&mut self) -> Option<usize> {
+        self.run_ready(Mode::Try)
+    }
+
+    /// Like [`Select::ready`], waiting at most `timeout` (`None` when it passed).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hbsync::chan::{unbounded, Select};
+    ///
+    /// let (_tx, rx) = unbounded::<u32>();
+    /// let mut sel = Select::new();
+    /// let _case = sel.recv(&rx);
+    /// assert_eq!(sel.ready_timeout(Duration::from_millis(5)), None);
+    /// ```
+    pub fn ready_timeout(&mut self, timeout: Duration) -> Option<usize> {
+        self.run_ready(Mode::timeout(timeout))
+    }
+
+    fn run_ready(&mut self, mode: Mode) -> Option<usize> {
+        let dyns: Vec<&dyn Case> = self.cases.iter().map(|c| &**c as &dyn Case).collect();
+        run_ready(&dyns, mode)
     }
 
     fn run(&mut self, mode: Mode) -> Option<usize> {

@@ -94,6 +94,18 @@ pub trait Case {
     /// Whether a completion of this case only wakes the select to retry it (a ring
     /// channel), rather than handing it the operation done.
     fn woken_to_retry(&self) -> bool;
+    /// Whether the operation could complete now ([`Select::ready`]): a snapshot that
+    /// performs nothing and synchronizes nothing; `false` for a disabled case.
+    fn ready_now(&self) -> bool;
+    /// Registers `w` (case `index`) to be woken, not handed the operation, when it may have
+    /// become ready: `Some(true)` registered; `Some(false)` ready now (what was queued is
+    /// left for [`Case::unregister`]); `None` if this channel cannot wake such a waiter (a
+    /// send on a locked channel), which the caller then polls.
+    fn register_ready(&self, w: &Waiter, index: usize) -> Option<bool>;
+    /// A ready-waiter was woken through this case but performs no operation: the wake-up is
+    /// passed on to the next waiter if the operation can still proceed, so no party that
+    /// would take it is left asleep.
+    fn pass_on_ready(&self);
 }
 
 /// Waiters a select's locked poll completed, woken once every lock is released.
@@ -333,6 +345,32 @@ impl<T, const SEND: bool> Case for OpCase<'_, T, SEND> {
         self.chan.is_some_and(Chan::is_ring)
     }
 
+    fn ready_now(&self) -> bool {
+        self.chan
+            .is_some_and(|chan| chan.ready_now(if SEND { Side::Send } else { Side::Recv }))
+    }
+
+    fn register_ready(&self, w: &Waiter, index: usize) -> Option<bool> {
+        let Some(chan) = self.chan else {
+            return Some(true); // disabled: never ready, nothing to wait for
+        };
+        let side = if SEND { Side::Send } else { Side::Recv };
+        let mut st = chan.lock();
+        if chan.is_ring() {
+            return Some(chan.enqueue(&mut st, side, &w.0, index));
+        }
+        if SEND {
+            return None;
+        }
+        Some(st.push_ready_receiver(&w.0, index))
+    }
+
+    fn pass_on_ready(&self) {
+        if let Some(chan) = self.chan {
+            chan.pass_on(if SEND { Side::Send } else { Side::Recv });
+        }
+    }
+
     fn try_locked(&self, guard: &mut dyn LockedChan, wake: &mut Wakes) -> bool {
         // SAFETY: `run_nonblocking` passes the guard it took for this case's channel address
         // (`chan_addr`), so the guard is a `Held` of this very `Chan<T>`; it is held for the
@@ -549,6 +587,116 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
                 }
             }
             _ => return won,
+        }
+    }
+}
+
+/// The longest a ready-select sleeps between looks at a case it cannot be woken by (a send
+/// on a locked channel); it starts at `READY_POLL_MIN` and doubles.
+const READY_POLL_MAX: Duration = Duration::from_millis(1);
+const READY_POLL_MIN: Duration = Duration::from_micros(10);
+
+/// [`Select::ready`] and its variants: waits until one of `cases` could complete, and
+/// returns its index without performing any operation (`None`: `default` or the timeout).
+/// Waiting registers a wake-up entry on every channel that can give one (ring channels of
+/// either side, receives on locked channels) and polls the rest with a growing sleep.
+pub(super) fn run_ready(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
+    let won = run_ready_inner(cases, mode);
+    crate::trace::record(|| {
+        let outcome = won.map_or("default".to_string(), |i| cases[i].describe());
+        format!("ready {} -> {outcome}", describe_all(cases))
+    });
+    won
+}
+
+fn run_ready_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
+    let mut patience = Patience::new();
+    let mut poll_gap = READY_POLL_MIN;
+    loop {
+        let order = poll_order(cases.len());
+        if let Some(&i) = order.iter().find(|&&i| cases[i].ready_now()) {
+            return Some(i);
+        }
+        if mode.nonblocking() {
+            return None;
+        }
+        if patience.wait() {
+            continue;
+        }
+        let deadline = match mode {
+            Mode::Until(d) => d,
+            Mode::Try | Mode::Block => None,
+        };
+        let timer = cases.iter().filter_map(|c| c.timer()).min();
+        let (deadline, timer_first) = crate::time::earliest(deadline, timer);
+        let w = Waiter(Arc::new(Signal::for_thread()));
+        w.0.trace_wait(|| format!("ready {}", describe_all(cases)));
+        let mut polled = false;
+        let mut ready_now = None;
+        for &i in &order {
+            if !cases[i].enabled() {
+                continue;
+            }
+            match cases[i].register_ready(&w, i) {
+                Some(true) => {}
+                Some(false) => {
+                    ready_now = Some(i);
+                    break;
+                }
+                None => polled = true,
+            }
+        }
+        if let Some(i) = ready_now {
+            if !w.0.try_abort() {
+                // A partner woke us through another case meanwhile: that wake-up is not
+                // used here, so it goes to the next waiter.
+                let woke = w.0.wait_claimed();
+                unregister_all(cases, &w);
+                cases[woke].pass_on_ready();
+            } else {
+                unregister_all(cases, &w);
+            }
+            return Some(i);
+        }
+        // A case that cannot wake us is looked at again after `poll_gap` (doubling).
+        let poll_until = if polled {
+            let at = Instant::now().checked_add(poll_gap);
+            poll_gap = (poll_gap * 2).min(READY_POLL_MAX);
+            at
+        } else {
+            None
+        };
+        let (wait_until, poll_first) = match (deadline, poll_until) {
+            (Some(d), Some(p)) if p < d => (Some(p), true),
+            (None, Some(p)) => (Some(p), true),
+            (d, _) => (d, false),
+        };
+        let woke = match wait_until {
+            None => Some(w.0.wait_done()),
+            Some(d) => match w.0.wait_done_until(d) {
+                Some(case) => Some(case),
+                None if w.0.try_abort() => None,
+                None => Some(w.0.wait_claimed()),
+            },
+        };
+        unregister_all(cases, &w);
+        match (woke, wait_until) {
+            (Some(i), _) => {
+                // Woken through case `i`. This select performs nothing (its caller may or
+                // may not act on the answer), so the wake-up is passed on whenever the
+                // operation can still proceed: no party that would take it stays asleep.
+                cases[i].pass_on_ready();
+                if cases[i].ready_now() {
+                    return Some(i);
+                }
+            }
+            (None, _) if poll_first => {} // look at the polled cases again
+            (None, Some(at)) if timer_first => {
+                for c in cases {
+                    c.fire(at);
+                }
+            }
+            (None, _) => return None, // the caller's timeout
         }
     }
 }
