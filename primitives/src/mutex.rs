@@ -729,6 +729,9 @@ impl<'a, T> Future for LockFuture<'a, T> {
                 None => return Poll::Pending,
                 Some(HANDED) => {
                     self.signal = None;
+                    crate::trace::record(|| {
+                        format!("lock_async {} -> acquired (handed)", mutex.trace_name())
+                    });
                     return Poll::Ready(AsyncMutexGuard::new(mutex));
                 }
                 Some(_) => {
@@ -741,6 +744,7 @@ impl<'a, T> Future for LockFuture<'a, T> {
         // waiting past the threshold, queue at the front and have the lock handed over.
         let starving = starves(self.woken_once, self.since);
         if !starving && mutex.try_acquire() {
+            crate::trace::record(|| format!("lock_async {} -> acquired", mutex.trace_name()));
             return Poll::Ready(AsyncMutexGuard::new(mutex));
         }
         if !crate::sync::CHECKER && self.since.is_none() {
@@ -754,6 +758,7 @@ impl<'a, T> Future for LockFuture<'a, T> {
         };
         if acquired {
             signal.trace_unwait();
+            crate::trace::record(|| format!("lock_async {} -> acquired", mutex.trace_name()));
             return Poll::Ready(AsyncMutexGuard::new(mutex));
         }
         crate::trace::record(|| format!("lock_async {} -> pending", mutex.trace_name()));

@@ -392,18 +392,22 @@ impl Future for WaitFuture<'_> {
             // Acquire: the released async waiter's edge from every `done` (HB-WG-ASYNC, site
             // `wg.wait_async`).
             inner.after_wait(ord(mutant::WG_WAIT_ASYNC, Ordering::Acquire));
+            crate::trace::record(|| format!("wait_async {} -> released", inner.trace_name()));
             return Poll::Ready(());
         }
         // Acquire: a zero seen at once ends the wait (HB-WG-ASYNC, site `wg.wait_async.fast`).
         if inner.is_zero(ord(mutant::WG_WAIT_ASYNC_FAST, Ordering::Acquire)) {
+            crate::trace::record(|| format!("wait_async {} -> released", inner.trace_name()));
             return Poll::Ready(());
         }
         let signal = Arc::new(Signal::for_task(cx.waker()));
         signal.trace_wait(|| format!("wait_async {}", inner.trace_name()));
         if !inner.enqueue(&signal) {
             signal.trace_unwait();
+            crate::trace::record(|| format!("wait_async {} -> released", inner.trace_name()));
             return Poll::Ready(());
         }
+        crate::trace::record(|| format!("wait_async {} -> pending", inner.trace_name()));
         self.signal = Some(signal);
         Poll::Pending
     }

@@ -166,10 +166,12 @@ impl<T> Future for SendFuture<'_, T> {
             }
             this.signal = None;
             // SAFETY: DONE was observed with Acquire just above: the completer is done.
-            return Poll::Ready(match unsafe { take_slot(&this.slot) } {
+            let result = match unsafe { take_slot(&this.slot) } {
                 None => Ok(()),
                 Some(v) => Err(SendError(v)),
-            });
+            };
+            trace_send_async(|| this.chan.trace_name(), &result);
+            return Poll::Ready(result);
         }
         let Some(value) = this.value.take() else {
             panic!("`SendFuture` polled after completion");
@@ -180,9 +182,15 @@ impl<T> Future for SendFuture<'_, T> {
             Ok(()) => {
                 drop(st);
                 wake.run();
+                trace_send_async(|| this.chan.trace_name(), &Ok::<(), SendError<T>>(()));
                 Poll::Ready(Ok(()))
             }
-            Err(TrySendError::Closed(v)) => Poll::Ready(Err(SendError(v))),
+            Err(TrySendError::Closed(v)) => {
+                drop(st);
+                let result = Err(SendError(v));
+                trace_send_async(|| this.chan.trace_name(), &result);
+                Poll::Ready(result)
+            }
             Err(TrySendError::Full(v)) => {
                 // SAFETY: not registered yet: the slot is ours alone.
                 unsafe { put_slot(&this.slot, Some(v)) };
@@ -224,19 +232,29 @@ impl<T> SendFuture<'_, T> {
             panic!("`SendFuture` polled after completion");
         };
         loop {
-            match self.chan.try_send(value) {
-                Ok(()) => return Poll::Ready(Ok(())),
-                Err(TrySendError::Closed(v)) => return Poll::Ready(Err(SendError(v))),
-                Err(TrySendError::Full(v)) => value = v,
-            }
-            // `None`: room came while we registered; try again.
-            if let Some(signal) = self.chan.register_task(Side::Send, cx.waker()) {
-                self.value = Some(value);
-                self.signal = Some(signal);
-                return Poll::Pending;
-            }
+            let result = match self.chan.try_send(value) {
+                Ok(()) => Ok(()),
+                Err(TrySendError::Closed(v)) => Err(SendError(v)),
+                Err(TrySendError::Full(v)) => {
+                    value = v;
+                    if let Some(signal) = self.chan.register_task(Side::Send, cx.waker()) {
+                        self.value = Some(value);
+                        self.signal = Some(signal);
+                        return Poll::Pending;
+                    }
+                    continue; // room came while we registered: try again
+                }
+            };
+            trace_send_async(|| self.chan.trace_name(), &result);
+            return Poll::Ready(result);
         }
     }
+}
+
+/// Records how a `send_async` ended (checker builds; nothing in std builds).
+fn trace_send_async<T>(name: impl FnOnce() -> String, result: &Result<(), SendError<T>>) {
+    let outcome = if result.is_ok() { "ok" } else { "closed" };
+    crate::trace::record(|| format!("send_async {} -> {outcome}", name()));
 }
 
 impl<T> Future for RecvFuture<'_, T> {
