@@ -181,6 +181,7 @@ impl Failure {
     /// assert!(timeline.ends_with("=> leak: t1 is blocked in send chan#1\n"));
     /// ```
     pub fn timeline(&self) -> String {
+        /// The width of one task's column, in characters.
         const W: usize = 30;
         let mut out = String::new();
         let cell = |s: &str| {

@@ -212,3 +212,36 @@ fn html_report_renders_tables() {
     let page = hbsync_proofs::models_report::html(md, &[], &[]);
     assert!(page.contains("<td>HB-X</td>") && !page.contains("| HB-X |"));
 }
+
+/// Issue 14: every constant of the primitives (state tags, bounds, tuning) says what it is in
+/// a doc line, so a reader of a state machine never has to guess what a value means.
+#[test]
+fn every_constant_of_the_primitives_has_a_doc_line() {
+    for (path, text) in primitives_files() {
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim_start();
+            let t = t
+                .strip_prefix("pub(crate) ")
+                .or_else(|| t.strip_prefix("pub(super) "))
+                .or_else(|| t.strip_prefix("pub "))
+                .unwrap_or(t);
+            let Some(rest) = t.strip_prefix("const ") else {
+                continue;
+            };
+            if rest.starts_with("fn ") || rest.starts_with('{') || !rest.contains(':') {
+                continue;
+            }
+            let mut j = i;
+            while j > 0 && lines[j - 1].trim_start().starts_with("#[") {
+                j -= 1;
+            }
+            assert!(
+                j > 0 && lines[j - 1].trim_start().starts_with("///"),
+                "{path}:{}: a constant without a doc line: {}",
+                i + 1,
+                line.trim()
+            );
+        }
+    }
+}

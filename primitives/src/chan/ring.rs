@@ -124,7 +124,9 @@ impl Patience {
     /// Waits a little and returns `true` if the caller should try again before registering.
     #[inline]
     pub(crate) fn wait(&mut self) -> bool {
+        /// Rounds of spinning (`2^round` spin hints each) before yielding.
         const SPINS: u32 = 6;
+        /// Rounds of yielding after the spins, before the caller registers to wait.
         const YIELDS: u32 = 4;
         if crate::sync::CHECKER || self.0 >= SPINS + YIELDS {
             return false;
@@ -145,6 +147,7 @@ impl Patience {
     /// pulling the word's cache line from each other. Checker builds do not spin.
     #[inline]
     pub(crate) fn contended(&mut self) {
+        /// The back-off grows to at most `2^SPINS` spin hints.
         const SPINS: u32 = 6;
         if crate::sync::CHECKER {
             return;

@@ -594,6 +594,7 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
 /// The longest a ready-select sleeps between looks at a case it cannot be woken by (a send
 /// on a locked channel); it starts at `READY_POLL_MIN` and doubles.
 const READY_POLL_MAX: Duration = Duration::from_millis(1);
+/// The first sleep of a ready-select between looks at a case it cannot be woken by.
 const READY_POLL_MIN: Duration = Duration::from_micros(10);
 
 /// [`Select::ready`] and its variants: waits until one of `cases` could complete, and
