@@ -112,24 +112,29 @@ fn named_objects_appear_in_the_trace() {
     assert!(timeline.contains("chan:jobs"), "no name in:\n{timeline}");
 }
 
-/// Issue 14: `static` `Once` and `OnceValue` work in shuttle models too: each execution
-/// starts with them fresh (their checker state is made per execution). Under loom they are
-/// not `const` (a model gap: see `hbsync::Once`).
-#[cfg(shuttle)]
+/// Issue 14: a user's `static` `Once`, `OnceValue` and `Mutex` work in models under both
+/// checkers: each execution starts with a fresh Once, an empty cell and an unlocked mutex
+/// (their checker state is made per execution); the mutex's data carries over, as a
+/// static's does, so the model resets it first.
 #[test]
 fn statics_are_fresh_in_every_execution() {
     static INIT: hbsync::Once = hbsync::Once::new();
     static CONFIG: hbsync::OnceValue<u32> = hbsync::OnceValue::new();
+    static COUNT: hbsync::Mutex<u32> = hbsync::Mutex::new(0);
     check::model(|| {
+        *COUNT.lock() = 0;
         assert!(!INIT.is_done(), "a new execution starts with a fresh Once");
         assert_eq!(CONFIG.get(), None);
         let t = thread::spawn(|| {
             INIT.call_once(|| {});
+            *COUNT.lock() += 1;
             *CONFIG.get_or_init(|| 7)
         });
         assert_eq!(*CONFIG.get_or_init(|| 7), 7);
         INIT.call_once(|| {});
+        *COUNT.lock() += 1;
         assert_eq!(t.join().unwrap(), 7);
         assert!(INIT.is_done());
+        assert_eq!(*COUNT.lock(), 2);
     });
 }
