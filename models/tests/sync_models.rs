@@ -183,3 +183,47 @@ fn statics_are_fresh_in_every_execution() {
     });
     assert!(EXECUTIONS.load(Relaxed) > 1, "one execution shows no reset");
 }
+
+/// Two models running at once on two OS threads (cargo test's test threads) must not share a
+/// `static`'s checker state: the second to touch it while the first's execution runs gets a
+/// panic that says so, instead of the first's lock state (or a mutex's data) mid-execution.
+/// The two models are made to overlap with std barriers, so the outcome is deterministic.
+///
+/// loom only: under shuttle the refusal happens the same way, but the owner's next
+/// execution then fails inside shuttle's PCT scheduler ("test closure did not exercise any
+/// concurrency") after the other OS thread's model panicked; two shuttle runners in one
+/// process, one of them failing, is not something this test can make reliable.
+#[cfg(loom)]
+#[test]
+fn a_static_shared_by_two_running_models_is_refused() {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Barrier;
+
+    static SHARED: Mutex<u32> = Mutex::new(0);
+    static FIRST: AtomicBool = AtomicBool::new(true);
+    static TOUCHED: Barrier = Barrier::new(2);
+    static CHECKED: Barrier = Barrier::new(2);
+    std::env::set_var("HBSYNC_TRACE_QUIET", "1");
+    let owner = std::thread::spawn(|| {
+        check::model(|| {
+            *SHARED.lock() += 1;
+            // Something for the checker to schedule.
+            thread::spawn(|| {}).join().unwrap();
+            // SeqCst: test bookkeeping across two OS threads; only the first execution waits.
+            if FIRST.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                TOUCHED.wait(); // our execution owns SHARED's state now
+                CHECKED.wait(); // until the other model has tried
+            }
+        });
+    });
+    TOUCHED.wait();
+    let refused = std::panic::catch_unwind(|| check::model(|| *SHARED.lock() += 1));
+    CHECKED.wait();
+    owner.join().unwrap();
+    let payload = refused.expect_err("the second model shared the running model's state");
+    let message = check::panic_message(&*payload).unwrap_or_default();
+    assert!(
+        message.contains("in use by another model running at the same time"),
+        "{message}"
+    );
+}
