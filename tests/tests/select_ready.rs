@@ -56,8 +56,8 @@ fn send_readiness_follows_room_receivers_and_close() {
 }
 
 /// A waiting `ready` is woken on each kind of channel: a one-slot ring, the unbounded
-/// list, a rendezvous receive (a sender arrives), a rendezvous send (a receiver arrives,
-/// which `ready` polls), a timer, and a close.
+/// list, a rendezvous receive (a sender arrives), a rendezvous send (a receiver arrives), a
+/// timer, and a close.
 #[test]
 fn a_waiting_ready_is_woken_by_every_kind_of_channel() {
     within(20, "ready on a one-slot ring", || {
@@ -109,6 +109,30 @@ fn a_waiting_ready_is_woken_by_every_kind_of_channel() {
         tx.send(4).unwrap();
         assert_eq!(t.join().unwrap(), Ok(4));
     });
+    within(20, "ready on a send to a full locked buffer", || {
+        // A buffer under the channel lock (the layout above 2^20 slots, here at capacity 1).
+        let (tx, rx) = hbsync::chan::bounded_locked::<u32>(1);
+        tx.send(0).unwrap();
+        let made_room = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let t = {
+            let made_room = made_room.clone();
+            thread::spawn(move || {
+                thread::sleep(Duration::from_millis(20));
+                let got = rx.recv();
+                made_room.wait(); // the receiver stays open until `ready` has answered
+                got
+            })
+        };
+        let mut sel = Select::new();
+        let c = sel.send(&tx, 5);
+        assert_eq!(
+            sel.ready(),
+            c.index(),
+            "woken by the receive that made room"
+        );
+        made_room.wait();
+        assert_eq!(t.join().unwrap(), Ok(0));
+    });
     within(20, "ready on a timer", || {
         let timer = hbsync::time::after(Duration::from_millis(20));
         let mut sel = Select::new();
@@ -137,7 +161,7 @@ fn ready_timeout_gives_up_when_nothing_becomes_ready() {
         let (tx2, _rx2) = bounded::<u32>(0);
         let mut sel = Select::new();
         let _r = sel.recv(&rx);
-        let _s = sel.send(&tx2, 1); // polled: no wake-up comes from a rendezvous send
+        let _s = sel.send(&tx2, 1);
         assert_eq!(sel.ready_timeout(Duration::from_millis(30)), None);
     });
 }

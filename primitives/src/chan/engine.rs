@@ -354,6 +354,10 @@ impl<T> State<T> {
                 wake.complete(e);
             } else {
                 self.shrink_after_pop();
+                // Room opened and no sender waits for it: a `Select::ready` send case
+                // waiting for room (the only party a locked channel keeps in `tx_wait`)
+                // looks again.
+                self.notify(Side::Send, wake);
             }
             return Ok(v);
         }
@@ -469,14 +473,18 @@ impl<T> State<T> {
                 .any(|e| me.is_none_or(|me| !std::ptr::eq(&*e.signal, me)) && e.signal.is_waiting())
     }
 
-    /// Queues a party that waits to be woken when a receive may have become possible (a
-    /// `Select::ready` receive case on a locked channel, `case` of `signal`), unless one is
-    /// possible now: then nothing is queued and this returns `false`.
-    pub(crate) fn push_ready_receiver(&mut self, signal: &Arc<Signal>, case: usize) -> bool {
-        if self.recv_ready(signal) {
+    /// Queues a party that waits to be woken when an operation of `side` may have become
+    /// possible (a `Select::ready` case on a locked channel, `case` of `signal`), unless one
+    /// is possible now: then nothing is queued and this returns `false`.
+    pub(crate) fn push_ready(&mut self, side: Side, signal: &Arc<Signal>, case: usize) -> bool {
+        let ready = match side {
+            Side::Recv => self.recv_ready(signal),
+            Side::Send => self.send_ready(signal),
+        };
+        if ready {
             return false;
         }
-        self.rx_wait.push_back((signal.clone(), case));
+        self.woken(side).push_back((signal.clone(), case));
         true
     }
 
@@ -492,9 +500,11 @@ impl<T> State<T> {
         self.rx_wait.push_back((signal, 0));
     }
 
-    /// Queues a waiting receiver.
-    pub(crate) fn push_receiver(&mut self, e: Entry<T>) {
+    /// Queues a waiting receiver; a send can now proceed, so a `Select::ready` send case
+    /// waiting in `tx_wait` (locked channels keep nothing else there) looks again.
+    pub(crate) fn push_receiver(&mut self, e: Entry<T>, wake: &mut Wake) {
         self.recvq.push_back(e);
+        self.notify(Side::Send, wake);
     }
 
     /// Removes every entry of `me` from the queues.
@@ -797,8 +807,13 @@ impl<T> Chan<T> {
         {
             let mut st = self.lock();
             match &self.ring {
-                // A locked channel wakes, rather than hands over to, its async receivers only.
-                None => st.pass_on(&mut wake),
+                // A locked channel wakes, rather than hands over to, its async receivers and
+                // the send cases of `Select::ready` only.
+                None => match side {
+                    Side::Recv => st.pass_on(&mut wake),
+                    Side::Send if st.send_ready_except(None) => st.notify(Side::Send, &mut wake),
+                    Side::Send => {}
+                },
                 Some(ring) if ring.ready(side) => self.notify_locked(&mut st, side, &mut wake),
                 Some(_) => {}
             }
@@ -1079,13 +1094,17 @@ impl<T> Chan<T> {
             let (until, timer_first) = crate::time::earliest(deadline, st.timer_deadline());
             let slot: Slot<T> = UnsafeCell::new(None);
             let signal = crate::waiter::for_this_thread();
-            st.push_receiver(Entry {
-                signal: signal.clone(),
-                case: 0,
-                slot: &slot,
-            });
+            st.push_receiver(
+                Entry {
+                    signal: signal.clone(),
+                    case: 0,
+                    slot: &slot,
+                },
+                &mut wake,
+            );
             signal.trace_wait(|| format!("recv {}", self.trace_name()));
             drop(st);
+            wake.run();
             crate::trace::record(|| format!("recv {} -> blocked", self.trace_name()));
             let timed_out = self.wait(&signal, until);
             crate::waiter::recycle(signal);

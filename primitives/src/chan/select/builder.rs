@@ -199,10 +199,10 @@ impl<'a> Select<'a> {
     /// fails. It performs nothing and synchronizes nothing (the operation that follows does);
     /// it may be called any number of times, and leaves the select able to run.
     ///
-    /// A waiting `ready` is woken by the channels (a lock-free buffer of either side, and
-    /// receives on a rendezvous or timer channel); sends on a rendezvous channel are looked
-    /// at again after a sleep that grows from 10 µs to 1 ms. A wake-up it does not use is
-    /// passed on, so a blocked receiver or sender is never left asleep by it. With no
+    /// A waiting `ready` sleeps until a channel wakes it (it queues a wake-up entry, never
+    /// handed a value, on each operation's channel: a value or room arriving, a partner
+    /// queueing on a rendezvous channel, a close, a timer coming due). A wake-up it does not
+    /// use is passed on, so a blocked receiver or sender is never left asleep by it. With no
     /// enabled operation it blocks forever, as [`Select::wait`].
     ///
     /// ```

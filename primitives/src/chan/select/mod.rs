@@ -98,10 +98,9 @@ pub trait Case {
     /// performs nothing and synchronizes nothing; `false` for a disabled case.
     fn ready_now(&self) -> bool;
     /// Registers `w` (case `index`) to be woken, not handed the operation, when it may have
-    /// become ready: `Some(true)` registered; `Some(false)` ready now (what was queued is
-    /// left for [`Case::unregister`]); `None` if this channel cannot wake such a waiter (a
-    /// send on a locked channel), which the caller then polls.
-    fn register_ready(&self, w: &Waiter, index: usize) -> Option<bool>;
+    /// become ready: `true` registered; `false` ready now (what was queued is left for
+    /// [`Case::unregister`]).
+    fn register_ready(&self, w: &Waiter, index: usize) -> bool;
     /// A ready-waiter was woken through this case but performs no operation: the wake-up is
     /// passed on to the next waiter if the operation can still proceed, so no party that
     /// would take it is left asleep.
@@ -290,7 +289,7 @@ impl<T, const SEND: bool> Case for OpCase<'_, T, SEND> {
         if SEND {
             st.push_sender(entry, &mut wake);
         } else {
-            st.push_receiver(entry);
+            st.push_receiver(entry, &mut wake);
         }
         drop(st);
         wake.run();
@@ -350,19 +349,16 @@ impl<T, const SEND: bool> Case for OpCase<'_, T, SEND> {
             .is_some_and(|chan| chan.ready_now(if SEND { Side::Send } else { Side::Recv }))
     }
 
-    fn register_ready(&self, w: &Waiter, index: usize) -> Option<bool> {
+    fn register_ready(&self, w: &Waiter, index: usize) -> bool {
         let Some(chan) = self.chan else {
-            return Some(true); // disabled: never ready, nothing to wait for
+            return true; // disabled: never ready, nothing to wait for
         };
         let side = if SEND { Side::Send } else { Side::Recv };
         let mut st = chan.lock();
         if chan.is_ring() {
-            return Some(chan.enqueue(&mut st, side, &w.0, index));
+            return chan.enqueue(&mut st, side, &w.0, index);
         }
-        if SEND {
-            return None;
-        }
-        Some(st.push_ready_receiver(&w.0, index))
+        st.push_ready(side, &w.0, index)
     }
 
     fn pass_on_ready(&self) {
@@ -591,16 +587,10 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
     }
 }
 
-/// The longest a ready-select sleeps between looks at a case it cannot be woken by (a send
-/// on a locked channel); it starts at `READY_POLL_MIN` and doubles.
-const READY_POLL_MAX: Duration = Duration::from_millis(1);
-/// The first sleep of a ready-select between looks at a case it cannot be woken by.
-const READY_POLL_MIN: Duration = Duration::from_micros(10);
-
 /// [`Select::ready`] and its variants: waits until one of `cases` could complete, and
 /// returns its index without performing any operation (`None`: `default` or the timeout).
-/// Waiting registers a wake-up entry on every channel that can give one (ring channels of
-/// either side, receives on locked channels) and polls the rest with a growing sleep.
+/// Waiting registers a wake-up entry (woken, never handed a value) on every enabled case's
+/// channel.
 pub(super) fn run_ready(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
     let won = run_ready_inner(cases, mode);
     crate::trace::record(|| {
@@ -612,7 +602,6 @@ pub(super) fn run_ready(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
 
 fn run_ready_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
     let mut patience = Patience::new();
-    let mut poll_gap = READY_POLL_MIN;
     loop {
         let order = poll_order(cases.len());
         if let Some(&i) = order.iter().find(|&&i| cases[i].ready_now()) {
@@ -632,21 +621,10 @@ fn run_ready_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
         let (deadline, timer_first) = crate::time::earliest(deadline, timer);
         let w = Waiter(Arc::new(Signal::for_thread()));
         w.0.trace_wait(|| format!("ready {}", describe_all(cases)));
-        let mut polled = false;
-        let mut ready_now = None;
-        for &i in &order {
-            if !cases[i].enabled() {
-                continue;
-            }
-            match cases[i].register_ready(&w, i) {
-                Some(true) => {}
-                Some(false) => {
-                    ready_now = Some(i);
-                    break;
-                }
-                None => polled = true,
-            }
-        }
+        let ready_now = order
+            .iter()
+            .copied()
+            .find(|&i| cases[i].enabled() && !cases[i].register_ready(&w, i));
         if let Some(i) = ready_now {
             if !w.0.try_abort() {
                 // A partner woke us through another case meanwhile: that wake-up is not
@@ -659,20 +637,7 @@ fn run_ready_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
             }
             return Some(i);
         }
-        // A case that cannot wake us is looked at again after `poll_gap` (doubling).
-        let poll_until = if polled {
-            let at = Instant::now().checked_add(poll_gap);
-            poll_gap = (poll_gap * 2).min(READY_POLL_MAX);
-            at
-        } else {
-            None
-        };
-        let (wait_until, poll_first) = match (deadline, poll_until) {
-            (Some(d), Some(p)) if p < d => (Some(p), true),
-            (None, Some(p)) => (Some(p), true),
-            (d, _) => (d, false),
-        };
-        let woke = match wait_until {
+        let woke = match deadline {
             None => Some(w.0.wait_done()),
             Some(d) => match w.0.wait_done_until(d) {
                 Some(case) => Some(case),
@@ -681,7 +646,7 @@ fn run_ready_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
             },
         };
         unregister_all(cases, &w);
-        match (woke, wait_until) {
+        match (woke, deadline) {
             (Some(i), _) => {
                 // Woken through case `i`. This select performs nothing (its caller may or
                 // may not act on the answer), so the wake-up is passed on whenever the
@@ -691,7 +656,6 @@ fn run_ready_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
                     return Some(i);
                 }
             }
-            (None, _) if poll_first => {} // look at the polled cases again
             (None, Some(at)) if timer_first => {
                 for c in cases {
                     c.fire(at);
