@@ -163,7 +163,7 @@ where
     F: Fn() + Send + Sync + 'static,
 {
     #[cfg(any(loom, shuttle))]
-    let _run = crate::sync::ModelRun::begin();
+    let _run = crate::sync::ModelRun;
     #[cfg(any(loom, shuttle))]
     let f = move || {
         crate::sync::new_execution();

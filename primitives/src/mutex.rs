@@ -47,7 +47,7 @@ use std::time::Duration;
 use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::cell::UnsafeCell;
 use crate::sync::mutant::{self, ord};
-use crate::sync::{Arc, Mutex as QueueLock};
+use crate::sync::{Arc, Mutex as QueueLock, Per};
 use crate::waiter::{self, Signal};
 
 /// Someone holds the lock (set by the winning CAS or RMW, cleared by an unlock in normal mode).
@@ -143,16 +143,6 @@ impl MutexCore {
     }
 }
 
-/// std builds: the state itself. Checker builds: made once per model execution
-/// ([`PerExecution`](crate::sync::PerExecution)), since the checkers' atomics and locks
-/// cannot be made in `const` context and belong to one execution. MODEL GAP (loom): the
-/// first use of the mutex in an execution happens-before every later use (see
-/// `PerExecution`).
-#[cfg(not(any(loom, shuttle)))]
-type Per<T> = T;
-#[cfg(any(loom, shuttle))]
-type Per<T> = crate::sync::PerExecution<T>;
-
 /// The data's cell: the facade's in std and shuttle builds (shuttle's is `const` and not
 /// checked); a plain one under loom, checked through [`MutexCore::shadow`].
 #[cfg(not(loom))]
@@ -243,10 +233,7 @@ impl<T> Mutex<T> {
     /// The lock's state (this execution's, in checker builds).
     #[inline(always)]
     fn core(&self) -> &MutexCore {
-        #[cfg(not(any(loom, shuttle)))]
-        return &self.core;
-        #[cfg(any(loom, shuttle))]
-        self.core.get()
+        crate::sync::per(&self.core)
     }
 
     #[inline(always)]

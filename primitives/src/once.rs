@@ -32,7 +32,7 @@ use std::mem::MaybeUninit;
 use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::cell::UnsafeCell;
 use crate::sync::mutant::{self, ord};
-use crate::sync::{Arc, Mutex};
+use crate::sync::{Arc, Mutex, Per};
 use crate::waiter::{self, Signal};
 
 /// No call has started `f`.
@@ -67,16 +67,6 @@ pub struct Once {
     core: Per<OnceCore>,
 }
 
-/// std builds: the state itself. Checker builds: made once per model execution
-/// ([`PerExecution`](crate::sync::PerExecution)), so that a `static` `Once` works in models
-/// too (the checkers' atomics cannot be made in `const` context, and belong to one
-/// execution). MODEL GAP (loom): the first use of the object in an execution
-/// happens-before every later use (see `PerExecution`).
-#[cfg(not(any(loom, shuttle)))]
-type Per<T> = T;
-#[cfg(any(loom, shuttle))]
-type Per<T> = crate::sync::PerExecution<T>;
-
 impl Once {
     /// A `Once` that has not run. `const`, so it can be a `static`, in every build.
     ///
@@ -95,10 +85,7 @@ impl Once {
 
     #[inline(always)]
     fn core(&self) -> &OnceCore {
-        #[cfg(not(any(loom, shuttle)))]
-        return &self.core;
-        #[cfg(any(loom, shuttle))]
-        self.core.get()
+        crate::sync::per(&self.core)
     }
 
     /// Whether the one call of `f` has finished (returned or panicked). `true` is an Acquire
@@ -378,10 +365,7 @@ impl<T> OnceValue<T> {
 
     #[inline(always)]
     fn core(&self) -> &OnceValueCore<T> {
-        #[cfg(not(any(loom, shuttle)))]
-        return &self.core;
-        #[cfg(any(loom, shuttle))]
-        self.core.get()
+        crate::sync::per(&self.core)
     }
 
     /// The value, computing it with `f` if this is the first call; concurrent first callers

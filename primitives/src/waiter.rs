@@ -420,19 +420,11 @@ mod loom_models {
         }
     }
 
-    fn model(f: impl Fn() + Sync + Send + 'static) {
-        let options = crate::check::Options {
-            preemption_bound: Some(3),
-            ..Default::default()
-        };
-        crate::check::model_with(options, f);
-    }
-
     /// A completer's claim races the waiter's withdrawal: exactly one wins, and a waiter
     /// that lost waits for the hand-off and reads what the completer put in its slot.
     #[test]
     fn claim_races_abort_exactly_one_wins() {
-        model(|| {
+        crate::check::model(|| {
             let signal = Arc::new(Signal::for_thread());
             let slot = Slot::new();
             let completer = {
@@ -460,7 +452,7 @@ mod loom_models {
     /// checker reports), whether the completion comes before, during or after its park.
     #[test]
     fn parked_waiter_is_woken_and_sees_the_hand_off() {
-        model(|| {
+        crate::check::model(|| {
             let signal = Arc::new(Signal::for_thread());
             let slot = Slot::new();
             let completer = {
@@ -482,7 +474,7 @@ mod loom_models {
     /// completion and its slot, not the first's.
     #[test]
     fn reset_record_serves_a_second_wait() {
-        model(|| {
+        crate::check::model(|| {
             let mut signal = Arc::new(Signal::for_thread());
             let slot = Slot::new();
             for (round, case) in [(1u32, 0usize), (2, 1)] {

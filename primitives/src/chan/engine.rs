@@ -440,14 +440,9 @@ impl<T> State<T> {
         true
     }
 
-    /// Whether a send could complete now without blocking, ignoring entries of `me`.
-    pub(crate) fn send_ready(&self, me: &Signal) -> bool {
-        self.send_ready_except(Some(me))
-    }
-
-    /// Whether a send could complete now without blocking, ignoring entries of `me` (none
-    /// for `None`).
-    fn send_ready_except(&self, me: Option<&Signal>) -> bool {
+    /// Whether a send could complete now without blocking, ignoring entries of `me` (a
+    /// select's own; `None`: none ignored).
+    pub(crate) fn send_ready(&self, me: Option<&Signal>) -> bool {
         self.closed
             || self.buf.len() < self.cap
             || self
@@ -456,14 +451,9 @@ impl<T> State<T> {
                 .any(|e| me.is_none_or(|me| !std::ptr::eq(&*e.signal, me)) && e.signal.is_waiting())
     }
 
-    /// Whether a receive could complete now without blocking, ignoring entries of `me`.
-    pub(crate) fn recv_ready(&self, me: &Signal) -> bool {
-        self.recv_ready_except(Some(me))
-    }
-
-    /// Whether a receive could complete now without blocking, ignoring entries of `me`
-    /// (none for `None`).
-    fn recv_ready_except(&self, me: Option<&Signal>) -> bool {
+    /// Whether a receive could complete now without blocking, ignoring entries of `me` (a
+    /// select's own; `None`: none ignored).
+    pub(crate) fn recv_ready(&self, me: Option<&Signal>) -> bool {
         self.closed
             || !self.buf.is_empty()
             || self.timer.as_ref().is_some_and(Timer::due)
@@ -478,8 +468,8 @@ impl<T> State<T> {
     /// is possible now: then nothing is queued and this returns `false`.
     pub(crate) fn push_ready(&mut self, side: Side, signal: &Arc<Signal>, case: usize) -> bool {
         let ready = match side {
-            Side::Recv => self.recv_ready(signal),
-            Side::Send => self.send_ready(signal),
+            Side::Recv => self.recv_ready(Some(signal)),
+            Side::Send => self.send_ready(Some(signal)),
         };
         if ready {
             return false;
@@ -658,8 +648,8 @@ impl<T> Chan<T> {
             None => {
                 let st = self.lock();
                 match side {
-                    Side::Send => st.send_ready_except(None),
-                    Side::Recv => st.recv_ready_except(None),
+                    Side::Send => st.send_ready(None),
+                    Side::Recv => st.recv_ready(None),
                 }
             }
         }
@@ -811,7 +801,7 @@ impl<T> Chan<T> {
                 // the send cases of `Select::ready` only.
                 None => match side {
                     Side::Recv => st.pass_on(&mut wake),
-                    Side::Send if st.send_ready_except(None) => st.notify(Side::Send, &mut wake),
+                    Side::Send if st.send_ready(None) => st.notify(Side::Send, &mut wake),
                     Side::Send => {}
                 },
                 Some(ring) if ring.ready(side) => self.notify_locked(&mut st, side, &mut wake),

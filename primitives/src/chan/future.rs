@@ -170,7 +170,7 @@ impl<T> Future for SendFuture<'_, T> {
                 None => Ok(()),
                 Some(v) => Err(SendError(v)),
             };
-            trace_send_async(|| this.chan.trace_name(), &result);
+            trace_send_async(|| this.chan.trace_name(), result.is_ok());
             return Poll::Ready(result);
         }
         let Some(value) = this.value.take() else {
@@ -182,14 +182,13 @@ impl<T> Future for SendFuture<'_, T> {
             Ok(()) => {
                 drop(st);
                 wake.run();
-                trace_send_async(|| this.chan.trace_name(), &Ok::<(), SendError<T>>(()));
+                trace_send_async(|| this.chan.trace_name(), true);
                 Poll::Ready(Ok(()))
             }
             Err(TrySendError::Closed(v)) => {
                 drop(st);
-                let result = Err(SendError(v));
-                trace_send_async(|| this.chan.trace_name(), &result);
-                Poll::Ready(result)
+                trace_send_async(|| this.chan.trace_name(), false);
+                Poll::Ready(Err(SendError(v)))
             }
             Err(TrySendError::Full(v)) => {
                 // SAFETY: not registered yet: the slot is ours alone.
@@ -245,15 +244,16 @@ impl<T> SendFuture<'_, T> {
                     continue; // room came while we registered: try again
                 }
             };
-            trace_send_async(|| self.chan.trace_name(), &result);
+            trace_send_async(|| self.chan.trace_name(), result.is_ok());
             return Poll::Ready(result);
         }
     }
 }
 
-/// Records how a `send_async` ended (checker builds; nothing in std builds).
-fn trace_send_async<T>(name: impl FnOnce() -> String, result: &Result<(), SendError<T>>) {
-    let outcome = if result.is_ok() { "ok" } else { "closed" };
+/// Records how a `send_async` ended: sent, or the channel was closed (checker builds;
+/// nothing in std builds).
+fn trace_send_async(name: impl FnOnce() -> String, sent: bool) {
+    let outcome = if sent { "ok" } else { "closed" };
     crate::trace::record(|| format!("send_async {} -> {outcome}", name()));
 }
 

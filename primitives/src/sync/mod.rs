@@ -85,6 +85,25 @@ pub(crate) fn unwinding_checker() -> bool {
     CHECKER && std::thread::panicking()
 }
 
+/// The state of an object that can be a `static` (`Once`, `OnceValue`, `Mutex`): in std
+/// builds the state itself; in checker builds made once per model execution
+/// ([`PerExecution`]), since the checkers' atomics and locks cannot be made in `const`
+/// context and belong to one execution. MODEL GAP (loom): the first use of the object in an
+/// execution happens-before every later use (see `PerExecution`).
+#[cfg(not(any(loom, shuttle)))]
+pub(crate) type Per<T> = T;
+#[cfg(any(loom, shuttle))]
+pub(crate) type Per<T> = PerExecution<T>;
+
+/// The state behind a [`Per`]: this execution's in checker builds.
+#[inline(always)]
+pub(crate) fn per<T>(state: &Per<T>) -> &T {
+    #[cfg(not(any(loom, shuttle)))]
+    return state;
+    #[cfg(any(loom, shuttle))]
+    state.get()
+}
+
 /// Checker builds: a count of model executions begun in this process, so that each one gets
 /// its own number ([`new_execution`]).
 #[cfg(any(loom, shuttle))]
@@ -139,14 +158,7 @@ pub(crate) fn new_execution() {
 /// checker explores; when it drops (also when the model fails and unwinds) the last
 /// execution of the run is over.
 #[cfg(any(loom, shuttle))]
-pub(crate) struct ModelRun(());
-
-#[cfg(any(loom, shuttle))]
-impl ModelRun {
-    pub(crate) fn begin() -> Self {
-        Self(())
-    }
-}
+pub(crate) struct ModelRun;
 
 #[cfg(any(loom, shuttle))]
 impl Drop for ModelRun {

@@ -261,15 +261,17 @@ impl<'a> Select<'a> {
     }
 
     fn run_ready(&mut self, mode: Mode) -> Option<usize> {
-        let dyns: Vec<&dyn Case> = self.cases.iter().map(|c| &**c as &dyn Case).collect();
-        run_ready(&dyns, mode)
+        run_ready(&self.dyn_cases(), mode)
+    }
+
+    fn dyn_cases(&self) -> Vec<&dyn Case> {
+        self.cases.iter().map(|c| &**c as &dyn Case).collect()
     }
 
     fn run(&mut self, mode: Mode) -> Option<usize> {
         assert!(!self.done, "a Select runs once");
         self.done = true;
-        let dyns: Vec<&dyn Case> = self.cases.iter().map(|c| &**c as &dyn Case).collect();
-        run(&dyns, mode)
+        run(&self.dyn_cases(), mode)
     }
 
     /// Blocks until one of `rxs` yields a value or is closed; returns its index and result.

@@ -274,9 +274,9 @@ impl<T, const SEND: bool> Case for OpCase<'_, T, SEND> {
             return chan.enqueue(&mut st, side, &w.0, index);
         }
         let ready = if SEND {
-            st.send_ready(&w.0)
+            st.send_ready(Some(&w.0))
         } else {
-            st.recv_ready(&w.0)
+            st.recv_ready(Some(&w.0))
         };
         if ready {
             return false;
@@ -431,11 +431,50 @@ pub fn run(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
     if let Some(i) = won {
         cases[i].set_won();
     }
+    trace_outcome("select", cases, won);
+    won
+}
+
+/// `select {recv chan#1, send chan#2} -> recv chan#1` (traces; `default` when none).
+fn trace_outcome(what: &str, cases: &[&dyn Case], won: Option<usize>) {
     crate::trace::record(|| {
         let outcome = won.map_or("default".to_string(), |i| cases[i].describe());
-        format!("select {} -> {outcome}", describe_all(cases))
+        format!("{what} {} -> {outcome}", describe_all(cases))
     });
-    won
+}
+
+/// How long a blocking round may wait: the caller's deadline or the earliest timer case's,
+/// and whether it is the timer's (a timer case ends the wait too; the select then starts
+/// over and finds it ready).
+fn round_deadline(cases: &[&dyn Case], mode: Mode) -> (Option<Instant>, bool) {
+    let deadline = match mode {
+        Mode::Until(d) => d,
+        Mode::Try | Mode::Block => None,
+    };
+    let timer = cases.iter().filter_map(|c| c.timer()).min();
+    crate::time::earliest(deadline, timer)
+}
+
+/// Waits on a registered `w` until a case completes it (its index) or `deadline` passes
+/// (`None`, and `w` is withdrawn); a completer that claimed `w` as the deadline passed is
+/// waited for.
+fn wait_registered(w: &Waiter, deadline: Option<Instant>) -> Option<usize> {
+    match deadline {
+        None => Some(w.0.wait_done()),
+        Some(d) => match w.0.wait_done_until(d) {
+            Some(case) => Some(case),
+            None if w.0.try_abort() => None,
+            None => Some(w.0.wait_claimed()),
+        },
+    }
+}
+
+/// The round's timer deadline `at` passed: every timer due by then becomes ready (virtual
+/// time).
+fn fire_all(cases: &[&dyn Case], at: Instant) {
+    for c in cases {
+        c.fire(at);
+    }
 }
 
 /// `{recv chan#1, send chan#2}` (traces).
@@ -527,13 +566,7 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
         if rings && patience.wait() {
             continue;
         }
-        let deadline = match mode {
-            Mode::Until(d) => d,
-            Mode::Try | Mode::Block => None,
-        };
-        // A timer case ends the wait too (then the select starts over and finds it ready).
-        let timer = cases.iter().filter_map(|c| c.timer()).min();
-        let (deadline, timer_first) = crate::time::earliest(deadline, timer);
+        let (deadline, timer_first) = round_deadline(cases, mode);
         // Phase 3: register.
         let w = Waiter(Arc::new(Signal::for_thread()));
         w.0.trace_wait(|| format!("select {}", describe_all(cases)));
@@ -557,20 +590,11 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
             crate::trace::record(|| format!("select {} -> blocked", describe_all(cases)));
         }
         // Phase 4: wait.
-        let won = match deadline {
-            None => Some(w.0.wait_done()),
-            Some(d) => match w.0.wait_done_until(d) {
-                Some(case) => Some(case),
-                None if w.0.try_abort() => None,
-                None => Some(w.0.wait_claimed()),
-            },
-        };
+        let won = wait_registered(&w, deadline);
         // Phase 5: unregister the rest.
         unregister_all(cases, &w);
         if let (None, Some(at), true) = (won, deadline, timer_first) {
-            for c in cases {
-                c.fire(at);
-            }
+            fire_all(cases, at);
             continue;
         }
         // A ring case was only woken: its operation is tried first, now (so the value or
@@ -593,10 +617,7 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
 /// channel.
 pub(super) fn run_ready(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
     let won = run_ready_inner(cases, mode);
-    crate::trace::record(|| {
-        let outcome = won.map_or("default".to_string(), |i| cases[i].describe());
-        format!("ready {} -> {outcome}", describe_all(cases))
-    });
+    trace_outcome("ready", cases, won);
     won
 }
 
@@ -613,12 +634,7 @@ fn run_ready_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
         if patience.wait() {
             continue;
         }
-        let deadline = match mode {
-            Mode::Until(d) => d,
-            Mode::Try | Mode::Block => None,
-        };
-        let timer = cases.iter().filter_map(|c| c.timer()).min();
-        let (deadline, timer_first) = crate::time::earliest(deadline, timer);
+        let (deadline, timer_first) = round_deadline(cases, mode);
         let w = Waiter(Arc::new(Signal::for_thread()));
         w.0.trace_wait(|| format!("ready {}", describe_all(cases)));
         let ready_now = order
@@ -626,25 +642,16 @@ fn run_ready_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
             .copied()
             .find(|&i| cases[i].enabled() && !cases[i].register_ready(&w, i));
         if let Some(i) = ready_now {
-            if !w.0.try_abort() {
-                // A partner woke us through another case meanwhile: that wake-up is not
-                // used here, so it goes to the next waiter.
-                let woke = w.0.wait_claimed();
-                unregister_all(cases, &w);
+            // A partner that woke us through another case meanwhile: that wake-up is not
+            // used here, so it goes to the next waiter.
+            let claimed = (!w.0.try_abort()).then(|| w.0.wait_claimed());
+            unregister_all(cases, &w);
+            if let Some(woke) = claimed {
                 cases[woke].pass_on_ready();
-            } else {
-                unregister_all(cases, &w);
             }
             return Some(i);
         }
-        let woke = match deadline {
-            None => Some(w.0.wait_done()),
-            Some(d) => match w.0.wait_done_until(d) {
-                Some(case) => Some(case),
-                None if w.0.try_abort() => None,
-                None => Some(w.0.wait_claimed()),
-            },
-        };
+        let woke = wait_registered(&w, deadline);
         unregister_all(cases, &w);
         match (woke, deadline) {
             (Some(i), _) => {
@@ -656,11 +663,7 @@ fn run_ready_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
                     return Some(i);
                 }
             }
-            (None, Some(at)) if timer_first => {
-                for c in cases {
-                    c.fire(at);
-                }
-            }
+            (None, Some(at)) if timer_first => fire_all(cases, at),
             (None, _) => return None, // the caller's timeout
         }
     }
