@@ -338,11 +338,11 @@ pub fn assert_no_leaks() {}
 ///         assert!(cfg!(any(loom, shuttle)), "a failing model");
 ///     });
 /// });
-/// if caught.is_err() {
-///     // Checker builds keep the failing execution (std builds: `None`).
-///     if let Some(failure) = hbsync::trace::take_last_failure() {
-///         eprintln!("{}", failure.timeline());
-///     }
+/// assert!(caught.is_err(), "the model failed");
+/// // Checker builds keep the failing execution; std builds record nothing.
+/// match hbsync::trace::take_last_failure() {
+///     Some(failure) => eprintln!("{}", failure.timeline()),
+///     None => assert!(!cfg!(any(loom, shuttle))),
 /// }
 /// ```
 #[cfg(not(any(loom, shuttle)))]
