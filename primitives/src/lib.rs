@@ -39,6 +39,7 @@
 
 pub mod chan;
 pub mod check;
+mod clock;
 pub mod context;
 mod group;
 mod mutex;

@@ -144,7 +144,7 @@ impl MutexCore {
 }
 
 /// The data's cell: the facade's in std and shuttle builds (shuttle's is `const` and not
-/// checked); a plain one under loom, checked through [`MutexCore::shadow`].
+/// checked); a plain one under loom, checked through `MutexCore::shadow`.
 #[cfg(not(loom))]
 type DataCell<T> = UnsafeCell<T>;
 #[cfg(loom)]

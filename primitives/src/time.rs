@@ -46,13 +46,16 @@
 //!
 //! A timer value carries no edge from any other task. A timeout that fires gives no edge
 //! either: only a completed operation synchronizes (HB-SELECT).
-// Allowed outside the facade (as in the catalogue test): the timer thread exists in std builds only; checker builds use virtual time.
-#![allow(clippy::disallowed_types)]
+//!
+//! This module is the public face of timers only; the clock itself (real and virtual time,
+//! the timer thread, what a timer channel yields) is the crate-internal layer below the
+//! channels.
 
 use std::time::{Duration, Instant};
 
-use crate::chan::engine::{Chan, Timer};
+use crate::chan::engine::Chan;
 use crate::chan::Receiver;
+use crate::clock::Timer;
 use crate::sync::Arc;
 
 /// A receiver that yields one value, the instant it was due, `d` from now; afterwards it
@@ -115,7 +118,7 @@ pub fn tick(period: Duration) -> Receiver<Instant> {
 /// assert!(never.recv_timeout(Duration::from_millis(1)).is_err());
 /// ```
 pub fn never<T>() -> Receiver<T> {
-    Receiver::from_chan(Arc::new(Chan::with_timer(Some(0), None)))
+    Receiver::from_chan(Arc::new(Chan::never()))
 }
 
 /// Sleeps for `d`: real time in std builds; in checker builds one scheduling point (virtual
@@ -138,217 +141,5 @@ pub fn sleep(d: Duration) {
 
 fn timer(due: Instant, period: Option<Duration>, due_now: bool) -> Receiver<Instant> {
     let t = Timer::new(due, period, due_now, |at| at);
-    Receiver::from_chan(Arc::new(Chan::with_timer(Some(0), Some(t))))
-}
-
-/// Whether `deadline` has passed (never in checker builds before a wait begins).
-pub(crate) fn is_past(deadline: Instant) -> bool {
-    if crate::sync::CHECKER {
-        return false;
-    }
-    Instant::now() >= deadline
-}
-
-/// The earlier of a caller's deadline and a timer channel's; `true` when the timer's is the
-/// earlier one (on a tie the timer wins, so its value is delivered).
-pub(crate) fn earliest(
-    deadline: Option<Instant>,
-    timer: Option<Instant>,
-) -> (Option<Instant>, bool) {
-    match (deadline, timer) {
-        (Some(d), Some(t)) if t <= d => (Some(t), true),
-        (None, Some(t)) => (Some(t), true),
-        (d, _) => (d, false),
-    }
-}
-
-/// Arranges for `waker` to be woken at `deadline` (a context's deadline). Withdraw it with
-/// [`cancel_wake`] when it is no longer needed, so nothing it owns outlives its use and no
-/// stale waker is woken.
-#[cfg(not(any(loom, shuttle)))]
-pub(crate) fn wake_at(deadline: Instant, waker: std::task::Waker) -> WakeKey {
-    wheel::wake_at(deadline, waker)
-}
-
-/// A pending `recv_async` on a timer channel due at `deadline`: real time registers the
-/// task's waker with the timer thread (withdraw it with [`cancel_wake`]); virtual time asks
-/// to be polled again at the task's next scheduling point, when the timer will have fired.
-pub(crate) fn wake_task_at(deadline: Instant, waker: &std::task::Waker) -> Option<WakeKey> {
-    #[cfg(not(any(loom, shuttle)))]
-    return Some(wheel::wake_at(deadline, waker.clone()));
-    #[cfg(any(loom, shuttle))]
-    {
-        let _ = deadline;
-        waker.wake_by_ref();
-        None
-    }
-}
-
-/// Withdraws a wake-up from [`wake_at`] (nothing if it already fired).
-pub(crate) fn cancel_wake(key: WakeKey) {
-    #[cfg(not(any(loom, shuttle)))]
-    wheel::cancel(key);
-    #[cfg(any(loom, shuttle))]
-    let _ = key;
-}
-
-/// Names one wake-up registered with [`wake_at`] (checker builds register none).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct WakeKey(Instant, u64);
-
-/// One thread for all timed wake-ups (std builds), started on first use. Entries are kept
-/// in deadline order and can be withdrawn; wakers run with no lock held, and a waker that
-/// panics is contained (the panic is reported by the hook, the thread goes on serving every
-/// later deadline).
-#[cfg(not(any(loom, shuttle)))]
-mod wheel {
-    use std::collections::BTreeMap;
-    use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
-    use std::task::Waker;
-    use std::time::Instant;
-
-    use super::WakeKey;
-
-    #[derive(Default)]
-    struct Entries {
-        due: BTreeMap<WakeKey, Waker>,
-        next_id: u64,
-    }
-
-    struct Wheel {
-        entries: Mutex<Entries>,
-        changed: Condvar,
-    }
-
-    fn wheel() -> &'static Wheel {
-        static WHEEL: OnceLock<&'static Wheel> = OnceLock::new();
-        WHEEL.get_or_init(|| {
-            let w: &'static Wheel = Box::leak(Box::new(Wheel {
-                entries: Mutex::new(Entries::default()),
-                changed: Condvar::new(),
-            }));
-            std::thread::Builder::new()
-                .name("hbsync-timers".into())
-                .spawn(move || run(w))
-                .expect("spawn the hbsync timer thread");
-            w
-        })
-    }
-
-    fn lock(w: &Wheel) -> MutexGuard<'_, Entries> {
-        w.entries.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub(super) fn wake_at(deadline: Instant, waker: Waker) -> WakeKey {
-        let w = wheel();
-        let mut e = lock(w);
-        e.next_id += 1;
-        let key = WakeKey(deadline, e.next_id);
-        let earliest = e.due.keys().next().is_none_or(|first| key < *first);
-        e.due.insert(key, waker);
-        drop(e);
-        if earliest {
-            w.changed.notify_one();
-        }
-        key
-    }
-
-    pub(super) fn cancel(key: WakeKey) {
-        let removed = lock(wheel()).due.remove(&key);
-        drop(removed); // the waker (and what it owns) drops outside the lock
-    }
-
-    fn run(w: &Wheel) {
-        let mut e = lock(w);
-        loop {
-            let now = Instant::now();
-            let later = e.due.split_off(&WakeKey(now, u64::MAX));
-            let fired = std::mem::replace(&mut e.due, later);
-            if !fired.is_empty() {
-                drop(e);
-                for waker in fired.into_values() {
-                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        waker.wake();
-                    }));
-                }
-                e = lock(w);
-                continue;
-            }
-            e = match e.due.keys().next().map(|k| k.0 - now) {
-                Some(wait) => w
-                    .changed
-                    .wait_timeout(e, wait)
-                    .map_or_else(|err| err.into_inner().0, |r| r.0),
-                None => w.changed.wait(e).unwrap_or_else(|err| err.into_inner()),
-            };
-        }
-    }
-}
-
-/// Parks the current thread until it is unparked or `deadline` passes; returns whether the
-/// deadline passed. `announce` is called right before really parking and may veto it
-/// (`false`: the awaited event already happened; the caller re-checks).
-#[cfg(not(any(loom, shuttle)))]
-pub(crate) fn park_until(deadline: Instant, announce: impl FnOnce() -> bool) -> bool {
-    let now = Instant::now();
-    if now >= deadline {
-        return true;
-    }
-    if announce() {
-        crate::sync::thread::park_timeout(deadline - now);
-    }
-    Instant::now() >= deadline
-}
-
-/// Virtual time: one scheduling point, then the deadline has fired. Nothing parks, so
-/// nothing is announced (a completer must not unpark a thread that is not parked: the token
-/// would wake the thread's next, unrelated wait).
-#[cfg(any(loom, shuttle))]
-pub(crate) fn park_until(_deadline: Instant, _announce: impl FnOnce() -> bool) -> bool {
-    crate::sync::thread::yield_now();
-    true
-}
-
-/// A pseudo-random number for select's fair poll order (std builds; xorshift per thread).
-#[cfg(not(any(loom, shuttle)))]
-pub(crate) fn random_u64() -> u64 {
-    use std::cell::Cell;
-    std::thread_local! {
-        static STATE: Cell<u64> = const { Cell::new(0) };
-    }
-    // `try_with`: a select in a thread-local destructor (the state may be gone) still gets a
-    // number, from the clock.
-    STATE
-        .try_with(|s| {
-            let mut x = s.get();
-            if x == 0 {
-                x = seed(s as *const Cell<u64> as u64);
-            }
-            x = xorshift(x);
-            s.set(x);
-            x
-        })
-        .unwrap_or_else(|_| xorshift(seed(0)))
-}
-
-#[cfg(not(any(loom, shuttle)))]
-fn seed(salt: u64) -> u64 {
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
-    (salt ^ t ^ 0x9E37_79B9_7F4A_7C15) | 1
-}
-
-#[cfg(not(any(loom, shuttle)))]
-fn xorshift(mut x: u64) -> u64 {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    x
-}
-
-/// Checker builds use source order (see `select`): never called.
-#[cfg(any(loom, shuttle))]
-pub(crate) fn random_u64() -> u64 {
-    0
+    Receiver::from_chan(Arc::new(Chan::timer(t)))
 }

@@ -310,7 +310,7 @@ impl Signal {
             if let Some(case) = self.done_case(order) {
                 return Some(case);
             }
-            if crate::time::park_until(deadline, || self.announce_park()) {
+            if crate::clock::park_until(deadline, || self.announce_park()) {
                 return self.done_case(order);
             }
         }

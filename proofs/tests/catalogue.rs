@@ -117,10 +117,10 @@ fn every_ordering_instruction_is_one_site() {
 /// STYLE.md §3: only `primitives/src/sync/` names std's, loom's or shuttle's sync items, so
 /// every lock and atomic of the primitives is one the checker builds see. The exceptions are
 /// listed with why: the panic hook's one-time install (`trace.rs`, checker bookkeeping), the
-/// std-only timer thread (`time.rs`), and `check.rs`, which runs the checkers.
+/// std-only timer thread (`clock/wheel.rs`), and `check.rs`, which runs the checkers.
 #[test]
 fn only_the_facade_names_std_loom_or_shuttle_sync() {
-    let allowed = ["trace.rs", "time.rs", "check.rs"];
+    let allowed = ["trace.rs", "clock/wheel.rs", "check.rs"];
     for (path, text) in primitives_files() {
         if path.contains("/sync/") || allowed.iter().any(|a| path.ends_with(a)) {
             continue;
@@ -137,6 +137,65 @@ fn only_the_facade_names_std_loom_or_shuttle_sync() {
             }
         }
     }
+}
+
+/// Issue 14: the clock is a layer below the channels, the waiters and the contexts. Its own
+/// code names nothing above it, and nothing in those layers reaches the clock through the
+/// public `time` module (which is built on the channels): so there is no cycle.
+#[test]
+fn the_clock_is_below_the_channels() {
+    let code_lines = |text: &str| -> Vec<(usize, String)> {
+        text.lines()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.split("//").next().unwrap_or("").to_string()))
+            .collect()
+    };
+    let mut clock_files = 0;
+    for (path, text) in primitives_files() {
+        if path.contains("/clock/") {
+            clock_files += 1;
+            for (n, code) in code_lines(&text) {
+                for above in [
+                    "crate::chan",
+                    "crate::time",
+                    "crate::context",
+                    "crate::waiter",
+                    "crate::once",
+                    "crate::mutex",
+                    "crate::waitgroup",
+                ] {
+                    assert!(
+                        !code.contains(above),
+                        "{path}:{n}: the clock names `{above}`, a layer above it: {}",
+                        code.trim()
+                    );
+                }
+            }
+        }
+        let below_time =
+            path.contains("/chan/") || path.contains("/context/") || path.ends_with("waiter.rs");
+        if below_time {
+            for (n, code) in code_lines(&text) {
+                for call in [
+                    "time::is_past",
+                    "time::earliest",
+                    "time::park_until",
+                    "time::cancel_wake",
+                    "time::wake",
+                ] {
+                    assert!(
+                        !code.contains(&format!("crate::{call}")),
+                        "{path}:{n}: clock work through `crate::time`; use `crate::clock`: {}",
+                        code.trim()
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        clock_files >= 2,
+        "no clock module found under primitives/src/clock/"
+    );
 }
 
 #[test]

@@ -6,9 +6,13 @@
 //!   lock. The lock guards only the queues of parties that wait, and is taken only to
 //!   register a waiter or to wake one. (The docs below say "ring" for both kinds of
 //!   lock-free buffer; a list never has waiting senders.)
-//! - **locked** (`bounded(0)`, larger bounded, timer channels): one lock per
-//!   channel guards a buffer and FIFO queues of waiters that the other side completes
-//!   directly (Go's `hchan` shape).
+//! - **locked** (`bounded(0)`, larger bounded): one lock per channel guards a buffer and
+//!   FIFO queues of waiters that the other side completes directly (Go's `hchan` shape).
+//! - **timer** ([`Chan::timer`], [`Chan::never`]): a locked channel of capacity zero with
+//!   no sender, whose values come from a [`Timer`] of the clock ([`crate::clock`]); a
+//!   receive takes the value that is due, a wait on it ends at the timer's deadline. A
+//!   context's done channel in virtual time is one too, whose timer rings an alarm instead
+//!   of yielding values.
 //!
 //! # State (all under `Chan::state`, the channel lock)
 //!
@@ -83,6 +87,7 @@ use super::list::List;
 use super::lockfree::Lockfree;
 pub(crate) use super::ring::Side;
 use super::ring::{Patience, PopError, PushError, Ring};
+use crate::clock::{Alarm, Timer};
 use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::cell::UnsafeCell;
 use crate::sync::mutant;
@@ -207,57 +212,6 @@ fn claim_first_signal(q: &mut VecDeque<(Arc<Signal>, usize)>) -> Option<(Arc<Sig
     None
 }
 
-/// The source of a timer channel's values ([`crate::time`]): no sender exists; a receive
-/// finds a value when the timer is due.
-pub(crate) struct Timer<T> {
-    /// When the next value is due.
-    next: Instant,
-    /// `Some` for a ticker: the distance between values.
-    period: Option<std::time::Duration>,
-    /// Virtual time (checker builds): a waiter on this timer saw its deadline fire.
-    fired: bool,
-    /// Builds the value from the instant it was due.
-    make: fn(Instant) -> T,
-    /// Run (outside the lock) when a waiter's deadline fires this timer, instead of
-    /// producing a value: a context deadline in virtual time, which cancels the context
-    /// (closing this channel) rather than sending on it.
-    on_fire: Option<FireAction>,
-}
-
-/// What a firing timer runs ([`Timer::on_fire`]).
-pub(crate) type FireAction = Arc<dyn Fn() + Send + Sync>;
-
-impl<T> Timer<T> {
-    pub(crate) fn new(
-        next: Instant,
-        period: Option<std::time::Duration>,
-        due_now: bool,
-        make: fn(Instant) -> T,
-    ) -> Self {
-        Self {
-            next,
-            period,
-            fired: due_now,
-            make,
-            on_fire: None,
-        }
-    }
-
-    /// A timer that runs `action` when a waiter's deadline fires it (checker builds: a
-    /// context's deadline in virtual time); it never yields a value.
-    #[cfg(any(loom, shuttle))]
-    pub(crate) fn action(next: Instant, make: fn(Instant) -> T, action: FireAction) -> Self {
-        Self {
-            on_fire: Some(action),
-            ..Self::new(next, None, false, make)
-        }
-    }
-
-    fn due(&self) -> bool {
-        self.fired || crate::time::is_past(self.next)
-    }
-}
-
 /// The channel state guarded by the channel lock.
 pub(crate) struct State<T> {
     buf: VecDeque<T>,
@@ -273,7 +227,8 @@ pub(crate) struct State<T> {
     reserved: usize,
     /// Senders woken when there is room (ring channels only).
     tx_wait: VecDeque<(Arc<Signal>, usize)>,
-    /// A timer channel's source (`None` for every ordinary channel).
+    /// A timer channel's source (`None` for every other channel, and once a one-shot timer
+    /// is spent): the timer flavour, whose values come from the clock, not from a sender.
     timer: Option<Timer<T>>,
 }
 
@@ -375,45 +330,25 @@ impl<T> State<T> {
         self.take_due_timer().ok_or(TryRecvError::Empty)
     }
 
-    /// A timer channel's value, if the timer is due. A one-shot timer is spent after it (the
-    /// channel then never yields again and is not closed, as Go's `time.After`); a ticker
-    /// moves to its next tick after now, dropping ticks a slow receiver missed.
+    /// A timer channel's value, if the timer is due (see [`Timer::take`]).
     fn take_due_timer(&mut self) -> Option<T> {
-        let t = self
-            .timer
-            .as_mut()
-            .filter(|t| t.due() && t.on_fire.is_none())?;
-        let at = t.next;
-        let value = (t.make)(at);
-        match t.period {
-            None => self.timer = None,
-            Some(p) => {
-                t.fired = false;
-                t.next += p;
-                if !crate::sync::CHECKER {
-                    let now = Instant::now();
-                    while t.next <= now {
-                        t.next += p;
-                    }
-                }
-            }
+        let (value, spent) = self.timer.as_mut()?.take()?;
+        if spent {
+            self.timer = None;
         }
         Some(value)
     }
 
     /// When a timer channel's next value is due (`None`: not a timer, or spent).
     pub(crate) fn timer_deadline(&self) -> Option<Instant> {
-        self.timer.as_ref().map(|t| t.next)
+        self.timer.as_ref().map(Timer::deadline)
     }
 
-    /// A waiter's deadline `at` fired: in virtual time, the timer is now due if `at` reached
-    /// it (in real time the clock says so by itself).
-    /// Returns the timer's action, if it has one, to be run once the lock is released.
+    /// A waiter's deadline `at` fired (see [`Timer::fire`]): returns the alarm to ring once
+    /// the lock is released, if the timer is one.
     #[must_use]
-    pub(crate) fn fire_timer(&mut self, at: Instant) -> Option<FireAction> {
-        let t = self.timer.as_mut().filter(|t| t.next <= at)?;
-        t.fired = true;
-        t.on_fire.clone()
+    pub(crate) fn fire_timer(&mut self, at: Instant) -> Option<Alarm> {
+        self.timer.as_mut()?.fire(at)
     }
 
     /// Closes the channel; completes every waiter (receivers with nothing, senders with their
@@ -552,7 +487,7 @@ pub(crate) struct Chan<T> {
 
 impl<T> Chan<T> {
     pub(crate) fn new(cap: Option<usize>) -> Self {
-        Self::with_timer(cap, None)
+        Self::build(cap, None, true)
     }
 
     /// A channel of capacity `cap` with its buffer under the lock whatever the capacity (the
@@ -561,19 +496,25 @@ impl<T> Chan<T> {
         Self::build(cap, None, false)
     }
 
-    /// A channel fed by `timer` (or by no one, for `time::never`). The creator keeps no
-    /// `Sender`, but the sender count starts at one, so it never closes by itself.
-    pub(crate) fn with_timer(cap: Option<usize>, timer: Option<Timer<T>>) -> Self {
-        Self::build(cap, timer, true)
+    /// The timer flavour: a channel fed by `timer`, from the clock. Locked and of capacity
+    /// zero (nothing is ever buffered: a receive takes the due value from the timer). The
+    /// creator keeps no `Sender`, but the sender count starts at one (the clock's), so it
+    /// never closes by itself.
+    pub(crate) fn timer(timer: Timer<T>) -> Self {
+        Self::build(Some(0), Some(timer), false)
+    }
+
+    /// A channel nobody ever sends on and that never closes (`time::never`): a timer channel
+    /// whose timer is already spent.
+    pub(crate) fn never() -> Self {
+        Self::build(Some(0), None, false)
     }
 
     /// A channel; `ring`: whether a bounded capacity in the ring's range gets a ring.
     fn build(cap: Option<usize>, timer: Option<Timer<T>>, ring: bool) -> Self {
-        let ring = match (cap, &timer) {
-            (Some(c), None) if ring && (1..=RING_MAX).contains(&c) => {
-                Some(Lockfree::Ring(Ring::new(c)))
-            }
-            (None, None) if ring => Some(Lockfree::List(List::new())),
+        let ring = match cap {
+            Some(c) if ring && (1..=RING_MAX).contains(&c) => Some(Lockfree::Ring(Ring::new(c))),
+            None if ring => Some(Lockfree::List(List::new())),
             _ => None,
         };
         // A locked bounded buffer (larger than a ring is made for) reserves up to 64 Ki slots
@@ -607,12 +548,12 @@ impl<T> Chan<T> {
         crate::trace::obj("chan", self as *const Self as usize)
     }
 
-    /// A waiter's deadline `at` fired: marks a timer due by then, and runs its action (a
+    /// A waiter's deadline `at` fired: marks a timer due by then, and rings its alarm (a
     /// context deadline's cancel) once the lock is released.
     pub(crate) fn fire_timer(&self, at: Instant) {
-        let action = self.lock().fire_timer(at);
-        if let Some(action) = action {
-            action();
+        let alarm = self.lock().fire_timer(at);
+        if let Some(alarm) = alarm {
+            alarm.ring();
         }
     }
 
@@ -926,7 +867,7 @@ impl<T> Chan<T> {
                 }
                 Err(TrySendError::Full(v)) => value = v,
             }
-            if deadline.is_some_and(crate::time::is_past)
+            if deadline.is_some_and(crate::clock::is_past)
                 || !patience.wait() && self.wait_ring(Side::Send, deadline)
             {
                 crate::trace::record(|| format!("send {} -> timeout", self.trace_name()));
@@ -950,7 +891,7 @@ impl<T> Chan<T> {
                 }
                 Err(TryRecvError::Empty) => {}
             }
-            if deadline.is_some_and(crate::time::is_past)
+            if deadline.is_some_and(crate::clock::is_past)
                 || !patience.wait() && self.wait_ring(Side::Recv, deadline)
             {
                 crate::trace::record(|| format!("recv {} -> timeout", self.trace_name()));
@@ -1023,7 +964,7 @@ impl<T> Chan<T> {
             }
             Err(TrySendError::Full(v)) => v,
         };
-        if deadline.is_some_and(crate::time::is_past) {
+        if deadline.is_some_and(crate::clock::is_past) {
             return Err(SendTimeoutError::Timeout(value));
         }
         crate::trace::record(|| format!("send {} -> blocked", self.trace_name()));
@@ -1078,10 +1019,10 @@ impl<T> Chan<T> {
                 }
                 Err(TryRecvError::Empty) => {}
             }
-            if deadline.is_some_and(crate::time::is_past) {
+            if deadline.is_some_and(crate::clock::is_past) {
                 return Err(());
             }
-            let (until, timer_first) = crate::time::earliest(deadline, st.timer_deadline());
+            let (until, timer_first) = crate::clock::earliest(deadline, st.timer_deadline());
             let slot: Slot<T> = UnsafeCell::new(None);
             let signal = crate::waiter::for_this_thread();
             st.push_receiver(

@@ -103,7 +103,7 @@ pub struct RecvFuture<'a, T> {
     /// Our `rx_wait` entry while we wait (no slot: we are woken, then receive ourselves).
     signal: Option<Arc<Signal>>,
     /// On a timer channel: our wake-up with the timer thread, withdrawn when we are done.
-    timer: Option<crate::time::WakeKey>,
+    timer: Option<crate::clock::WakeKey>,
 }
 
 impl<'a, T> SendFuture<'a, T> {
@@ -273,7 +273,7 @@ impl<T> Future for RecvFuture<'_, T> {
             this.signal = None;
         }
         if let Some(key) = this.timer.take() {
-            crate::time::cancel_wake(key);
+            crate::clock::cancel_wake(key);
         }
         if chan.is_ring() {
             return this.poll_ring(cx);
@@ -294,7 +294,7 @@ impl<T> Future for RecvFuture<'_, T> {
             Err(TryRecvError::Empty) => {
                 let timer = st
                     .timer_deadline()
-                    .and_then(|at| crate::time::wake_task_at(at, cx.waker()));
+                    .and_then(|at| crate::clock::wake_task_at(at, cx.waker()));
                 let signal = Arc::new(Signal::for_task(cx.waker()));
                 signal.trace_wait(|| format!("recv_async {}", chan.trace_name()));
                 st.push_notified(signal.clone());
@@ -335,22 +335,22 @@ impl<T> RecvFuture<'_, T> {
 
 /// A pending receive on a timer channel, which no sender wakes: whether to receive again now
 /// because the timer is due (the entry is then withdrawn). In virtual time it is due from the
-/// second poll on; a context deadline's timer instead runs its action, a cancel that closes
+/// second poll on; a context deadline's timer instead rings its alarm, a cancel that closes
 /// the channel and so wakes us.
 fn timer_due<T>(chan: &Chan<T>, signal: &Arc<Signal>) -> bool {
-    let (due, action) = {
+    let (due, alarm) = {
         let mut st = chan.lock();
         let next = st.timer_deadline();
-        let action = next
+        let alarm = next
             .filter(|_| crate::sync::CHECKER)
             .and_then(|at| st.fire_timer(at));
-        let due = next.is_some_and(|at| crate::sync::CHECKER || crate::time::is_past(at));
-        (due, action)
+        let due = next.is_some_and(|at| crate::sync::CHECKER || crate::clock::is_past(at));
+        (due, alarm)
     };
-    if let Some(action) = action {
-        action();
+    if let Some(alarm) = alarm {
+        alarm.ring();
         if signal.is_done_hint() {
-            return true; // closed by the action: receive under the lock
+            return true; // closed by the alarm: receive under the lock
         }
     }
     if due {
@@ -391,7 +391,7 @@ impl<T> Drop for RecvFuture<'_, T> {
             return;
         }
         if let Some(key) = self.timer.take() {
-            crate::time::cancel_wake(key);
+            crate::clock::cancel_wake(key);
         }
         if let Some(signal) = self.signal.take() {
             if withdraw(&self.chan, &signal) {

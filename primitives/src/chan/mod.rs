@@ -137,10 +137,11 @@ pub fn bounded_locked<T>(cap: usize) -> (Sender<T>, Receiver<T>) {
     (Sender { chan: chan.clone() }, Receiver { chan })
 }
 
-/// A rendezvous channel that also carries `timer` (context deadlines in virtual time).
+/// A done channel for a context whose deadline, in virtual time, is `alarm`: a timer
+/// channel that yields nothing, with a sender that closes it (the context's cancel).
 #[cfg(any(loom, shuttle))]
-pub(crate) fn timer_pair<T>(timer: engine::Timer<T>) -> (Sender<T>, Receiver<T>) {
-    let chan = Arc::new(Chan::with_timer(Some(0), Some(timer)));
+pub(crate) fn alarm_pair(alarm: crate::clock::Alarm) -> (Sender<()>, Receiver<()>) {
+    let chan = Arc::new(Chan::timer(crate::clock::Timer::alarm(alarm, |_| ())));
     (Sender { chan: chan.clone() }, Receiver { chan })
 }
 

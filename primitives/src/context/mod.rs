@@ -38,12 +38,12 @@
 //!   scope removes itself from its parent when it is canceled *or dropped*. Forgetting to
 //!   call a [`CancelFunc`] leaks nothing here; calling it still cancels at once (and should
 //!   be done, to stop the work early).
-//! - **Deadlines** use the crate's one clock. std builds: one shared timer thread cancels the
-//!   scope at the deadline (holding it weakly), so `err()` alone sees it; a scope cancelled
-//!   or dropped before its deadline withdraws its timer entry at once (nothing, its cause
-//!   included, waits for the deadline). Checker builds
-//!   (virtual time, see [`crate::time`]): no thread; a done channel at or below the scope
-//!   carries the deadline as a timer, and a task waiting on it (a receive, a `select!` arm,
+//! - **Deadlines** are registered with the crate's one clock, as an alarm that cancels the
+//!   scope (holding it weakly). std builds: one shared timer thread rings it at the deadline,
+//!   so `err()` alone sees it; a scope cancelled or dropped before its deadline withdraws the
+//!   alarm at once (nothing, its cause included, waits for the deadline). Checker builds
+//!   (virtual time, see [`crate::time`]): no thread; the alarm travels with every done
+//!   channel at or below the scope, and a task waiting on one (a receive, a `select!` arm,
 //!   `wait`) lets the checker fire the deadline at that point, so "the deadline wins" and "the
 //!   work wins" are both explored. As in Go's `testing/synctest`, time does not pass for a
 //!   task that only polls `err()`: in a model, wait on `done()`.
@@ -432,7 +432,7 @@ impl Context {
                     Some((p.clone(), id)),
                     ScopeInner {
                         #[cfg(any(loom, shuttle))]
-                        deadline: inner.deadline.clone(),
+                        alarm: inner.alarm.clone(),
                         ..ScopeInner::default()
                     },
                 ));

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use super::{Cause, ContextError};
 use crate::chan::{self, Receiver, Sender};
+use crate::clock::Alarm;
 use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::mutant::{self, ord};
 use crate::sync::{Arc, Mutex, Weak};
@@ -39,33 +40,12 @@ pub(super) struct ScopeInner {
     pub(super) children: BTreeMap<u64, Weak<CancelState>>,
     pub(super) after: BTreeMap<u64, Box<dyn FnOnce() + Send>>,
     pub(super) next_id: u64,
-    /// std builds: this scope's own deadline with the timer thread, withdrawn when the scope
-    /// is canceled or dropped (so neither it nor its cause waits for the deadline).
-    pub(super) timer: Option<crate::time::WakeKey>,
-    /// Checker builds: the deadline this scope ends at (its own or an ancestor's), the
-    /// scope that owns it and the cause it fires with. Virtual time fires it when a task
-    /// waits on a done channel below it (see `arm_deadline`).
-    #[cfg(any(loom, shuttle))]
-    pub(super) deadline: Option<VirtualDeadline>,
-}
-
-/// A deadline in virtual time: when, whose, and with what cause.
-#[cfg(any(loom, shuttle))]
-#[derive(Clone)]
-pub(super) struct VirtualDeadline {
-    pub(super) at: Instant,
-    pub(super) owner: Weak<CancelState>,
-    pub(super) cause: Option<Cause>,
-}
-
-#[cfg(any(loom, shuttle))]
-impl VirtualDeadline {
-    /// Cancels the owner (and so every scope below it) with `DeadlineExceeded`.
-    pub(super) fn fire(&self) {
-        if let Some(owner) = self.owner.upgrade() {
-            owner.cancel_by_own(ContextError::DeadlineExceeded, self.cause.clone());
-        }
-    }
+    /// This scope's deadline with the clock, withdrawn when the scope is canceled or dropped
+    /// (so neither it nor its cause waits for the deadline). In std builds only the scope's
+    /// own; in checker builds also one inherited from an ancestor, because in virtual time
+    /// a deadline rings when a task waits on a done channel at or below its scope (see
+    /// [`crate::clock::Alarm`]).
+    pub(super) alarm: Option<Alarm>,
 }
 
 impl ScopeInner {
@@ -77,7 +57,7 @@ impl ScopeInner {
 
 impl CancelState {
     /// A scope below `parent` (registered under `id` there). `inner` starts empty, but in
-    /// checker builds carries the virtual deadline inherited from the parent.
+    /// checker builds carries the deadline's alarm inherited from the parent.
     pub(super) fn new(parent: Option<(Arc<CancelState>, u64)>, inner: ScopeInner) -> Self {
         Self {
             state: AtomicUsize::new(LIVE),
@@ -106,15 +86,11 @@ impl CancelState {
             let mut inner = self.inner.lock();
             #[cfg(not(any(loom, shuttle)))]
             let (tx, rx) = chan::bounded(0);
-            // Virtual time: the done channel carries the deadline as a timer whose firing
-            // cancels the deadline's owner, so a wait on it explores "the deadline wins".
+            // Virtual time: the done channel carries the deadline's alarm, which a wait on it
+            // rings when its deadline fires, so a wait explores "the deadline wins".
             #[cfg(any(loom, shuttle))]
-            let (tx, rx) = match inner.deadline.clone() {
-                Some(d) => {
-                    let at = d.at;
-                    let action = Arc::new(move || d.fire());
-                    chan::timer_pair(crate::chan::engine::Timer::action(at, |_| (), action))
-                }
+            let (tx, rx) = match inner.alarm.clone() {
+                Some(alarm) => chan::alarm_pair(alarm),
                 None => chan::bounded(0),
             };
             // Relaxed: under the lock that `cancel` stores under, which orders the two; no
@@ -147,13 +123,13 @@ impl CancelState {
         // after-funcs: most scopes have none, so a large subtree allocates little (one
         // pointer per scope still to visit).
         let mut closes: Vec<Sender<()>> = Vec::new();
-        let mut timers = Vec::new();
+        let mut alarms = Vec::new();
         let mut afters = Vec::new();
         let mut pending: Vec<Arc<CancelState>> = Vec::new();
         let mut keep = |m: Marked, pending: &mut Vec<Arc<CancelState>>| {
             pending.extend(m.children.into_values().filter_map(|w| w.upgrade()));
             closes.extend(m.done_tx);
-            timers.extend(m.timer);
+            alarms.extend(m.alarm);
             afters.extend(m.after.into_values());
         };
         keep(first, &mut pending);
@@ -166,8 +142,8 @@ impl CancelState {
             let name = crate::trace::obj("ctx", self as *const Self as usize);
             format!("cancel {name} ({err})")
         });
-        for key in timers {
-            crate::time::cancel_wake(key); // the deadline is moot now
+        for alarm in alarms {
+            alarm.cancel(); // the deadline is moot now
         }
         for done_tx in closes {
             // Closing the done channel: HB-CHAN-CLOSE to every receive that returns because
@@ -205,7 +181,7 @@ impl CancelState {
             done_tx: inner.done_tx.take(),
             children: std::mem::take(&mut inner.children),
             after: std::mem::take(&mut inner.after),
-            timer: inner.timer.take(),
+            alarm: inner.alarm.take(),
         })
     }
 
@@ -238,9 +214,9 @@ impl Drop for CancelState {
         if crate::sync::unwinding_checker() {
             return;
         }
-        let timer = self.inner.lock().timer.take();
-        if let Some(key) = timer {
-            crate::time::cancel_wake(key);
+        let alarm = self.inner.lock().alarm.take();
+        if let Some(alarm) = alarm {
+            alarm.cancel();
         }
         let mut next = self.parent.take();
         while let Some((parent, id)) = next {
@@ -257,53 +233,26 @@ struct Marked {
     done_tx: Option<Sender<()>>,
     children: BTreeMap<u64, Weak<CancelState>>,
     after: BTreeMap<u64, Box<dyn FnOnce() + Send>>,
-    timer: Option<crate::time::WakeKey>,
+    alarm: Option<Alarm>,
 }
 
-/// Cancels `scope` with `DeadlineExceeded` at `deadline` (std: the shared timer thread).
-#[cfg(not(any(loom, shuttle)))]
+/// Cancels `scope` with `DeadlineExceeded` at `deadline`: registers the deadline with the
+/// clock ([`Alarm`]; std builds: the timer thread runs it then; checker builds: a wait on a
+/// done channel at or below `scope` rings it, see the module docs of [`crate::time`]). The
+/// alarm holds the scope weakly, so a dropped context is not kept alive by its deadline.
 pub(super) fn arm_deadline(scope: &Arc<CancelState>, deadline: Instant, cause: Option<Cause>) {
-    struct Fire {
-        scope: Weak<CancelState>,
-        cause: Mutex<Option<Cause>>,
-    }
-    impl std::task::Wake for Fire {
-        fn wake(self: Arc<Self>) {
-            self.wake_by_ref();
+    let owner = Arc::downgrade(scope);
+    let alarm = Alarm::set(deadline, move || {
+        if let Some(owner) = owner.upgrade() {
+            owner.cancel_by_own(ContextError::DeadlineExceeded, cause.clone());
         }
-        fn wake_by_ref(self: &Arc<Self>) {
-            if let Some(scope) = self.scope.upgrade() {
-                let cause = self.cause.lock().take();
-                scope.cancel_by_own(ContextError::DeadlineExceeded, cause);
-            }
-        }
-    }
-    let fire = Arc::new(Fire {
-        scope: Arc::downgrade(scope),
-        cause: Mutex::new(cause),
     });
-    let key = crate::time::wake_at(deadline, std::task::Waker::from(fire));
     let mut inner = scope.inner.lock();
     // Relaxed: under the lock that `mark` stores under; no edge rests on it.
     if scope.state.load(Ordering::Relaxed) == LIVE {
-        inner.timer = Some(key);
+        inner.alarm = Some(alarm);
     } else {
         drop(inner);
-        crate::time::cancel_wake(key); // canceled meanwhile (perhaps by this very deadline)
+        alarm.cancel(); // canceled meanwhile (perhaps by this very deadline)
     }
-}
-
-/// Virtual time (checker builds): no thread and no clock. The deadline is recorded on the
-/// scope (and inherited by the scopes created below it); it fires when a task waits on the
-/// done channel of this scope or of one below it: that wait yields to the checker once and,
-/// if nothing completed it meanwhile, the deadline fires and cancels `scope`. So both "the
-/// deadline wins" and "the work wins" are explored wherever someone waits, and, as in Go's
-/// `testing/synctest`, time does not pass for a task that only polls `err()`.
-#[cfg(any(loom, shuttle))]
-pub(super) fn arm_deadline(scope: &Arc<CancelState>, deadline: Instant, cause: Option<Cause>) {
-    scope.inner.lock().deadline = Some(VirtualDeadline {
-        at: deadline,
-        owner: Arc::downgrade(scope),
-        cause,
-    });
 }

@@ -87,7 +87,7 @@ pub(crate) fn unwinding_checker() -> bool {
 
 /// The state of an object that can be a `static` (`Once`, `OnceValue`, `Mutex`): in std
 /// builds the state itself; in checker builds made once per model execution
-/// ([`PerExecution`]), since the checkers' atomics and locks cannot be made in `const`
+/// (`PerExecution`), since the checkers' atomics and locks cannot be made in `const`
 /// context and belong to one execution. MODEL GAP (loom): the first use of the object in an
 /// execution happens-before every later use (see `PerExecution`).
 #[cfg(not(any(loom, shuttle)))]

@@ -43,6 +43,7 @@
 mod builder;
 mod macros;
 mod operand;
+mod order;
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};
@@ -405,22 +406,10 @@ impl Mode {
     fn nonblocking(self) -> bool {
         match self {
             Self::Try => true,
-            Self::Until(Some(d)) => crate::time::is_past(d),
+            Self::Until(Some(d)) => crate::clock::is_past(d),
             Self::Until(None) | Self::Block => false,
         }
     }
-}
-
-/// A random order of `0..n` (source order in checker builds, to keep models deterministic).
-fn poll_order(n: usize) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).collect();
-    if !crate::sync::CHECKER {
-        for i in (1..n).rev() {
-            let j = (crate::time::random_u64() % (i as u64 + 1)) as usize;
-            order.swap(i, j);
-        }
-    }
-    order
 }
 
 /// Runs a select over `cases`; returns the index of the completed case, or `None` when
@@ -452,7 +441,7 @@ fn round_deadline(cases: &[&dyn Case], mode: Mode) -> (Option<Instant>, bool) {
         Mode::Try | Mode::Block => None,
     };
     let timer = cases.iter().filter_map(|c| c.timer()).min();
-    crate::time::earliest(deadline, timer)
+    crate::clock::earliest(deadline, timer)
 }
 
 /// Waits on a registered `w` until a case completes it (its index) or `deadline` passes
@@ -547,7 +536,7 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
     loop {
         // Phase 1: poll. The same random order is used to register, so when several cases
         // wait on one channel the first to be matched is random too.
-        let order = poll_order(cases.len());
+        let order = order::poll_order(cases.len());
         // Phase 2: default, decided on one snapshot of every channel. With one enabled case
         // its single poll already is one atomic step: no locking of all, no allocation (the
         // common `select! { recv(rx) -> v => …, default => … }`).
@@ -624,7 +613,7 @@ pub(super) fn run_ready(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
 fn run_ready_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
     let mut patience = Patience::new();
     loop {
-        let order = poll_order(cases.len());
+        let order = order::poll_order(cases.len());
         if let Some(&i) = order.iter().find(|&&i| cases[i].ready_now()) {
             return Some(i);
         }
