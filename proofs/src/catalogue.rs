@@ -411,3 +411,36 @@ pub fn via_sites(via: &str) -> Option<(&'static Claim, Vec<&'static str>)> {
         .collect();
     Some((base, sites))
 }
+
+/// The README's claim table (static columns only, so it does not change between runs).
+pub fn markdown_table(claims: &[Claim]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::from(
+        "| claim | statement | kind | proof | mutant sites |\n|---|---|---|---|---|\n",
+    );
+    for c in claims {
+        let sites = if c.sites.is_empty() {
+            if c.note.is_empty() {
+                "—".to_string()
+            } else {
+                format!("— ({})", c.note)
+            }
+        } else {
+            c.sites
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let kind = match c.kind {
+            Kind::Positive => "guarantee",
+            Kind::Negative => "not guaranteed",
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {kind} | `litmus::{}` | {sites} |",
+            c.id, c.statement, c.proof
+        );
+    }
+    s
+}

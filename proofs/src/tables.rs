@@ -30,6 +30,7 @@ use std::sync::Mutex;
 use hbsync::check::sync::atomic::{fence, AtomicUsize, Ordering};
 use hbsync::check::sync::Arc;
 use hbsync::check::thread;
+use hbsync_xtask::schema::{LitmusOutcome, LitmusTable};
 
 /// What the Rust (C++20) memory model says of an outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -503,6 +504,33 @@ impl TableResult {
             }
         })
     }
+
+    /// The result as the report's row (rendered by `hbsync_xtask::render`).
+    pub fn row(&self) -> LitmusTable {
+        LitmusTable {
+            name: self.shape.name.to_string(),
+            variant: self.shape.variant.to_string(),
+            lesson: self.shape.lesson.to_string(),
+            executions: self.counts.values().sum(),
+            outcomes: self
+                .shape
+                .outcomes
+                .iter()
+                .map(|o| {
+                    let n = self.count(o.label);
+                    LitmusOutcome {
+                        label: o.label.to_string(),
+                        model: model_word(o.model).to_string(),
+                        executions: n,
+                        verdict: verdict(o, n).to_string(),
+                        known: o.known.map(str::to_string),
+                    }
+                })
+                .collect(),
+            mutant: self.mutant_text(),
+            ok: self.ok(),
+        }
+    }
 }
 
 fn model_word(m: Model) -> &'static str {
@@ -511,77 +539,4 @@ fn model_word(m: Model) -> &'static str {
         Model::Allowed => "allowed",
         Model::Interesting => "allowed (interesting)",
     }
-}
-
-/// The terminal rendering of every table.
-pub fn text(results: &[TableResult]) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::new();
-    for r in results {
-        let total: u64 = r.counts.values().sum();
-        let _ = writeln!(
-            s,
-            "\n{} ({}): {total} executions",
-            r.shape.name, r.shape.variant
-        );
-        for line in r.shape.lesson.lines() {
-            let _ = writeln!(s, "  | {line}");
-        }
-        for o in r.shape.outcomes {
-            let n = r.count(o.label);
-            let _ = writeln!(
-                s,
-                "  {:<24} {:<22} loom {:>7}  {}",
-                o.label,
-                model_word(o.model),
-                n,
-                verdict(o, n)
-            );
-            if let (Some(why), v) = (o.known, verdict(o, n)) {
-                if v != "ok" {
-                    let _ = writeln!(s, "  {:<24} ({why})", "");
-                }
-            }
-        }
-        if let Some(m) = r.mutant_text() {
-            let _ = writeln!(s, "  {m}");
-        }
-    }
-    s
-}
-
-/// The Markdown rendering (the report's "Litmus outcome tables" section).
-pub fn markdown(results: &[TableResult]) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::from(
-        "## Litmus outcome tables\n\nEach shape explored exhaustively by loom; for every outcome: what the Rust (C++20) memory model says, how many executions reached it, and the verdict (`MODEL GAP`: allowed but loom cannot produce it; `CHECKER WRONG`: forbidden but produced; `(known)`: a documented limit of loom).\n",
-    );
-    for r in results {
-        let total: u64 = r.counts.values().sum();
-        let _ = writeln!(
-            s,
-            "\n### {} ({})\n\n{}\n\n| outcome | C++20 model | loom executions ({total}) | verdict |\n|---|---|---|---|",
-            r.shape.name,
-            r.shape.variant,
-            r.shape.lesson.replace('\n', " ")
-        );
-        for o in r.shape.outcomes {
-            let n = r.count(o.label);
-            let v = verdict(o, n);
-            let why = match o.known {
-                Some(w) if v != "ok" => format!(": {w}"),
-                _ => String::new(),
-            };
-            let _ = writeln!(
-                s,
-                "| `{}` | {} | {n} | {v}{why} |",
-                o.label,
-                model_word(o.model)
-            );
-        }
-        if let Some(m) = r.mutant_text() {
-            let _ = writeln!(s, "\n{m}.");
-        }
-    }
-    s
 }

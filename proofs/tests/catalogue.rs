@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use hbsync_proofs::catalogue::{Kind, CLAIMS};
-use hbsync_proofs::{litmus, report};
+use hbsync_proofs::{catalogue, litmus};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
@@ -239,7 +239,7 @@ fn every_claim_is_documented_in_the_primitives() {
 #[test]
 fn readme_claim_table_is_current() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let table = report::markdown_claims(CLAIMS);
+    let table = catalogue::markdown_table(CLAIMS);
     assert!(
         readme.contains(&table),
         "README's claim table is stale: paste `cargo verify --markdown`:\n{table}"
@@ -254,22 +254,6 @@ fn std_build_runs_the_positive_programs() {
             part();
         }
     }
-}
-
-/// Issue 14: the HTML report renders the claim tables as tables, not as markdown text.
-#[test]
-fn html_report_renders_tables() {
-    let md =
-        "# Claims\n\nSome `code` & text.\n\n| claim | verdict |\n|---|---|\n| HB-X | `proved` |\n";
-    let html = hbsync_proofs::models_report::markdown_html(md);
-    assert_eq!(
-        html,
-        "<h3>Claims</h3><p>Some <code>code</code> &amp; text.</p>\
-         <table><tr><th>claim</th><th>verdict</th></tr>\
-         <tr><td>HB-X</td><td><code>proved</code></td></tr></table>"
-    );
-    let page = hbsync_proofs::models_report::html(md, &[], &[]);
-    assert!(page.contains("<td>HB-X</td>") && !page.contains("| HB-X |"));
 }
 
 /// Issue 14: every constant of the primitives (state tags, bounds, tuning) says what it is in

@@ -59,7 +59,7 @@ fn main() -> ExitCode {
     let page = format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>hbsync conformance</title>\
          </head><body><h1>Conformance: behaviours x crates</h1>{}</body></html>",
-        hbsync_proofs::models_report::markdown_html(&md)
+        hbsync_xtask::render::markdown_html(&md)
     );
     let written = std::fs::create_dir_all(&dir)
         .and_then(|_| std::fs::write(dir.join("conformance.md"), &md))

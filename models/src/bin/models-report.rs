@@ -1,4 +1,5 @@
-//! Runs the models for `cargo verify`'s report and prints one JSON object per line.
+//! Runs the models for `cargo verify`'s report and prints one JSON object per line, each a
+//! `hbsync_xtask::schema::ModelLine`.
 //!
 //! - loom build: every pitfall (buggy program and fixed twin), with the failing execution's
 //!   trace and a loom checkpoint file to replay it (`models-report <replay-dir>`);
@@ -8,7 +9,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use serde_json::json;
+use hbsync_xtask::schema::{self, ModelLine};
 
 fn main() {
     std::env::set_var("HBSYNC_TRACE_QUIET", "1");
@@ -33,39 +34,44 @@ fn pitfalls(dir: &str) {
         let start = std::time::Instant::now();
         let o = run(p, Some(&replay));
         let (tasks, events) = o.failure.as_ref().map_or((vec![], vec![]), |f| {
-            let tasks: Vec<_> = f
+            let tasks = f
                 .tasks
                 .iter()
-                .map(|t| json!({"name": t.name, "spawned_at": t.spawned_at, "blocked_in": t.blocked_in}))
+                .map(|t| schema::Task {
+                    name: t.name.clone(),
+                    spawned_at: t.spawned_at.clone(),
+                    blocked_in: t.blocked_in.clone(),
+                })
                 .collect();
-            let events: Vec<_> = f
+            let events = f
                 .events
                 .iter()
-                .map(|e| json!({"task": e.task, "text": e.text}))
+                .map(|e| schema::Event {
+                    task: e.task,
+                    text: e.text.clone(),
+                })
                 .collect();
             (tasks, events)
         });
-        let line = json!({
-            "kind": "pitfall",
-            "id": p.id,
-            "lesson": p.lesson,
-            "checker": "loom",
-            "expected": format!("{:?}", p.expect).to_lowercase(),
-            "caught": o.caught,
-            "diagnosis": o.diagnosis,
-            "fixed_passes": o.fixed_passes,
-            "fixed_failure": o.fixed_failure,
-            "buggy_executions": o.buggy_executions,
-            "fixed_executions": o.fixed_executions,
-            "seconds": start.elapsed().as_secs_f64(),
-            "timeline": o.failure.as_ref().map(|f| f.timeline()),
-            "tasks": tasks,
-            "events": events,
-            "replay": format!(
+        print(ModelLine::Pitfall(schema::Pitfall {
+            id: p.id.to_string(),
+            lesson: p.lesson.to_string(),
+            checker: "loom".to_string(),
+            expected: format!("{:?}", p.expect).to_lowercase(),
+            caught: o.caught,
+            diagnosis: o.diagnosis,
+            fixed_passes: o.fixed_passes,
+            fixed_failure: o.fixed_failure,
+            buggy_executions: o.buggy_executions as u64,
+            fixed_executions: o.fixed_executions as u64,
+            seconds: start.elapsed().as_secs_f64(),
+            timeline: o.failure.as_ref().map(|f| f.timeline()),
+            tasks,
+            events,
+            replay: format!(
                 "LOOM_CHECKPOINT_FILE={replay} LOOM_CHECKPOINT_INTERVAL=1 (loom replays the failing execution first)"
             ),
-        });
-        println!("{line}");
+        }));
     }
 }
 
@@ -82,16 +88,22 @@ fn programs() {
             hbsync::check::model_with(options, p.run)
         }));
         let failure = hbsync::trace::take_last_failure().map(|f| f.diagnosis());
-        let line = json!({
-            "kind": "program",
-            "id": p.id,
-            "properties": p.properties,
-            "checker": "shuttle (PCT, depth 3)",
-            "passed": r.is_ok(),
-            "failure": failure,
-            "schedules": iterations,
-            "seconds": start.elapsed().as_secs_f64(),
-        });
-        println!("{line}");
+        print(ModelLine::Program(schema::Program {
+            id: p.id.to_string(),
+            properties: p.properties.to_string(),
+            checker: "shuttle (PCT, depth 3)".to_string(),
+            passed: r.is_ok(),
+            failure,
+            schedules: iterations as u64,
+            seconds: start.elapsed().as_secs_f64(),
+        }));
     }
+}
+
+/// One line of the report schema on stdout.
+fn print(line: ModelLine) {
+    println!(
+        "{}",
+        serde_json::to_string(&line).expect("a model line is always serializable")
+    );
 }

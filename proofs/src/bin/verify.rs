@@ -21,10 +21,10 @@ use std::process::{Command, ExitCode};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Instant;
 
-use hbsync_proofs::catalogue::{Claim, Kind, CLAIMS};
-use hbsync_proofs::models_report;
-use hbsync_proofs::report::{self, ClaimResult, MutantResult};
+use hbsync_proofs::catalogue::{self, Claim, Kind, CLAIMS};
 use hbsync_proofs::tables;
+use hbsync_xtask::render;
+use hbsync_xtask::schema::{self, ModelLine, Mutant, Mutants, Pitfall, Program, Report, Verdict};
 
 /// One process to run: a claim, optionally with one site weakened (its own, or inherited
 /// from a claim it builds on).
@@ -192,8 +192,9 @@ fn build(root: &Path, checker: &str, package: &str, bin: &str) -> PathBuf {
     target.join("release").join(bin)
 }
 
-/// Runs `models-report` (already built) and parses its JSON lines.
-fn run_models(bin: &Path, replay_dir: &Path) -> Vec<serde_json::Value> {
+/// Runs `models-report` (already built) and parses its lines (one [`ModelLine`] each; a
+/// line that does not parse is reported, and so missing from the tables).
+fn run_models(bin: &Path, replay_dir: &Path) -> Vec<ModelLine> {
     let out = Command::new(bin)
         .current_dir(root())
         .arg(replay_dir)
@@ -208,7 +209,13 @@ fn run_models(bin: &Path, replay_dir: &Path) -> Vec<serde_json::Value> {
     }
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter_map(|l| match serde_json::from_str(l) {
+            Ok(line) => Some(line),
+            Err(e) => {
+                eprintln!("verify: a models-report line is not in the schema ({e}): {l}");
+                None
+            }
+        })
         .collect()
 }
 
@@ -286,7 +293,7 @@ fn main() -> ExitCode {
             "--models" => models_only = true,
             "--litmus" => litmus_only = true,
             "--markdown" => {
-                print!("{}", report::markdown_claims(CLAIMS));
+                print!("{}", catalogue::markdown_table(CLAIMS));
                 return ExitCode::SUCCESS;
             }
             "-h" | "--help" => {
@@ -307,14 +314,16 @@ fn main() -> ExitCode {
     // The litmus outcome tables: with `--litmus` alone, or as part of the full run.
     let litmus_tables = (litmus_only || (only.is_empty() && !models_only)).then(|| {
         let t = run_tables(&bin);
-        print!("{}", tables::text(&t));
-        t
+        let rows: Vec<schema::LitmusTable> = t.iter().map(tables::TableResult::row).collect();
+        print!("{}", render::litmus_text(&rows));
+        (t, rows)
     });
     if litmus_only {
-        let t = litmus_tables.unwrap_or_default();
+        let (t, rows) = litmus_tables.unwrap_or_default();
         let dir = root.join("target").join("hbsync-report");
         std::fs::create_dir_all(&dir).expect("create the report directory");
-        std::fs::write(dir.join("litmus.md"), tables::markdown(&t)).expect("write litmus.md");
+        std::fs::write(dir.join("litmus.md"), render::litmus_markdown(&rows))
+            .expect("write litmus.md");
         let bad: Vec<String> = t
             .iter()
             .filter(|r| !r.ok())
@@ -424,104 +433,112 @@ fn main() -> ExitCode {
     }
     done.sort_by_key(|(n, _, _)| *n);
 
-    let mut results: Vec<ClaimResult> = Vec::new();
+    let mut results: Vec<schema::Claim> = Vec::new();
     for (_, job, out) in done {
         let claim = CLAIMS[job.claim];
         match job.mutant {
             None => {
                 let verdict = match (claim.kind, out.passed) {
-                    (Kind::Positive, true) => "proved",
-                    (Kind::Positive, false) => "failed",
+                    (Kind::Positive, true) => Verdict::Proved,
+                    (Kind::Positive, false) => Verdict::Failed,
                     (Kind::Negative, false) if out.diagnosis.contains("Causality violation") => {
-                        "race-found"
+                        Verdict::RaceFound
                     }
-                    (Kind::Negative, false) => "failed",
-                    (Kind::Negative, true) => "no-race-found",
+                    (Kind::Negative, false) => Verdict::Failed,
+                    (Kind::Negative, true) => Verdict::NoRaceFound,
                 };
-                results.push(ClaimResult {
-                    claim,
-                    verdict: verdict.to_string(),
+                results.push(schema::Claim {
+                    id: claim.id.to_string(),
+                    statement: claim.statement.to_string(),
+                    kind: match claim.kind {
+                        Kind::Positive => schema::Kind::Positive,
+                        Kind::Negative => schema::Kind::Negative,
+                    },
+                    verdict,
+                    checker: "loom".to_string(),
                     interleavings: out.executions,
-                    seconds: out.seconds,
+                    seconds: (out.seconds * 1000.0).round() / 1000.0,
+                    threads: claim.threads,
+                    preemption_bound: claim.preemption_bound,
                     complete: out.passed,
                     diagnosis: out.diagnosis,
-                    mutants: Vec::new(),
+                    mutants: Mutants::from_sites(Vec::new()),
                 });
             }
             Some(site) => {
                 let r = results
                     .iter_mut()
                     .rev()
-                    .find(|r| r.claim.id == claim.id)
+                    .find(|r| r.id == claim.id)
                     .expect("claim runs first");
-                r.mutants.push(MutantResult {
+                let mut sites = std::mem::take(&mut r.mutants.sites);
+                sites.push(Mutant {
                     site: site.to_string(),
-                    via: job.via,
+                    via: job.via.map(str::to_string),
                     killed: !out.passed,
                     diagnosis: out.diagnosis,
                 });
+                r.mutants = Mutants::from_sites(sites);
             }
         }
     }
     println!();
-    print!("{}", report::table(&results));
+    print!("{}", render::claims_table(&results));
     // Coverage: every ordering instruction must be one site, killed by at least one claim.
-    let coverage = (only.is_empty() && !models_only).then(|| report::Coverage {
+    let coverage = (only.is_empty() && !models_only).then(|| schema::Coverage {
         instructions: count_instructions(&root),
         sites: hbsync::check::MUTANT_SITES.len() - hbsync::check::DESIGN_MUTANTS.len(),
         killed_by: hbsync::check::MUTANT_SITES
             .iter()
-            .map(|&site| {
-                let by: Vec<&'static str> = results
+            .map(|&site| schema::SiteKills {
+                site: site.to_string(),
+                claims: results
                     .iter()
-                    .filter(|r| r.mutants.iter().any(|m| m.site == site && m.killed))
-                    .map(|r| r.claim.id)
-                    .collect();
-                (site, by)
+                    .filter(|r| r.mutants.sites.iter().any(|m| m.site == site && m.killed))
+                    .map(|r| r.id.clone())
+                    .collect(),
             })
             .collect(),
     });
     if let Some(c) = &coverage {
-        println!("\nverify: {}", c.line());
+        println!("\nverify: {}", render::coverage_line(c));
     }
 
     // The models: pitfalls (loom) and classic programs (shuttle).
-    let (mut pitfalls, mut programs) = (Vec::new(), Vec::new());
+    let mut report = Report {
+        claims: results,
+        coverage,
+        litmus: litmus_tables.map(|(_, rows)| rows).unwrap_or_default(),
+        ..Report::new()
+    };
     if only.is_empty() {
         let report_dir = root.join("target").join("hbsync-report");
         let replay_dir = Path::new("target").join("hbsync-report").join("replay");
         std::fs::create_dir_all(root.join(&replay_dir)).expect("create the report directory");
         let start = Instant::now();
         let loom_bin = build(&root, "loom", "hbsync-models", "models-report");
-        pitfalls = run_models(&loom_bin, &replay_dir);
         let shuttle_bin = build(&root, "shuttle", "hbsync-models", "models-report");
-        programs = run_models(&shuttle_bin, &replay_dir);
+        let lines = run_models(&loom_bin, &replay_dir)
+            .into_iter()
+            .chain(run_models(&shuttle_bin, &replay_dir));
+        for line in lines {
+            match line {
+                ModelLine::Pitfall(p) => report.pitfalls.push(p),
+                ModelLine::Program(p) => report.programs.push(p),
+            }
+        }
         eprintln!(
             "verify: {} pitfalls and {} programs in {:.1}s",
-            pitfalls.len(),
-            programs.len(),
+            report.pitfalls.len(),
+            report.programs.len(),
             start.elapsed().as_secs_f64()
         );
         println!();
-        print!("{}", models_report::table(&pitfalls, &programs));
-        let mut claims_md = report::markdown_results(&results);
-        if let Some(c) = &coverage {
-            claims_md.push('\n');
-            claims_md.push_str(&c.markdown());
-        }
-        if let Some(t) = &litmus_tables {
-            claims_md.push('\n');
-            claims_md.push_str(&tables::markdown(t));
-        }
-        let md = report_dir.join("report.md");
-        let html = report_dir.join("report.html");
-        std::fs::write(
-            &md,
-            models_report::markdown(&claims_md, &pitfalls, &programs),
-        )
-        .expect("write report.md");
-        std::fs::write(&html, models_report::html(&claims_md, &pitfalls, &programs))
-            .expect("write report.html");
+        print!(
+            "{}",
+            render::models_table(&report.pitfalls, &report.programs)
+        );
+        let (md, html) = render::write_files(&report, &report_dir).expect("write the report files");
         println!(
             "\nverify: report with every trace: {} and {}",
             md.display(),
@@ -529,40 +546,45 @@ fn main() -> ExitCode {
         );
     }
     if let Some(path) = json {
-        std::fs::write(
-            &path,
-            report::json(&results, coverage.as_ref(), &pitfalls, &programs),
-        )
-        .expect("write the JSON report");
+        std::fs::write(&path, report.to_json()).expect("write the JSON report");
         eprintln!("verify: wrote {}", path.display());
     }
+    let Report {
+        claims: results,
+        coverage,
+        litmus,
+        pitfalls,
+        programs,
+        ..
+    } = report;
     let mut bad: Vec<String> = results
         .iter()
         .filter(|r| !r.ok())
-        .map(|r| r.claim.id.to_string())
+        .map(|r| r.id.clone())
         .collect();
     bad.extend(
         pitfalls
             .iter()
-            .filter(|p| !models_report::pitfall_ok(p))
-            .map(|p| format!("pitfall {}", p["id"].as_str().unwrap_or("?"))),
+            .filter(|p| !Pitfall::ok(p))
+            .map(|p| format!("pitfall {}", p.id)),
     );
     bad.extend(
         programs
             .iter()
-            .filter(|p| !models_report::program_ok(p))
-            .map(|p| format!("program {}", p["id"].as_str().unwrap_or("?"))),
+            .filter(|p: &&Program| !p.passed)
+            .map(|p| format!("program {}", p.id)),
     );
     if only.is_empty() && (pitfalls.is_empty() || programs.is_empty()) {
         bad.push("the models produced no results".into());
     }
-    if let Some(t) = &litmus_tables {
+    if only.is_empty() && !models_only {
         bad.extend(
-            t.iter()
-                .filter(|r| !r.ok())
-                .map(|r| format!("litmus table {} ({})", r.shape.name, r.shape.variant)),
+            litmus
+                .iter()
+                .filter(|r| !r.ok)
+                .map(|r| format!("litmus table {} ({})", r.name, r.variant)),
         );
-        if t.len() != tables::SHAPES.len() {
+        if litmus.len() != tables::SHAPES.len() {
             bad.push("the litmus tables did not all run".into());
         }
     }
