@@ -60,9 +60,10 @@ use std::any::{Any, TypeId};
 use std::fmt;
 use std::time::{Duration, Instant};
 
+mod deadline;
 mod scope;
 
-use scope::{arm_deadline, CancelState, ScopeInner};
+use scope::{CancelState, ScopeInner};
 
 use crate::chan::Receiver;
 use crate::sync::{Arc, Mutex};
@@ -585,7 +586,7 @@ impl Context {
         if Instant::now() >= deadline {
             scope.cancel_by_own(ContextError::DeadlineExceeded, cause);
         } else {
-            arm_deadline(&scope, deadline, cause);
+            deadline::arm(&scope, deadline, cause);
         }
         (ctx, CancelFunc { scope })
     }

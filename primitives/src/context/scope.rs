@@ -1,9 +1,8 @@
 //! Cancel scopes: the tree of cancellation under every [`Context`](super::Context), with its
-//! two-pass, non-recursive cancel, and deadlines on the crate's one clock (see the module
-//! docs of [`crate::context`]).
+//! two-pass, non-recursive cancel (see the module docs of [`crate::context`]). Deadlines are
+//! armed in [`super::deadline`].
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use super::{Cause, ContextError};
 use crate::chan::{self, Receiver, Sender};
@@ -199,6 +198,20 @@ impl CancelState {
         }
     }
 
+    /// Keeps `alarm` (this scope's deadline with the clock) until the scope is canceled or
+    /// dropped; withdraws it at once if the scope is canceled already (perhaps by this very
+    /// deadline).
+    pub(super) fn keep_alarm(&self, alarm: Alarm) {
+        let mut inner = self.inner.lock();
+        // Relaxed: under the lock that `mark` stores under; no edge rests on it.
+        if self.state.load(Ordering::Relaxed) == LIVE {
+            inner.alarm = Some(alarm);
+        } else {
+            drop(inner);
+            alarm.cancel();
+        }
+    }
+
     /// Removes our registration from the parent (after our cancel, or at drop).
     fn unregister(&self) {
         if let Some((parent, id)) = &self.parent {
@@ -234,25 +247,4 @@ struct Marked {
     children: BTreeMap<u64, Weak<CancelState>>,
     after: BTreeMap<u64, Box<dyn FnOnce() + Send>>,
     alarm: Option<Alarm>,
-}
-
-/// Cancels `scope` with `DeadlineExceeded` at `deadline`: registers the deadline with the
-/// clock ([`Alarm`]; std builds: the timer thread runs it then; checker builds: a wait on a
-/// done channel at or below `scope` rings it, see the module docs of [`crate::time`]). The
-/// alarm holds the scope weakly, so a dropped context is not kept alive by its deadline.
-pub(super) fn arm_deadline(scope: &Arc<CancelState>, deadline: Instant, cause: Option<Cause>) {
-    let owner = Arc::downgrade(scope);
-    let alarm = Alarm::set(deadline, move || {
-        if let Some(owner) = owner.upgrade() {
-            owner.cancel_by_own(ContextError::DeadlineExceeded, cause.clone());
-        }
-    });
-    let mut inner = scope.inner.lock();
-    // Relaxed: under the lock that `mark` stores under; no edge rests on it.
-    if scope.state.load(Ordering::Relaxed) == LIVE {
-        inner.alarm = Some(alarm);
-    } else {
-        drop(inner);
-        alarm.cancel(); // canceled meanwhile (perhaps by this very deadline)
-    }
 }
