@@ -1,6 +1,7 @@
 //! Models of `hbsync::context`, run by whichever checker hbsync was built with (loom with
-//! preemption bound 3, or shuttle PCT): cancel racing child creation, cancel racing an
-//! after-func's stop, a deadline racing completion (virtual time, both outcomes counted), and
+//! preemption bound 3, or shuttle PCT): cancel racing child creation, a lock-free cancel
+//! racing a done channel's and an after-func's registration, cancel racing an after-func's
+//! stop, a deadline racing completion (virtual time, both outcomes counted), and
 //! a worker loop that stops on cancel without losing an accepted job.
 #![cfg(any(loom, shuttle))]
 
@@ -27,6 +28,24 @@ fn cancel_races_child_creation() {
             "child missed its parent's cancel"
         );
         assert_eq!(child.err(), Some(ContextError::Canceled));
+        t.join().unwrap();
+    });
+}
+
+/// A cancel of a scope that holds nothing takes no lock (one CAS): racing it, a done channel
+/// made and an after-func registered either are taken out by the cancel or see it when they
+/// are added (the done channel closed at birth, the after-func started at once). Either way
+/// the done channel closes and the after-func runs; neither waits forever.
+#[test]
+fn lock_free_cancel_races_done_and_after_func() {
+    check::model(|| {
+        let (ctx, cancel) = Context::background().with_cancel();
+        let t = thread::spawn(move || cancel.cancel());
+        let (ran_tx, ran) = bounded::<()>(1);
+        let _f = ctx.after_func(move || ran_tx.send(()).unwrap());
+        assert!(ctx.done().recv().is_err(), "done missed the cancel");
+        assert_eq!(ran.recv(), Ok(()), "the after-func missed the cancel");
+        assert_eq!(ctx.err(), Some(ContextError::Canceled));
         t.join().unwrap();
     });
 }

@@ -335,15 +335,32 @@ pub fn hb_once() {
     t.join().unwrap();
 }
 
+/// Which scope `hb_ctx_err` observes.
+#[derive(Clone, Copy)]
+enum Observed {
+    /// The root, holding nothing: its cancel is the lock-free CAS (`ctx.cancel.quick`).
+    Leaf,
+    /// The root, holding a child: its cancel is the CAS under its lock (`ctx.cancel`).
+    Holder,
+    /// The root's child, canceled by the root's cancel (parent to descendant).
+    Child,
+}
+
 /// HB-CTX-CANCEL, observed through `err`: write; cancel the root ‖ poll `err()` of the
-/// root, or of a child (`via_child`: parent to descendant), until Some; read.
-fn hb_ctx_err(via_child: bool) {
+/// observed scope until Some; read.
+fn hb_ctx_err(observed: Observed) {
     let data = Data::new();
     let (root, cancel) = hbsync::context::Context::background().with_cancel();
-    let observed = if via_child {
-        root.with_cancel().0
-    } else {
-        root
+    let (child, _child_cancel) = match observed {
+        Observed::Leaf => (None, None),
+        Observed::Holder | Observed::Child => {
+            let (c, f) = root.with_cancel();
+            (Some(c), Some(f))
+        }
+    };
+    let observed = match (observed, child) {
+        (Observed::Child, Some(child)) => child,
+        _ => root,
     };
     let d = data.clone();
     let t = thread::spawn(move || {
@@ -354,6 +371,22 @@ fn hb_ctx_err(via_child: bool) {
     while observed.err().is_none() {
         thread::yield_now();
     }
+    assert_eq!(data.read(), 1);
+    t.join().unwrap();
+}
+
+/// HB-CTX-CANCEL, observed by a done channel made while the cancel runs: made after a
+/// lock-free cancel, it is closed at birth, and the edge is the Acquire of the CAS that
+/// finds the scope canceled (`ctx.hold`); made before, the cancel closes it (HB-CHAN-CLOSE).
+fn hb_ctx_done_made_late() {
+    let data = Data::new();
+    let (ctx, cancel) = hbsync::context::Context::background().with_cancel();
+    let d = data.clone();
+    let t = thread::spawn(move || {
+        d.write(1);
+        cancel.cancel();
+    });
+    assert!(ctx.done().recv().is_err());
     assert_eq!(data.read(), 1);
     t.join().unwrap();
 }
@@ -604,8 +637,12 @@ pub fn program(proof: &str) -> Option<&'static [Part]> {
         ],
         "hb_once" => &[("two callers", hb_once)],
         "hb_ctx_cancel" => &[
-            ("err", || hb_ctx_err(false)),
-            ("child err", || hb_ctx_err(true)),
+            ("err", || hb_ctx_err(Observed::Leaf)),
+            ("err of a scope with a child", || {
+                hb_ctx_err(Observed::Holder)
+            }),
+            ("child err", || hb_ctx_err(Observed::Child)),
+            ("done made late", hb_ctx_done_made_late),
             ("done and after-func", hb_ctx_done_and_after_func),
         ],
         "n_task_exit" => &[("no join", n_task_exit)],

@@ -406,3 +406,105 @@ fn children_created_during_parent_cancel() {
         }
     }
 }
+
+/// A child's slot in its parent is reused once the child leaves it, and a scope leaves its
+/// parent twice (at its own cancel, and at its drop): the second leaving must not remove
+/// the child that reused the slot, which the parent's cancel must still reach.
+#[test]
+fn a_reused_child_slot_stays_registered() {
+    let (root, cancel) = Context::background().with_cancel();
+    let (a, cancel_a) = root.with_cancel();
+    cancel_a.cancel(); // `a` leaves its slot
+    let (b, _cancel_b) = root.with_cancel(); // `b` takes it
+    drop(cancel_a);
+    drop(a); // `a`'s drop leaves again: `b` must stay
+    assert_eq!(registrations(&root), 1);
+    cancel.cancel();
+    assert_eq!(b.err(), Some(ContextError::Canceled));
+    assert!(is_done(&b));
+}
+
+/// Slots are reused: a parent whose children come and go keeps as many slots as were ever
+/// alive at once, and its cancel reaches exactly the live ones, in any mix of leaves and
+/// scopes that hold something (a done channel, an after-func, a child, a deadline).
+#[test]
+fn children_come_and_go_and_the_cancel_reaches_the_live_ones() {
+    let (root, cancel) = Context::background().with_cancel();
+    let mut live = Vec::new();
+    for i in 0..1000 {
+        let child = match i % 4 {
+            0 => root.with_cancel(),
+            1 => {
+                let c = root.with_cancel();
+                let _ = c.0.done(); // holds a done channel
+                c
+            }
+            2 => {
+                let c = root.with_cancel();
+                let grandchild = c.0.with_cancel();
+                live.push(grandchild);
+                c
+            }
+            _ => root.with_timeout(Duration::from_secs(60)),
+        };
+        if i % 3 == 0 {
+            live.push(child);
+        }
+    }
+    // Kept: every third child, and every child whose grandchild is kept (the grandchild's
+    // context holds its parent).
+    let kept = (0..1000).filter(|i| i % 3 == 0 || i % 4 == 2).count();
+    assert_eq!(
+        registrations(&root),
+        kept,
+        "only the kept children stay registered"
+    );
+    cancel.cancel();
+    for (c, _) in &live {
+        assert_eq!(c.err(), Some(ContextError::Canceled));
+        assert!(is_done(c));
+    }
+}
+
+/// A scope that holds nothing is canceled without its lock; what is added to it afterwards
+/// sees the cancel: a done channel is closed at birth, an after-func starts at once, a
+/// child is born canceled, and the cause is the error itself.
+#[test]
+fn things_added_after_a_lock_free_cancel_see_it() {
+    let (ctx, cancel) = Context::background().with_cancel();
+    cancel.cancel(); // ctx holds nothing: the lock-free path
+    assert_eq!(ctx.err(), Some(ContextError::Canceled));
+    assert!(is_done(&ctx));
+    let (tx, ran) = chan::bounded(1);
+    let f = ctx.after_func(move || tx.send(()).unwrap());
+    assert_eq!(ran.recv_timeout(Duration::from_secs(10)), Ok(()));
+    assert!(!f.stop(), "already started");
+    let (child, _c) = ctx.with_cancel();
+    assert_eq!(child.err(), Some(ContextError::Canceled));
+    assert_eq!(ctx.cause().unwrap().to_string(), "context canceled");
+    assert_eq!(child.cause().unwrap().to_string(), "context canceled");
+}
+
+/// A cancel with a cause reaches leaves with the cause (they take the locked path for it),
+/// and a later cancel with another cause changes nothing, leaf or not.
+#[test]
+fn a_cause_reaches_every_leaf_and_the_first_cancel_wins() {
+    let (root, cancel) = Context::background().with_cancel_cause();
+    let leaves: Vec<_> = (0..100).map(|_| root.with_cancel_cause()).collect();
+    let (early, early_cancel) = root.with_cancel_cause();
+    early_cancel.cancel(Arc::new(std::io::Error::other("early")));
+    cancel.cancel(Arc::new(std::io::Error::other("root")));
+    for (leaf, again) in &leaves {
+        again.cancel(Arc::new(std::io::Error::other("late")));
+        assert_eq!(leaf.cause().unwrap().to_string(), "root");
+    }
+    assert_eq!(early.cause().unwrap().to_string(), "early");
+    // A leaf canceled first, without a cause (lock-free), keeps the plain error when its
+    // parent is canceled later with a cause.
+    let (parent, parent_cancel) = Context::background().with_cancel_cause();
+    let (leaf, leaf_cancel) = parent.with_cancel();
+    leaf_cancel.cancel();
+    parent_cancel.cancel(Arc::new(std::io::Error::other("late")));
+    assert_eq!(leaf.cause().unwrap().to_string(), "context canceled");
+    assert_eq!(parent.cause().unwrap().to_string(), "late");
+}

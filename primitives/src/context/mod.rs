@@ -25,7 +25,11 @@
 //! - **Cancel** works in two passes, without recursion. First it marks the whole subtree:
 //!   for each scope, parent before children, it takes that scope's lock, stores the error
 //!   (first cancel wins; it is sticky), takes the children, after-funcs and deadline out, and
-//!   unlocks. Then it closes every done channel and starts each after-func on its own task.
+//!   unlocks. A scope that holds none of these (most leaves of a large tree), canceled
+//!   without a cause, is marked with one CAS on its state word and no lock: a flag in that
+//!   word says whether the scope holds anything, set under the lock by whatever adds the
+//!   first thing, with a CAS that also finds a lock-free cancel that came first. Then it
+//!   closes every done channel and starts each after-func on its own task.
 //!   So a task woken by any done channel of the subtree finds every descendant's `err()`
 //!   already set (Go closes a parent's done before it cancels the children; hbsync promises
 //!   the stronger order). No two scope locks are ever held at once; a 100,000-deep chain is
@@ -52,9 +56,12 @@
 //!
 //! - **HB-CTX-CANCEL**: a cancel is synchronized before every observation of it: a receive
 //!   from [`Context::done`] that returns because of it (HB-CHAN-CLOSE), an [`Context::err`]
-//!   or [`Context::cause`] that returns it (Release store at site `ctx.cancel`, Acquire load
-//!   at site `ctx.observe`), and the start of every after-func it runs (HB-SPAWN). The cancel
-//!   of a parent is synchronized before the observations of its descendants' cancellation.
+//!   or [`Context::cause`] that returns it (Release CAS at site `ctx.cancel` under the
+//!   scope's lock, or `ctx.cancel.quick` without it; Acquire load at site `ctx.observe`), and
+//!   the start of every after-func it runs (HB-SPAWN). A done channel made, an after-func
+//!   registered or a child created after a lock-free cancel is closed, started or canceled
+//!   after it (Acquire failure of the CAS at site `ctx.hold`). The cancel of a parent is
+//!   synchronized before the observations of its descendants' cancellation.
 
 use std::any::{Any, TypeId};
 use std::fmt;
@@ -428,21 +435,21 @@ impl Context {
             None => Arc::new(CancelState::new(None, ScopeInner::default())),
             Some(p) => {
                 let mut inner = p.inner.lock();
-                let id = inner.id();
+                let slot = inner.children.next_slot();
                 let scope = Arc::new(CancelState::new(
-                    Some((p.clone(), id)),
+                    Some((p.clone(), slot)),
                     ScopeInner {
                         #[cfg(any(loom, shuttle))]
                         alarm: inner.alarm.clone(),
                         ..ScopeInner::default()
                     },
                 ));
-                let born_canceled = match p.err() {
-                    Some(err) => Some((err, inner.cause.clone())),
-                    None => {
-                        inner.children.insert(id, Arc::downgrade(&scope));
+                let born_canceled = match p.adopt(&mut inner, Arc::downgrade(&scope)) {
+                    Ok(got) => {
+                        debug_assert_eq!(got, slot, "the slot the child was built with");
                         None
                     }
+                    Err(canceled) => Some(canceled),
                 };
                 drop(inner);
                 if let Some((err, cause)) = born_canceled {
@@ -685,17 +692,15 @@ impl Context {
             };
         };
         let mut inner = scope.inner.lock();
-        if scope.err().is_some() {
-            drop(inner);
-            drop(crate::go(f));
-            return AfterFunc {
-                scope: Some(scope.clone()),
-                id: 0, // no entry: stop() returns false
-                parked: Mutex::new(None),
-            };
-        }
-        let id = inner.id();
-        inner.after.insert(id, Box::new(f));
+        let kept = scope.keep_after(&mut inner, Box::new(f));
+        drop(inner);
+        let id = match kept {
+            Ok(id) => id,
+            Err(f) => {
+                drop(crate::go(f)); // HB-SPAWN, after the cancel `keep_after` found
+                0 // no entry: stop() returns false
+            }
+        };
         AfterFunc {
             scope: Some(scope.clone()),
             id,

@@ -105,8 +105,16 @@ pub(crate) const ONCE_VALUE_GET: Site = "once_value.get";
 /// Once done (one CAS) *before* running `f`.
 pub(crate) const ONCE_EARLY: Site = "once.done_early";
 
-/// The Release store of a context's canceled state.
+/// The Release CAS of a context's canceled state under the scope's lock (a scope that holds
+/// a done channel, children, after-funcs or a deadline, or a cancel with a cause).
 pub(crate) const CTX_CANCEL: Site = "ctx.cancel";
+/// The Release CAS of a context's canceled state without the lock (a scope that holds
+/// nothing, canceled without a cause).
+pub(crate) const CTX_CANCEL_QUICK: Site = "ctx.cancel.quick";
+/// The Acquire failure of the CAS that marks a scope as holding something, which finds it
+/// canceled without the lock (a done channel made, an after-func or a child registered
+/// after a lock-free cancel).
+pub(crate) const CTX_HOLD: Site = "ctx.hold";
 /// The Acquire load of a context's state (`err`, `cause`).
 pub(crate) const CTX_OBSERVE: Site = "ctx.observe";
 
@@ -153,6 +161,8 @@ pub(crate) const ALL: &[Site] = &[
     ONCE_VALUE_GET,
     ONCE_EARLY,
     CTX_CANCEL,
+    CTX_CANCEL_QUICK,
+    CTX_HOLD,
     CTX_OBSERVE,
 ];
 
