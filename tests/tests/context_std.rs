@@ -508,3 +508,18 @@ fn a_cause_reaches_every_leaf_and_the_first_cancel_wins() {
     assert_eq!(leaf.cause().unwrap().to_string(), "context canceled");
     assert_eq!(parent.cause().unwrap().to_string(), "late");
 }
+
+/// A scope with one child is walked without a walk list, whichever slot the child is in:
+/// slot 0, or a later one after slot 0 was left.
+#[test]
+fn a_single_child_in_any_slot_is_reached() {
+    let (root, cancel) = Context::background().with_cancel();
+    let first = root.with_cancel();
+    let (second, _c) = root.with_cancel();
+    drop(first); // slot 0 is left; the one child is in slot 1
+    let (grandchild, _g) = second.with_cancel(); // `second` has one child, in slot 0
+    assert_eq!(registrations(&root), 1);
+    cancel.cancel();
+    assert!(is_done(&second) && is_done(&grandchild));
+    assert_eq!(grandchild.err(), Some(ContextError::Canceled));
+}

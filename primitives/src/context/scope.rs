@@ -132,6 +132,18 @@ impl Children {
         self.len
     }
 
+    /// The one child, if that is all there is (in slot 0); else the children back.
+    fn only(self) -> Result<Weak<CancelState>, Self> {
+        match self {
+            Self {
+                first: Some(only),
+                rest,
+                ..
+            } if rest.is_empty() => Ok(only),
+            other => Err(other),
+        }
+    }
+
     fn walk(self) -> ChildWalk {
         self.first
             .into_iter()
@@ -299,14 +311,22 @@ impl CancelState {
         if !self.mark(err, &cause, &mut taken) {
             return false;
         }
-        while let Some(walk) = taken.walks.last_mut() {
-            match walk.next() {
-                Some(child) => {
-                    if let Some(child) = child.upgrade() {
-                        child.mark(err, &cause, &mut taken);
-                    }
-                }
-                None => drop(taken.walks.pop()),
+        loop {
+            let child = match taken.only.take() {
+                Some(only) => only,
+                None => match taken.walks.last_mut() {
+                    Some(walk) => match walk.next() {
+                        Some(child) => child,
+                        None => {
+                            taken.walks.pop();
+                            continue;
+                        }
+                    },
+                    None => break,
+                },
+            };
+            if let Some(child) = child.upgrade() {
+                child.mark(err, &cause, &mut taken);
             }
         }
         let Taken {
@@ -384,7 +404,11 @@ impl CancelState {
         // after-funcs start in the second pass, with no lock held. Only the kinds of thing
         // the scope ever held are looked at.
         if s & HOLDS_CHILDREN != 0 && inner.children.len() > 0 {
-            out.walks.push(std::mem::take(&mut inner.children).walk());
+            let children = std::mem::take(&mut inner.children);
+            match children.only() {
+                Ok(only) => out.only = Some(only), // a chain: no walk to keep
+                Err(children) => out.walks.push(children.walk()),
+            }
         }
         if s & HOLDS_DONE != 0 {
             out.closes.extend(inner.done_tx.take());
@@ -475,4 +499,7 @@ struct Taken {
     alarms: Vec<Alarm>,
     afters: Vec<Box<dyn FnOnce() + Send>>,
     walks: Vec<ChildWalk>,
+    /// The one child of the scope marked last, if it had exactly one (visited next,
+    /// without a walk).
+    only: Option<Weak<CancelState>>,
 }
