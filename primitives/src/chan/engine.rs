@@ -610,16 +610,61 @@ impl<T> Chan<T> {
 
     /// Sends without blocking; takes the channel lock only on a locked channel, or to wake a
     /// waiting receiver.
+    #[inline]
     pub(crate) fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
+        if let Some(ring) = &self.ring {
+            // The fast path, inline: one CAS and a stamp store; waking is out of line.
+            return match ring.push(value) {
+                Ok(false) => Ok(()),
+                Ok(true) => {
+                    self.wake_one(Side::Recv);
+                    Ok(())
+                }
+                Err(e) => Err(e.into()),
+            };
+        }
+        self.try_send_slow(value)
+    }
+
+    /// [`Chan::try_send`] on a locked channel.
+    #[inline(never)]
+    fn try_send_slow(&self, value: T) -> Result<(), TrySendError<T>> {
         let mut wake = Wake::default();
         let r = self.try_send_in(None, value, &mut wake);
         wake.run();
         r
     }
 
+    /// Wakes one waiter of `side` of a ring (a fast-path operation saw the flag).
+    #[cold]
+    #[inline(never)]
+    fn wake_one(&self, side: Side) {
+        let mut wake = Wake::default();
+        self.notify(None, side, &mut wake);
+        wake.run();
+    }
+
     /// Receives without blocking; takes the channel lock only on a locked channel, or to
     /// wake a waiting sender.
+    #[inline]
     pub(crate) fn try_recv(&self) -> Result<T, TryRecvError> {
+        if let Some(ring) = &self.ring {
+            // The fast path, inline, as in `try_send`.
+            return match ring.pop() {
+                Ok((v, false)) => Ok(v),
+                Ok((v, true)) => {
+                    self.wake_one(Side::Send);
+                    Ok(v)
+                }
+                Err(e) => Err(e.into()),
+            };
+        }
+        self.try_recv_slow()
+    }
+
+    /// [`Chan::try_recv`] on a locked channel.
+    #[inline(never)]
+    fn try_recv_slow(&self) -> Result<T, TryRecvError> {
         let mut wake = Wake::default();
         let r = self.try_recv_in(None, &mut wake);
         wake.run();
@@ -825,13 +870,29 @@ impl<T> Chan<T> {
     }
 
     /// Sends, blocking until delivered, closed, or past `deadline`.
+    #[inline]
     pub(crate) fn send(
         &self,
         value: T,
         deadline: Option<Instant>,
     ) -> Result<(), SendTimeoutError<T>> {
         match &self.ring {
-            Some(_) => self.send_ring(value, deadline),
+            // The fast path, inline: room in the buffer (one CAS and a stamp store), or
+            // closed. Only a full buffer goes on to the waiting loop.
+            Some(ring) => match ring.push(value) {
+                Ok(waiting) => {
+                    if waiting {
+                        self.wake_one(Side::Recv);
+                    }
+                    crate::trace::record(|| format!("send {} -> ok", self.trace_name()));
+                    Ok(())
+                }
+                Err(PushError::Full(v)) => self.send_ring(v, deadline),
+                Err(PushError::Closed(v)) => {
+                    crate::trace::record(|| format!("send {} -> closed", self.trace_name()));
+                    Err(SendTimeoutError::Closed(v))
+                }
+            },
             None => self.send_locked(value, deadline),
         }
     }
@@ -839,9 +900,25 @@ impl<T> Chan<T> {
     /// Receives, blocking until a value comes, the channel is closed and empty, or
     /// `deadline` passes. `Ok(None)` means closed; `Err(())` means timed out. On a timer
     /// channel the wait also ends when the timer is due (then the receive is retried).
+    #[inline]
     pub(crate) fn recv(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
         match &self.ring {
-            Some(_) => self.recv_ring(deadline),
+            // The fast path, inline: a buffered value, or closed and drained. Only an empty
+            // buffer goes on to the waiting loop.
+            Some(ring) => match ring.pop() {
+                Ok((v, waiting)) => {
+                    if waiting {
+                        self.wake_one(Side::Send);
+                    }
+                    crate::trace::record(|| format!("recv {} -> ok", self.trace_name()));
+                    Ok(Some(v))
+                }
+                Err(PopError::Empty) => self.recv_ring(deadline),
+                Err(PopError::Closed) => {
+                    crate::trace::record(|| format!("recv {} -> closed", self.trace_name()));
+                    Ok(None)
+                }
+            },
             None => self.recv_locked(deadline),
         }
     }
@@ -849,6 +926,7 @@ impl<T> Chan<T> {
     /// [`Chan::send`] on a ring: push; if full, register, look again, wait to be woken, and
     /// push again. A woken sender always tries once more before it may time out, so the
     /// room it was woken for is never left unused while another sender waits.
+    #[inline(never)]
     fn send_ring(
         &self,
         mut value: T,
@@ -877,6 +955,7 @@ impl<T> Chan<T> {
     }
 
     /// [`Chan::recv`] on a ring, as [`Chan::send_ring`] with the sides swapped.
+    #[inline(never)]
     fn recv_ring(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
         let mut patience = Patience::new();
         loop {
@@ -948,6 +1027,7 @@ impl<T> Chan<T> {
     }
 
     /// [`Chan::send`] on a locked channel: the other side hands the value over.
+    #[inline(never)]
     fn send_locked(&self, value: T, deadline: Option<Instant>) -> Result<(), SendTimeoutError<T>> {
         let mut wake = Wake::default();
         let mut st = self.lock();
@@ -1002,6 +1082,7 @@ impl<T> Chan<T> {
     }
 
     /// [`Chan::recv`] on a locked channel.
+    #[inline(never)]
     fn recv_locked(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
         loop {
             let mut wake = Wake::default();
