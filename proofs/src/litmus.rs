@@ -346,27 +346,30 @@ enum Observed {
     Child,
 }
 
+/// The canceller of the HB-CTX-CANCEL parts, on its own thread: writes the data, then
+/// cancels.
+fn write_then_cancel(
+    data: &Arc<Data>,
+    cancel: hbsync::context::CancelFunc,
+) -> thread::JoinHandle<()> {
+    let d = data.clone();
+    thread::spawn(move || {
+        d.write(1);
+        cancel.cancel();
+    })
+}
+
 /// HB-CTX-CANCEL, observed through `err`: write; cancel the root ‖ poll `err()` of the
 /// observed scope until Some; read.
 fn hb_ctx_err(observed: Observed) {
     let data = Data::new();
     let (root, cancel) = hbsync::context::Context::background().with_cancel();
-    let (child, _child_cancel) = match observed {
-        Observed::Leaf => (None, None),
-        Observed::Holder | Observed::Child => {
-            let (c, f) = root.with_cancel();
-            (Some(c), Some(f))
-        }
+    let child = (!matches!(observed, Observed::Leaf)).then(|| root.with_cancel());
+    let observed = match (observed, &child) {
+        (Observed::Child, Some((child, _))) => child,
+        _ => &root,
     };
-    let observed = match (observed, child) {
-        (Observed::Child, Some(child)) => child,
-        _ => root,
-    };
-    let d = data.clone();
-    let t = thread::spawn(move || {
-        d.write(1);
-        cancel.cancel();
-    });
+    let t = write_then_cancel(&data, cancel);
     // Poll until the cancel is observed (a yield lets the checker run the canceller).
     while observed.err().is_none() {
         thread::yield_now();
@@ -381,11 +384,7 @@ fn hb_ctx_err(observed: Observed) {
 fn hb_ctx_done_made_late() {
     let data = Data::new();
     let (ctx, cancel) = hbsync::context::Context::background().with_cancel();
-    let d = data.clone();
-    let t = thread::spawn(move || {
-        d.write(1);
-        cancel.cancel();
-    });
+    let t = write_then_cancel(&data, cancel);
     assert!(ctx.done().recv().is_err());
     assert_eq!(data.read(), 1);
     t.join().unwrap();
@@ -403,11 +402,7 @@ fn hb_ctx_done_and_after_func() {
         assert_eq!(d.read(), 1);
         ran_tx.send(()).unwrap();
     });
-    let d = data.clone();
-    let t = thread::spawn(move || {
-        d.write(1);
-        cancel.cancel();
-    });
+    let t = write_then_cancel(&data, cancel);
     assert!(ctx.done().recv().is_err());
     assert_eq!(data.read(), 1);
     ran.recv().unwrap();

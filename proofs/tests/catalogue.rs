@@ -114,6 +114,22 @@ fn every_ordering_instruction_is_one_site() {
     );
 }
 
+/// Fails on the first line of `text` (the file at `path`) whose code, comments left out,
+/// contains one of `banned`; `why` says what is wrong with it.
+fn assert_code_avoids(path: &str, text: &str, banned: &[&str], why: &str) {
+    for (i, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        for b in banned {
+            assert!(
+                !code.contains(b),
+                "{path}:{}: `{b}` {why}: {}",
+                i + 1,
+                line.trim()
+            );
+        }
+    }
+}
+
 /// STYLE.md §3: only `primitives/src/sync/` names std's, loom's or shuttle's sync items, so
 /// every lock and atomic of the primitives is one the checker builds see. The exceptions are
 /// listed with why: the panic hook's one-time install (`trace.rs`, checker bookkeeping), the
@@ -125,17 +141,12 @@ fn only_the_facade_names_std_loom_or_shuttle_sync() {
         if path.contains("/sync/") || allowed.iter().any(|a| path.ends_with(a)) {
             continue;
         }
-        for (i, line) in text.lines().enumerate() {
-            let code = line.split("//").next().unwrap_or("");
-            for banned in ["std::sync", "core::sync", "loom::", "shuttle::"] {
-                assert!(
-                    !code.contains(banned),
-                    "{path}:{}: `{banned}` outside the sync facade: {}",
-                    i + 1,
-                    line.trim()
-                );
-            }
-        }
+        assert_code_avoids(
+            &path,
+            &text,
+            &["std::sync", "core::sync", "loom::", "shuttle::"],
+            "outside the sync facade",
+        );
     }
 }
 
@@ -144,18 +155,14 @@ fn only_the_facade_names_std_loom_or_shuttle_sync() {
 /// public `time` module (which is built on the channels): so there is no cycle.
 #[test]
 fn the_clock_is_below_the_channels() {
-    let code_lines = |text: &str| -> Vec<(usize, String)> {
-        text.lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.split("//").next().unwrap_or("").to_string()))
-            .collect()
-    };
     let mut clock_files = 0;
     for (path, text) in primitives_files() {
         if path.contains("/clock/") {
             clock_files += 1;
-            for (n, code) in code_lines(&text) {
-                for above in [
+            assert_code_avoids(
+                &path,
+                &text,
+                &[
                     "crate::chan",
                     "crate::time",
                     "crate::context",
@@ -163,33 +170,23 @@ fn the_clock_is_below_the_channels() {
                     "crate::once",
                     "crate::mutex",
                     "crate::waitgroup",
-                ] {
-                    assert!(
-                        !code.contains(above),
-                        "{path}:{n}: the clock names `{above}`, a layer above it: {}",
-                        code.trim()
-                    );
-                }
-            }
+                ],
+                "in the clock names a layer above it",
+            );
         }
-        let below_time =
-            path.contains("/chan/") || path.contains("/context/") || path.ends_with("waiter.rs");
-        if below_time {
-            for (n, code) in code_lines(&text) {
-                for call in [
-                    "time::is_past",
-                    "time::earliest",
-                    "time::park_until",
-                    "time::cancel_wake",
-                    "time::wake",
-                ] {
-                    assert!(
-                        !code.contains(&format!("crate::{call}")),
-                        "{path}:{n}: clock work through `crate::time`; use `crate::clock`: {}",
-                        code.trim()
-                    );
-                }
-            }
+        if path.contains("/chan/") || path.contains("/context/") || path.ends_with("waiter.rs") {
+            assert_code_avoids(
+                &path,
+                &text,
+                &[
+                    "crate::time::is_past",
+                    "crate::time::earliest",
+                    "crate::time::park_until",
+                    "crate::time::cancel_wake",
+                    "crate::time::wake",
+                ],
+                "is clock work through `crate::time`; use `crate::clock`",
+            );
         }
     }
     assert!(

@@ -157,7 +157,7 @@ impl Claim {
 }
 
 /// A claim's mutants: one per weakened site.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Mutants {
     /// How many broke the proof (all must).
     pub killed: usize,
@@ -170,11 +170,18 @@ pub struct Mutants {
 impl Mutants {
     /// The summary of `sites`.
     pub fn from_sites(sites: Vec<Mutant>) -> Self {
-        Self {
-            killed: sites.iter().filter(|m| m.killed).count(),
-            total: sites.len(),
-            sites,
+        let mut all = Self::default();
+        for m in sites {
+            all.push(m);
         }
+        all
+    }
+
+    /// Adds one mutant's result, keeping the counts.
+    pub fn push(&mut self, m: Mutant) {
+        self.killed += usize::from(m.killed);
+        self.total += 1;
+        self.sites.push(m);
     }
 }
 

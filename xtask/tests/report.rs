@@ -171,13 +171,9 @@ fn markdown_report_has_every_section() {
     }
 }
 
-#[test]
-fn the_report_command_renders_a_saved_report() {
-    let dir = std::env::temp_dir().join(format!("hbsync-xtask-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("report.json");
-    std::fs::write(&file, report().to_json()).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+/// Runs `xtask report FILE --out DIR`.
+fn report_command(file: &std::path::Path, dir: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args([
             "report",
             file.to_str().unwrap(),
@@ -185,7 +181,16 @@ fn the_report_command_renders_a_saved_report() {
             dir.to_str().unwrap(),
         ])
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn the_report_command_renders_a_saved_report() {
+    let dir = std::env::temp_dir().join(format!("hbsync-xtask-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("report.json");
+    std::fs::write(&file, report().to_json()).unwrap();
+    let out = report_command(&file, &dir);
     assert!(
         out.status.success(),
         "{}",
@@ -196,15 +201,6 @@ fn the_report_command_renders_a_saved_report() {
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert_eq!(html, render::html(&report()));
     std::fs::write(&file, "{\"schema\": 0}").unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args([
-            "report",
-            file.to_str().unwrap(),
-            "--out",
-            dir.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
+    assert!(!report_command(&file, &dir).status.success());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -877,21 +877,11 @@ impl<T> Chan<T> {
         deadline: Option<Instant>,
     ) -> Result<(), SendTimeoutError<T>> {
         match &self.ring {
-            // The fast path, inline: room in the buffer (one CAS and a stamp store), or
-            // closed. Only a full buffer goes on to the waiting loop.
-            Some(ring) => match ring.push(value) {
-                Ok(waiting) => {
-                    if waiting {
-                        self.wake_one(Side::Recv);
-                    }
-                    crate::trace::record(|| format!("send {} -> ok", self.trace_name()));
-                    Ok(())
-                }
-                Err(PushError::Full(v)) => self.send_ring(v, deadline),
-                Err(PushError::Closed(v)) => {
-                    crate::trace::record(|| format!("send {} -> closed", self.trace_name()));
-                    Err(SendTimeoutError::Closed(v))
-                }
+            // The fast path is `try_send`'s, inline; only a full buffer goes on to wait.
+            Some(_) => match self.try_send(value) {
+                Ok(()) => self.sent(Ok(())),
+                Err(TrySendError::Closed(v)) => self.sent(Err(v)),
+                Err(TrySendError::Full(v)) => self.send_ring(v, deadline),
             },
             None => self.send_locked(value, deadline),
         }
@@ -903,29 +893,34 @@ impl<T> Chan<T> {
     #[inline]
     pub(crate) fn recv(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
         match &self.ring {
-            // The fast path, inline: a buffered value, or closed and drained. Only an empty
-            // buffer goes on to the waiting loop.
-            Some(ring) => match ring.pop() {
-                Ok((v, waiting)) => {
-                    if waiting {
-                        self.wake_one(Side::Send);
-                    }
-                    crate::trace::record(|| format!("recv {} -> ok", self.trace_name()));
-                    Ok(Some(v))
-                }
-                Err(PopError::Empty) => self.recv_ring(deadline),
-                Err(PopError::Closed) => {
-                    crate::trace::record(|| format!("recv {} -> closed", self.trace_name()));
-                    Ok(None)
-                }
+            // The fast path is `try_recv`'s, inline; only an empty buffer goes on to wait.
+            Some(_) => match self.try_recv() {
+                Ok(v) => Ok(self.received(Some(v))),
+                Err(TryRecvError::Closed) => Ok(self.received(None)),
+                Err(TryRecvError::Empty) => self.recv_ring(deadline),
             },
             None => self.recv_locked(deadline),
         }
     }
 
-    /// [`Chan::send`] on a ring: push; if full, register, look again, wait to be woken, and
-    /// push again. A woken sender always tries once more before it may time out, so the
-    /// room it was woken for is never left unused while another sender waits.
+    /// A ring send that is over, traced: delivered, or closed (`Err`, the value back).
+    fn sent(&self, r: Result<(), T>) -> Result<(), SendTimeoutError<T>> {
+        let how = if r.is_ok() { "ok" } else { "closed" };
+        crate::trace::record(|| format!("send {} -> {how}", self.trace_name()));
+        r.map_err(SendTimeoutError::Closed)
+    }
+
+    /// A ring receive that is over, traced: a value, or `None` when closed and drained.
+    fn received(&self, v: Option<T>) -> Option<T> {
+        let how = if v.is_some() { "ok" } else { "closed" };
+        crate::trace::record(|| format!("recv {} -> {how}", self.trace_name()));
+        v
+    }
+
+    /// [`Chan::send`] on a ring whose buffer was full: wait (spin, then register, look
+    /// again, and be woken), and push again. A woken sender always tries once more before it
+    /// may time out, so the room it was woken for is never left unused while another sender
+    /// waits.
     #[inline(never)]
     fn send_ring(
         &self,
@@ -934,47 +929,36 @@ impl<T> Chan<T> {
     ) -> Result<(), SendTimeoutError<T>> {
         let mut patience = Patience::new();
         loop {
-            match self.try_send(value) {
-                Ok(()) => {
-                    crate::trace::record(|| format!("send {} -> ok", self.trace_name()));
-                    return Ok(());
-                }
-                Err(TrySendError::Closed(v)) => {
-                    crate::trace::record(|| format!("send {} -> closed", self.trace_name()));
-                    return Err(SendTimeoutError::Closed(v));
-                }
-                Err(TrySendError::Full(v)) => value = v,
-            }
             if deadline.is_some_and(crate::clock::is_past)
                 || !patience.wait() && self.wait_ring(Side::Send, deadline)
             {
                 crate::trace::record(|| format!("send {} -> timeout", self.trace_name()));
                 return Err(SendTimeoutError::Timeout(value));
             }
+            match self.try_send(value) {
+                Ok(()) => return self.sent(Ok(())),
+                Err(TrySendError::Closed(v)) => return self.sent(Err(v)),
+                Err(TrySendError::Full(v)) => value = v,
+            }
         }
     }
 
-    /// [`Chan::recv`] on a ring, as [`Chan::send_ring`] with the sides swapped.
+    /// [`Chan::recv`] on a ring whose buffer was empty, as [`Chan::send_ring`] with the
+    /// sides swapped.
     #[inline(never)]
     fn recv_ring(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
         let mut patience = Patience::new();
         loop {
-            match self.try_recv() {
-                Ok(v) => {
-                    crate::trace::record(|| format!("recv {} -> ok", self.trace_name()));
-                    return Ok(Some(v));
-                }
-                Err(TryRecvError::Closed) => {
-                    crate::trace::record(|| format!("recv {} -> closed", self.trace_name()));
-                    return Ok(None);
-                }
-                Err(TryRecvError::Empty) => {}
-            }
             if deadline.is_some_and(crate::clock::is_past)
                 || !patience.wait() && self.wait_ring(Side::Recv, deadline)
             {
                 crate::trace::record(|| format!("recv {} -> timeout", self.trace_name()));
                 return Err(());
+            }
+            match self.try_recv() {
+                Ok(v) => return Ok(self.received(Some(v))),
+                Err(TryRecvError::Closed) => return Ok(self.received(None)),
+                Err(TryRecvError::Empty) => {}
             }
         }
     }

@@ -147,9 +147,10 @@ impl<T> Timer<T> {
     /// done channel of a context with a deadline, in virtual time).
     #[cfg(any(loom, shuttle))]
     pub(crate) fn alarm(alarm: Alarm, make: fn(Instant) -> T) -> Self {
+        let next = alarm.at();
         Self {
-            alarm: Some(alarm.clone()),
-            ..Self::new(alarm.at(), None, false, make)
+            alarm: Some(alarm),
+            ..Self::new(next, None, false, make)
         }
     }
 

@@ -44,7 +44,7 @@ const HOLDS: usize = HOLDS_DONE | HOLDS_CHILDREN | HOLDS_AFTER | HOLDS_ALARM | H
 /// so they share a cache line.
 #[repr(C)]
 pub(super) struct CancelState {
-    /// `LIVE`, `CANCELED` or `EXCEEDED` in the `CODE` bits, and the `HOLDS` flag.
+    /// `LIVE`, `CANCELED` or `EXCEEDED` in the `CODE` bits, and the `HOLDS_` flags.
     pub(super) state: AtomicUsize,
     pub(super) inner: Mutex<ScopeInner>,
     /// The done channel's receiver, made on first use.
@@ -311,20 +311,7 @@ impl CancelState {
         if !self.mark(err, &cause, &mut taken) {
             return false;
         }
-        loop {
-            let child = match taken.only.take() {
-                Some(only) => only,
-                None => match taken.walks.last_mut() {
-                    Some(walk) => match walk.next() {
-                        Some(child) => child,
-                        None => {
-                            taken.walks.pop();
-                            continue;
-                        }
-                    },
-                    None => break,
-                },
-            };
+        while let Some(child) = taken.next_child() {
             if let Some(child) = child.upgrade() {
                 child.mark(err, &cause, &mut taken);
             }
@@ -502,4 +489,21 @@ struct Taken {
     /// The one child of the scope marked last, if it had exactly one (visited next,
     /// without a walk).
     only: Option<Weak<CancelState>>,
+}
+
+impl Taken {
+    /// The next child to mark, depth-first: the last marked scope's only child, else the
+    /// next of the innermost walk still open.
+    fn next_child(&mut self) -> Option<Weak<CancelState>> {
+        if let Some(only) = self.only.take() {
+            return Some(only);
+        }
+        while let Some(walk) = self.walks.last_mut() {
+            if let Some(child) = walk.next() {
+                return Some(child);
+            }
+            self.walks.pop();
+        }
+        None
+    }
 }

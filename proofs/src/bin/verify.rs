@@ -129,6 +129,20 @@ fn run_tables(bin: &Path) -> Vec<tables::TableResult> {
     results
 }
 
+/// What is wrong with the litmus tables: every table not as the model says, and tables
+/// that did not run.
+fn litmus_problems(rows: &[schema::LitmusTable]) -> Vec<String> {
+    let mut bad: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.ok)
+        .map(|r| format!("litmus table {} ({})", r.name, r.variant))
+        .collect();
+    if rows.len() != tables::SHAPES.len() {
+        bad.push("the litmus tables did not all run".into());
+    }
+    bad
+}
+
 /// Ordering instructions behind a site: `ord(mutant::` call sites in `primitives/src`.
 fn count_instructions(root: &Path) -> usize {
     let mut n = 0;
@@ -313,24 +327,22 @@ fn main() -> ExitCode {
     let bin = build(&root, "loom", "hbsync-proofs", "litmus");
     // The litmus outcome tables: with `--litmus` alone, or as part of the full run.
     let litmus_tables = (litmus_only || (only.is_empty() && !models_only)).then(|| {
-        let t = run_tables(&bin);
-        let rows: Vec<schema::LitmusTable> = t.iter().map(tables::TableResult::row).collect();
+        let rows: Vec<schema::LitmusTable> = run_tables(&bin)
+            .iter()
+            .map(tables::TableResult::row)
+            .collect();
         print!("{}", render::litmus_text(&rows));
-        (t, rows)
+        rows
     });
     if litmus_only {
-        let (t, rows) = litmus_tables.unwrap_or_default();
+        let rows = litmus_tables.unwrap_or_default();
         let dir = root.join("target").join("hbsync-report");
         std::fs::create_dir_all(&dir).expect("create the report directory");
         std::fs::write(dir.join("litmus.md"), render::litmus_markdown(&rows))
             .expect("write litmus.md");
-        let bad: Vec<String> = t
-            .iter()
-            .filter(|r| !r.ok())
-            .map(|r| format!("{} ({})", r.shape.name, r.shape.variant))
-            .collect();
-        return if bad.is_empty() && t.len() == tables::SHAPES.len() {
-            println!("\nverify: all {} litmus tables as the model says (or a known limit of loom); every mutant shows its edge", t.len());
+        let bad = litmus_problems(&rows);
+        return if bad.is_empty() {
+            println!("\nverify: all {} litmus tables as the model says (or a known limit of loom); every mutant shows its edge", rows.len());
             ExitCode::SUCCESS
         } else {
             println!(
@@ -462,7 +474,7 @@ fn main() -> ExitCode {
                     preemption_bound: claim.preemption_bound,
                     complete: out.passed,
                     diagnosis: out.diagnosis,
-                    mutants: Mutants::from_sites(Vec::new()),
+                    mutants: Mutants::default(),
                 });
             }
             Some(site) => {
@@ -471,14 +483,12 @@ fn main() -> ExitCode {
                     .rev()
                     .find(|r| r.id == claim.id)
                     .expect("claim runs first");
-                let mut sites = std::mem::take(&mut r.mutants.sites);
-                sites.push(Mutant {
+                r.mutants.push(Mutant {
                     site: site.to_string(),
                     via: job.via.map(str::to_string),
                     killed: !out.passed,
                     diagnosis: out.diagnosis,
                 });
-                r.mutants = Mutants::from_sites(sites);
             }
         }
     }
@@ -508,7 +518,7 @@ fn main() -> ExitCode {
     let mut report = Report {
         claims: results,
         coverage,
-        litmus: litmus_tables.map(|(_, rows)| rows).unwrap_or_default(),
+        litmus: litmus_tables.unwrap_or_default(),
         ..Report::new()
     };
     if only.is_empty() {
@@ -578,15 +588,7 @@ fn main() -> ExitCode {
         bad.push("the models produced no results".into());
     }
     if only.is_empty() && !models_only {
-        bad.extend(
-            litmus
-                .iter()
-                .filter(|r| !r.ok)
-                .map(|r| format!("litmus table {} ({})", r.name, r.variant)),
-        );
-        if litmus.len() != tables::SHAPES.len() {
-            bad.push("the litmus tables did not all run".into());
-        }
+        bad.extend(litmus_problems(&litmus));
     }
     if let Some(c) = &coverage {
         bad.extend(
