@@ -91,6 +91,12 @@ const SPIN_ROUNDS: u32 = if crate::sync::CHECKER { 0 } else { 64 };
 /// builds keep one round, so a waiter that observes `DONE` without being unparked (and so
 /// without the unpark's own edge) is part of every model.
 const YIELD_ROUNDS: u32 = if crate::sync::CHECKER { 1 } else { 8 };
+/// How many times a *patient* waiter yields after registering: one that already spun and
+/// yielded before it registered (a ring channel's party, `ring::Patience`), so more yields
+/// only take turns from the parties that would wake it. None in std builds (measured with
+/// bounded(1), 4 senders and 4 receivers on 2 cores: the median went from about 500 to about
+/// 300 ns per message); checker builds keep one round, as [`YIELD_ROUNDS`].
+const PATIENT_YIELD_ROUNDS: u32 = if crate::sync::CHECKER { 1 } else { 0 };
 
 impl Signal {
     /// A signal for the current thread (blocking operations).
@@ -251,6 +257,17 @@ impl Signal {
 
     /// Blocks the current thread until the hand-off is done; returns the case.
     pub(crate) fn wait_done(&self) -> usize {
+        self.wait_done_yielding(YIELD_ROUNDS)
+    }
+
+    /// [`Signal::wait_done`] for a waiter that was patient before it registered (it spun and
+    /// yielded already): spins briefly, then parks without yielding.
+    pub(crate) fn wait_done_patient(&self) -> usize {
+        self.wait_done_yielding(PATIENT_YIELD_ROUNDS)
+    }
+
+    /// Spins, yields `yields` times, then parks until the hand-off is done.
+    fn wait_done_yielding(&self, yields: u32) -> usize {
         // Acquire: pairs with the Release store in `complete`; after it the waiter may read
         // its slot (or, for a Mutex hand-off, owns the lock). HB-CHAN-SEND, HB-CHAN-CLOSE,
         // HB-CHAN-RENDEZVOUS, HB-CHAN-CAPACITY, HB-SELECT, HB-MUTEX (site
@@ -262,7 +279,7 @@ impl Signal {
             }
             hint::spin_loop();
         }
-        for () in std::iter::repeat_n((), YIELD_ROUNDS as usize) {
+        for () in std::iter::repeat_n((), yields as usize) {
             if let Some(case) = self.done_case(order) {
                 return case;
             }

@@ -1005,7 +1005,7 @@ impl<T> Chan<T> {
         drop(st);
         crate::trace::record(|| format!("{op} {} -> blocked", self.trace_name()));
         signal.trace_wait(|| format!("{op} {}", self.trace_name()));
-        let timed_out = self.wait(&signal, deadline);
+        let timed_out = self.wait(&signal, deadline, true);
         crate::waiter::recycle(signal);
         timed_out
     }
@@ -1045,7 +1045,7 @@ impl<T> Chan<T> {
         );
         drop(st);
         wake.run();
-        let timed_out = self.wait(&signal, deadline);
+        let timed_out = self.wait(&signal, deadline, false);
         crate::waiter::recycle(signal);
         // We observed DONE (or aborted): no one else touches the slot any more.
         // SAFETY: we observed DONE (Acquire, in `wait`) or withdrew and removed our entry.
@@ -1102,7 +1102,7 @@ impl<T> Chan<T> {
             drop(st);
             wake.run();
             crate::trace::record(|| format!("recv {} -> blocked", self.trace_name()));
-            let timed_out = self.wait(&signal, until);
+            let timed_out = self.wait(&signal, until, false);
             crate::waiter::recycle(signal);
             match (timed_out, until) {
                 (false, _) => {
@@ -1124,11 +1124,16 @@ impl<T> Chan<T> {
     }
 
     /// Waits for the single-case `signal` registered on this channel. Returns `true` if the
-    /// deadline won (the entry is then withdrawn and the slot untouched).
-    fn wait(&self, signal: &Arc<Signal>, deadline: Option<Instant>) -> bool {
+    /// deadline won (the entry is then withdrawn and the slot untouched). `patient`: the
+    /// waiter spun and yielded before it registered (a ring's party), so it parks sooner.
+    fn wait(&self, signal: &Arc<Signal>, deadline: Option<Instant>, patient: bool) -> bool {
         match deadline {
             None => {
-                signal.wait_done();
+                if patient {
+                    signal.wait_done_patient();
+                } else {
+                    signal.wait_done();
+                }
                 false
             }
             Some(d) => {

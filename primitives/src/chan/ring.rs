@@ -213,7 +213,11 @@ impl<T> Ring<T> {
 
     #[inline]
     fn cell(&self, pos: usize) -> &Cell<T> {
-        &self.cells[pos & (self.closed_bit - 1)]
+        let index = pos & (self.closed_bit - 1);
+        debug_assert!(index < self.cap());
+        // SAFETY: every position is 0 or made by `next`, whose index part is always below
+        // `cap` (it wraps to the next lap at `cap`), so `index` is in bounds.
+        unsafe { self.cells.get_unchecked(index) }
     }
 
     /// Moves `value` in, unless the buffer is full or closed. `Ok(true)`: a receiver may be

@@ -446,9 +446,11 @@ fn round_deadline(cases: &[&dyn Case], mode: Mode) -> (Option<Instant>, bool) {
 
 /// Waits on a registered `w` until a case completes it (its index) or `deadline` passes
 /// (`None`, and `w` is withdrawn); a completer that claimed `w` as the deadline passed is
-/// waited for.
-fn wait_registered(w: &Waiter, deadline: Option<Instant>) -> Option<usize> {
+/// waited for. `patient`: the select spun and yielded before it registered (it has a ring
+/// case), so it parks sooner.
+fn wait_registered(w: &Waiter, deadline: Option<Instant>, patient: bool) -> Option<usize> {
     match deadline {
+        None if patient => Some(w.0.wait_done_patient()),
         None => Some(w.0.wait_done()),
         Some(d) => match w.0.wait_done_until(d) {
             Some(case) => Some(case),
@@ -579,7 +581,7 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
             crate::trace::record(|| format!("select {} -> blocked", describe_all(cases)));
         }
         // Phase 4: wait.
-        let won = wait_registered(&w, deadline);
+        let won = wait_registered(&w, deadline, rings);
         // Phase 5: unregister the rest.
         unregister_all(cases, &w);
         if let (None, Some(at), true) = (won, deadline, timer_first) {
@@ -640,7 +642,7 @@ fn run_ready_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
             }
             return Some(i);
         }
-        let woke = wait_registered(&w, deadline);
+        let woke = wait_registered(&w, deadline, true);
         unregister_all(cases, &w);
         match (woke, deadline) {
             (Some(i), _) => {
