@@ -477,7 +477,7 @@ fn describe_all(cases: &[&dyn Case]) -> String {
 /// Phases 1 and 2 of a select that may take `default`: poll every case with all the
 /// select's channels locked at once (address order; a channel named by several cases is
 /// locked once), so the outcome is one consistent snapshot.
-fn run_nonblocking(cases: &[&dyn Case], order: &[usize]) -> Option<usize> {
+fn run_nonblocking(cases: &[&dyn Case], order: &order::Order) -> Option<usize> {
     let mut addrs: Vec<(usize, usize)> = cases
         .iter()
         .enumerate()
@@ -512,11 +512,11 @@ fn run_nonblocking(cases: &[&dyn Case], order: &[usize]) -> Option<usize> {
 /// One poll of every case in `order`, with every lock in `guards` held.
 fn poll_locked(
     cases: &[&dyn Case],
-    order: &[usize],
+    order: &order::Order,
     guards: &mut [(usize, Box<dyn LockedChan + '_>)],
     wake: &mut Wakes,
 ) -> Option<usize> {
-    for &i in order {
+    for i in order.iter() {
         let Some(a) = cases[i].chan_addr() else {
             continue;
         };
@@ -546,7 +546,7 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
         if nonblocking && cases.iter().filter(|c| c.enabled()).count() > 1 {
             return run_nonblocking(cases, &order);
         }
-        for &i in &order {
+        for i in order.iter() {
             if cases[i].enabled() && cases[i].try_now() {
                 return Some(i);
             }
@@ -562,7 +562,7 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
         let w = Waiter(Arc::new(Signal::for_thread()));
         w.0.trace_wait(|| format!("select {}", describe_all(cases)));
         let mut claimed = false;
-        for &i in &order {
+        for i in order.iter() {
             if !cases[i].register(&w, i) {
                 if w.0.try_abort() {
                     unregister_all(cases, &w);
@@ -616,7 +616,7 @@ fn run_ready_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
     let mut patience = Patience::new();
     loop {
         let order = order::poll_order(cases.len());
-        if let Some(&i) = order.iter().find(|&&i| cases[i].ready_now()) {
+        if let Some(i) = order.iter().find(|&i| cases[i].ready_now()) {
             return Some(i);
         }
         if mode.nonblocking() {
@@ -630,7 +630,6 @@ fn run_ready_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
         w.0.trace_wait(|| format!("ready {}", describe_all(cases)));
         let ready_now = order
             .iter()
-            .copied()
             .find(|&i| cases[i].enabled() && !cases[i].register_ready(&w, i));
         if let Some(i) = ready_now {
             // A partner that woke us through another case meanwhile: that wake-up is not
