@@ -96,6 +96,7 @@ select_benches!(
 );
 
 fn selects(c: &mut Criterion) {
+    common::warm_up();
     for (size, cap_name, cap) in common::sizes() {
         let (group, msgs) = match size {
             "suite" => ("suite", common::suite_msgs(cap)),

@@ -51,3 +51,19 @@ pub(crate) fn suite_msgs(cap: Option<usize>) -> u64 {
         _ => 1_000_000,
     }
 }
+
+/// Keeps both cores busy for a second before the first measurement, so the first benchmark
+/// of the process does not meet idle cores (on a VM an idle core wakes slowly: a hand-off
+/// between threads costs several times more for the first few hundred milliseconds).
+#[allow(dead_code)] // not every benchmark binary uses it
+pub(crate) fn warm_up() {
+    let until = std::time::Instant::now() + Duration::from_secs(1);
+    let spin = move || {
+        while std::time::Instant::now() < until {
+            std::hint::spin_loop();
+        }
+    };
+    let other = std::thread::spawn(spin);
+    spin();
+    other.join().unwrap();
+}
