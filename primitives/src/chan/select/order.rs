@@ -69,33 +69,23 @@ pub(super) fn poll_order(n: usize) -> Order {
     order
 }
 
-/// Runs `f` on this thread's generator state for select's fair poll order (std builds;
-/// xorshift per thread, read and written back once per select round).
-#[cfg(not(any(loom, shuttle)))]
+/// Runs `f` on this thread's generator state for select's fair poll order (std builds only
+/// call it; xorshift per thread, read and written back once per select round). In a
+/// thread-local destructor (the state may be gone) the state is seeded afresh.
 fn with_random(f: impl FnOnce(&mut u64)) {
     use std::cell::Cell;
     std::thread_local! {
         static STATE: Cell<u64> = const { Cell::new(0) };
     }
-    let mut f = Some(f);
-    // `try_with`: a select in a thread-local destructor (the state may be gone) still gets
-    // numbers, seeded from the clock.
-    let done = STATE.try_with(|s| {
-        let mut x = s.get();
-        if x == 0 {
-            x = seed(s as *const Cell<u64> as u64);
-        }
-        if let Some(f) = f.take() {
-            f(&mut x);
-        }
-        s.set(x);
-    });
-    if let (Err(_), Some(f)) = (done, f) {
-        f(&mut seed(0));
+    let mut x = STATE.try_with(Cell::get).unwrap_or(0);
+    if x == 0 {
+        // The state's stack address tells apart threads seeded in the same nanosecond.
+        x = seed(&x as *const u64 as u64);
     }
+    f(&mut x);
+    let _ = STATE.try_with(|s| s.set(x));
 }
 
-#[cfg(not(any(loom, shuttle)))]
 fn seed(salt: u64) -> u64 {
     let t = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -103,22 +93,10 @@ fn seed(salt: u64) -> u64 {
     (salt ^ t ^ 0x9E37_79B9_7F4A_7C15) | 1
 }
 
-#[cfg(not(any(loom, shuttle)))]
 fn xorshift(mut x: u64) -> u64 {
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
-    x
-}
-
-/// Checker builds use source order (see `poll_order`): never called.
-#[cfg(any(loom, shuttle))]
-fn with_random(_f: impl FnOnce(&mut u64)) {
-    unreachable!("checker builds poll in source order")
-}
-
-#[cfg(any(loom, shuttle))]
-fn xorshift(x: u64) -> u64 {
     x
 }
 
