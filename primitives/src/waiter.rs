@@ -91,9 +91,9 @@ const SPIN_ROUNDS: u32 = if crate::sync::CHECKER { 0 } else { 64 };
 /// builds keep one round, so a waiter that observes `DONE` without being unparked (and so
 /// without the unpark's own edge) is part of every model.
 const YIELD_ROUNDS: u32 = if crate::sync::CHECKER { 1 } else { 8 };
-/// How many times a *patient* waiter yields after registering: one that already spun and
-/// yielded before it registered (a ring channel's party, `ring::Patience`), so more yields
-/// only take turns from the parties that would wake it. None in std builds (measured with
+/// How many times a *patient* waiter yields after registering: a ring channel's party (or
+/// a select with a ring case), which already spun before it registered (`ring::Patience`),
+/// so more yields only take turns from the parties that would wake it. None in std builds (measured with
 /// bounded(1), 4 senders and 4 receivers on 2 cores: the median went from about 500 to about
 /// 300 ns per message); checker builds keep one round, as [`YIELD_ROUNDS`].
 const PATIENT_YIELD_ROUNDS: u32 = if crate::sync::CHECKER { 1 } else { 0 };
@@ -260,10 +260,15 @@ impl Signal {
         self.wait_done_yielding(YIELD_ROUNDS)
     }
 
-    /// [`Signal::wait_done`] for a waiter that was patient before it registered (it spun and
-    /// yielded already): spins briefly, then parks without yielding.
-    pub(crate) fn wait_done_patient(&self) -> usize {
-        self.wait_done_yielding(PATIENT_YIELD_ROUNDS)
+    /// [`Signal::wait_done`], or, for a `patient` waiter (a ring channel's party, which
+    /// spun before it registered and is woken by a party that needs its core), spins
+    /// briefly and parks without yielding.
+    pub(crate) fn wait_done_as(&self, patient: bool) -> usize {
+        self.wait_done_yielding(if patient {
+            PATIENT_YIELD_ROUNDS
+        } else {
+            YIELD_ROUNDS
+        })
     }
 
     /// Spins, yields `yields` times, then parks until the hand-off is done.

@@ -1125,15 +1125,12 @@ impl<T> Chan<T> {
 
     /// Waits for the single-case `signal` registered on this channel. Returns `true` if the
     /// deadline won (the entry is then withdrawn and the slot untouched). `patient`: the
-    /// waiter spun and yielded before it registered (a ring's party), so it parks sooner.
+    /// waiter spun before it registered (a ring's party), so it parks sooner
+    /// ([`Signal::wait_done_as`]).
     fn wait(&self, signal: &Arc<Signal>, deadline: Option<Instant>, patient: bool) -> bool {
         match deadline {
             None => {
-                if patient {
-                    signal.wait_done_patient();
-                } else {
-                    signal.wait_done();
-                }
+                signal.wait_done_as(patient);
                 false
             }
             Some(d) => {

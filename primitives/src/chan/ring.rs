@@ -116,6 +116,11 @@ unsafe impl<T: Send> Sync for Ring<T> {}
 /// spin: a retry there is the same operation again, which adds no new order to explore.
 pub(crate) struct Patience(u32);
 
+/// Rounds of spinning (`2^round` spin hints each) before a party yields or registers.
+const SPINS: u32 = 6;
+/// Rounds of yielding after the spins, before a plain ring operation registers to wait.
+const YIELDS: u32 = 4;
+
 impl Patience {
     pub(crate) fn new() -> Self {
         Self(0)
@@ -124,11 +129,27 @@ impl Patience {
     /// Waits a little and returns `true` if the caller should try again before registering.
     #[inline]
     pub(crate) fn wait(&mut self) -> bool {
-        /// Rounds of spinning (`2^round` spin hints each) before yielding.
-        const SPINS: u32 = 6;
-        /// Rounds of yielding after the spins, before the caller registers to wait.
-        const YIELDS: u32 = 4;
-        if crate::sync::CHECKER || self.0 >= SPINS + YIELDS {
+        self.wait_rounds(YIELDS)
+    }
+
+    /// [`Patience::wait`] without the yields, for a select: it spins, then registers.
+    ///
+    /// A select waits on several channels, usually for a party of one of them to act, and on
+    /// a busy machine a yield hands its core to exactly such a party, one that then finds its
+    /// own channel still full (or empty) and yields back. Measured with 4 senders on
+    /// bounded(1) channels and one receiver selecting over them, on 2 cores: with 4 yields
+    /// the receiver made about 40,000 `sched_yield` calls per 300,000 messages and a message
+    /// cost about 1,100 ns; spinning only, about 350 ns (crossbeam-channel, whose select
+    /// registers without a back-off, about 340 in the same runs).
+    #[inline]
+    pub(crate) fn spin(&mut self) -> bool {
+        self.wait_rounds(0)
+    }
+
+    /// `SPINS` rounds of growing spins, then `yields` yields; `false` once all are spent.
+    #[inline]
+    fn wait_rounds(&mut self, yields: u32) -> bool {
+        if crate::sync::CHECKER || self.0 >= SPINS + yields {
             return false;
         }
         if self.0 < SPINS {
@@ -147,8 +168,7 @@ impl Patience {
     /// pulling the word's cache line from each other. Checker builds do not spin.
     #[inline]
     pub(crate) fn contended(&mut self) {
-        /// The back-off grows to at most `2^SPINS` spin hints.
-        const SPINS: u32 = 6;
+        // The back-off grows to at most `2^SPINS` spin hints.
         if crate::sync::CHECKER {
             return;
         }

@@ -446,12 +446,11 @@ fn round_deadline(cases: &[&dyn Case], mode: Mode) -> (Option<Instant>, bool) {
 
 /// Waits on a registered `w` until a case completes it (its index) or `deadline` passes
 /// (`None`, and `w` is withdrawn); a completer that claimed `w` as the deadline passed is
-/// waited for. `patient`: the select spun and yielded before it registered (it has a ring
+/// waited for. `patient`: the select spun before it registered (it has a ring
 /// case), so it parks sooner.
 fn wait_registered(w: &Waiter, deadline: Option<Instant>, patient: bool) -> Option<usize> {
     match deadline {
-        None if patient => Some(w.0.wait_done_patient()),
-        None => Some(w.0.wait_done()),
+        None => Some(w.0.wait_done_as(patient)),
         Some(d) => match w.0.wait_done_until(d) {
             Some(case) => Some(case),
             None if w.0.try_abort() => None,
@@ -532,7 +531,9 @@ fn poll_locked(
 
 fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
     // A select with a buffered (ring) case polls a few more times before it registers, as a
-    // plain ring operation does: the other side is often mid-operation on another core.
+    // plain ring operation does (the other side is often mid-operation on another core), but
+    // spinning only: its yields would hand the core to the parties it waits for
+    // (`Patience::spin`).
     let mut patience = Patience::new();
     let rings = cases.iter().any(|c| c.enabled() && c.woken_to_retry());
     loop {
@@ -554,7 +555,7 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
         if nonblocking {
             return None;
         }
-        if rings && patience.wait() {
+        if rings && patience.spin() {
             continue;
         }
         let (deadline, timer_first) = round_deadline(cases, mode);
@@ -622,7 +623,7 @@ fn run_ready_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
         if mode.nonblocking() {
             return None;
         }
-        if patience.wait() {
+        if patience.spin() {
             continue;
         }
         let (deadline, timer_first) = round_deadline(cases, mode);
