@@ -86,7 +86,7 @@ use super::error::{SendTimeoutError, TryRecvError, TrySendError};
 use super::list::List;
 use super::lockfree::Lockfree;
 pub(crate) use super::ring::Side;
-use super::ring::{Patience, PopError, PushError, Ring};
+use super::ring::{Attempt, Patience, PopError, PushError, Ring};
 use crate::clock::{Alarm, Timer};
 use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::cell::UnsafeCell;
@@ -613,17 +613,31 @@ impl<T> Chan<T> {
     #[inline]
     pub(crate) fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
         if let Some(ring) = &self.ring {
-            // The fast path, inline: one CAS and a stamp store; waking is out of line.
-            return match ring.push(value) {
-                Ok(false) => Ok(()),
-                Ok(true) => {
-                    self.wake_one(Side::Recv);
-                    Ok(())
-                }
-                Err(e) => Err(e.into()),
+            // The fast path, inline: one CAS and a stamp store. Anything else (a retry, a
+            // wake-up, a full or closed buffer) is finished out of line.
+            return match ring.push_first(value) {
+                Attempt::Done(Ok(false)) => Ok(()),
+                attempt => self.try_send_finish(ring, attempt),
             };
         }
         self.try_send_slow(value)
+    }
+
+    /// [`Chan::try_send`] on a ring, after a first attempt that did not simply succeed.
+    #[inline(never)]
+    fn try_send_finish(
+        &self,
+        ring: &Lockfree<T>,
+        attempt: Attempt<Result<bool, PushError<T>>, T>,
+    ) -> Result<(), TrySendError<T>> {
+        match ring.push_finish(attempt) {
+            Ok(false) => Ok(()),
+            Ok(true) => {
+                self.wake_one(Side::Recv);
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// [`Chan::try_send`] on a locked channel.
@@ -650,16 +664,29 @@ impl<T> Chan<T> {
     pub(crate) fn try_recv(&self) -> Result<T, TryRecvError> {
         if let Some(ring) = &self.ring {
             // The fast path, inline, as in `try_send`.
-            return match ring.pop() {
-                Ok((v, false)) => Ok(v),
-                Ok((v, true)) => {
-                    self.wake_one(Side::Send);
-                    Ok(v)
-                }
-                Err(e) => Err(e.into()),
+            return match ring.pop_first() {
+                Attempt::Done(Ok((v, false))) => Ok(v),
+                attempt => self.try_recv_finish(ring, attempt),
             };
         }
         self.try_recv_slow()
+    }
+
+    /// [`Chan::try_recv`] on a ring, after a first attempt that did not simply succeed.
+    #[inline(never)]
+    fn try_recv_finish(
+        &self,
+        ring: &Lockfree<T>,
+        attempt: Attempt<Result<(T, bool), PopError>, ()>,
+    ) -> Result<T, TryRecvError> {
+        match ring.pop_finish(attempt) {
+            Ok((v, false)) => Ok(v),
+            Ok((v, true)) => {
+                self.wake_one(Side::Send);
+                Ok(v)
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// [`Chan::try_recv`] on a locked channel.

@@ -4,7 +4,7 @@
 //! set the `WAIT` flag, look again; a partner that sees the flag wakes) is written once.
 
 use super::list::List;
-use super::ring::{PopError, PushError, Ring, Side};
+use super::ring::{Attempt, PopError, PushError, Ring, Side};
 
 /// A channel's lock-free buffer.
 // Both variants are cache-padded position words: one lives per channel, inside its `Arc`;
@@ -38,6 +38,53 @@ impl<T> Lockfree<T> {
     #[inline]
     pub(crate) fn pop(&self) -> Result<(T, bool), PopError> {
         either!(self.pop())
+    }
+
+    /// The first attempt of [`Lockfree::push`], inline (a ring's; a list pushes in one
+    /// call, out of line); [`Lockfree::push_finish`] completes it.
+    #[inline]
+    pub(crate) fn push_first(&self, value: T) -> Attempt<Result<bool, PushError<T>>, T> {
+        match self {
+            Lockfree::Ring(ring) => ring.push_first(value),
+            Lockfree::List(list) => Attempt::Done(list.push(value)),
+        }
+    }
+
+    /// Completes a push from its first `attempt`.
+    #[inline]
+    pub(crate) fn push_finish(
+        &self,
+        attempt: Attempt<Result<bool, PushError<T>>, T>,
+    ) -> Result<bool, PushError<T>> {
+        match (self, attempt) {
+            (_, Attempt::Done(r)) => r,
+            (Lockfree::Ring(ring), attempt) => ring.push_finish(attempt),
+            (Lockfree::List(list), Attempt::Lost(value, _) | Attempt::Busy(value)) => {
+                list.push(value)
+            }
+        }
+    }
+
+    /// The first attempt of [`Lockfree::pop`], as [`Lockfree::push_first`].
+    #[inline]
+    pub(crate) fn pop_first(&self) -> Attempt<Result<(T, bool), PopError>, ()> {
+        match self {
+            Lockfree::Ring(ring) => ring.pop_first(),
+            Lockfree::List(list) => Attempt::Done(list.pop()),
+        }
+    }
+
+    /// Completes a pop from its first `attempt`.
+    #[inline]
+    pub(crate) fn pop_finish(
+        &self,
+        attempt: Attempt<Result<(T, bool), PopError>, ()>,
+    ) -> Result<(T, bool), PopError> {
+        match (self, attempt) {
+            (_, Attempt::Done(r)) => r,
+            (Lockfree::Ring(ring), attempt) => ring.pop_finish(attempt),
+            (Lockfree::List(list), _) => list.pop(),
+        }
     }
 
     /// Sets the closed bit; `true` if this call set it.

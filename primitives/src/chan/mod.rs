@@ -209,6 +209,7 @@ impl<T> Sender<T> {
     /// drop(rx); // no receiver left: the channel closes
     /// assert_eq!(tx.send(2).unwrap_err().into_inner(), 2);
     /// ```
+    #[inline]
     pub fn send(&self, value: T) -> Result<(), SendError<T>> {
         self.chan
             .send(value, None)
@@ -230,6 +231,7 @@ impl<T> Sender<T> {
     /// drop(rx);
     /// assert_eq!(tx.try_send(3), Err(TrySendError::Closed(3)));
     /// ```
+    #[inline]
     pub fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
         let r = self.chan.try_send(value);
         crate::trace::record(|| {
@@ -345,6 +347,7 @@ impl<T> Receiver<T> {
     /// t.join().unwrap();
     /// assert_eq!(rx.recv(), Err(hbsync::chan::RecvError)); // the sender is gone: closed
     /// ```
+    #[inline]
     pub fn recv(&self) -> Result<T, RecvError> {
         match self.chan.recv(None) {
             Ok(Some(v)) => Ok(v),
@@ -365,6 +368,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.try_recv(), Ok(4));
     /// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
     /// ```
+    #[inline]
     pub fn try_recv(&self) -> Result<T, TryRecvError> {
         let r = self.chan.try_recv();
         crate::trace::record(|| {

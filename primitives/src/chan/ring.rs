@@ -81,6 +81,19 @@ pub(crate) enum PopError {
     Closed,
 }
 
+/// What one attempt of a push or a pop came to; `V` is what a retry needs back (the value
+/// of a push).
+pub(crate) enum Attempt<R, V> {
+    /// Finished: the operation's result.
+    Done(R),
+    /// Lost the reserving CAS to a party of the same side, which moved the word to the
+    /// position given: retry from there after a short back-off.
+    Lost(V, usize),
+    /// The cell's other party is between its CAS and its stamp store, or another party of
+    /// this side took the position: wait a little and read the word again.
+    Busy(V),
+}
+
 /// One cell of the array.
 struct Cell<T> {
     /// What the cell waits for (module docs).
@@ -102,6 +115,13 @@ pub(crate) struct Ring<T> {
     wait_bit: usize,
     /// One lap: the lowest lap bit.
     lap: usize,
+    /// `!(CLOSED | WAIT)`: keeps a word's position (precomputed, as the two below: each
+    /// operation uses them).
+    pos_mask: usize,
+    /// `CLOSED - 1`: keeps a position's index.
+    index_mask: usize,
+    /// The index of the last cell, `cap - 1`.
+    last: usize,
 }
 
 // SAFETY: values move between threads through the cells (so `T: Send`); every access to a
@@ -207,13 +227,16 @@ impl<T> Ring<T> {
             closed_bit,
             wait_bit: closed_bit << 1,
             lap: closed_bit << 2,
+            pos_mask: !(closed_bit | closed_bit << 1),
+            index_mask: closed_bit - 1,
+            last: cap - 1,
         }
     }
 
     /// A word without its flags: the position.
     #[inline]
     fn pos(&self, word: usize) -> usize {
-        word & !(self.closed_bit | self.wait_bit)
+        word & self.pos_mask
     }
 
     fn cap(&self) -> usize {
@@ -223,17 +246,17 @@ impl<T> Ring<T> {
     /// The position after `pos` (a position, without flags).
     #[inline]
     fn next(&self, pos: usize) -> usize {
-        let index = pos & (self.closed_bit - 1);
-        if index + 1 < self.cap() {
+        if pos & self.index_mask != self.last {
             pos + 1
         } else {
-            (pos & !(self.lap - 1)).wrapping_add(self.lap)
+            // Index 0 of the next lap: every bit below the lap bits set, plus one.
+            (pos | (self.lap - 1)).wrapping_add(1)
         }
     }
 
     #[inline]
     fn cell(&self, pos: usize) -> &Cell<T> {
-        let index = pos & (self.closed_bit - 1);
+        let index = pos & self.index_mask;
         debug_assert!(index < self.cap());
         // SAFETY: every position is 0 or made by `next`, whose index part is always below
         // `cap` (it wraps to the next lap at `cap`), so `index` is in bounds.
@@ -242,133 +265,213 @@ impl<T> Ring<T> {
 
     /// Moves `value` in, unless the buffer is full or closed. `Ok(true)`: a receiver may be
     /// waiting (`WAIT` was set in `tail` when this send moved it): wake one.
-    #[inline]
     pub(crate) fn push(&self, value: T) -> Result<bool, PushError<T>> {
+        self.push_finish(self.push_first(value))
+    }
+
+    /// The first attempt of [`Ring::push`], inline; [`Ring::push_finish`] completes one
+    /// that could not finish yet (a lost CAS, a cell whose other party is mid-operation)
+    /// out of line, so a send site stays small and its common outcome needs no merging with
+    /// the retry's.
+    #[inline]
+    pub(crate) fn push_first(&self, value: T) -> Attempt<Result<bool, PushError<T>>, T> {
+        // Relaxed: a first guess, checked against the cell's stamp in `push_at`.
+        let tail = self.tail.load(Ordering::Relaxed);
+        self.push_at(tail, value)
+    }
+
+    /// Completes a push from its first `attempt`.
+    #[inline(never)]
+    pub(crate) fn push_finish(
+        &self,
+        attempt: Attempt<Result<bool, PushError<T>>, T>,
+    ) -> Result<bool, PushError<T>> {
+        match attempt {
+            Attempt::Done(r) => r,
+            Attempt::Lost(value, now) => self.push_again(value, Some(now)),
+            Attempt::Busy(value) => self.push_again(value, None),
+        }
+    }
+
+    /// [`Ring::push`] after a first attempt that could not finish: backs off (spins after a
+    /// lost CAS at `lost`, waits for a busy cell) and tries again until an attempt finishes.
+    fn push_again(&self, mut value: T, mut lost: Option<usize>) -> Result<bool, PushError<T>> {
         let mut backoff = Patience::new();
-        // Relaxed: a first guess, checked against the cell's stamp below.
-        let mut tail = self.tail.load(Ordering::Relaxed);
         loop {
-            if tail & self.closed_bit != 0 {
-                return Err(PushError::Closed(value));
+            let tail = match lost {
+                Some(now) => {
+                    backoff.contended();
+                    now
+                }
+                None => {
+                    backoff.snooze();
+                    // Relaxed: a new guess, checked as in `push`.
+                    self.tail.load(Ordering::Relaxed)
+                }
+            };
+            (value, lost) = match self.push_at(tail, value) {
+                Attempt::Done(r) => return r,
+                Attempt::Lost(v, now) => (v, Some(now)),
+                Attempt::Busy(v) => (v, None),
+            };
+        }
+    }
+
+    /// One attempt of a push, with `tail` as last read.
+    #[inline(always)]
+    fn push_at(&self, tail: usize, value: T) -> Attempt<Result<bool, PushError<T>>, T> {
+        if tail & self.closed_bit != 0 {
+            return Attempt::Done(Err(PushError::Closed(value)));
+        }
+        let pos = self.pos(tail);
+        let cell = self.cell(pos);
+        // Acquire: pairs with the Release that freed this cell one lap ago, so the receive
+        // of its old value happens before this send (HB-CHAN-CAPACITY, site
+        // `chan.ring.send.observe`).
+        let stamp = cell
+            .stamp
+            .load(ord(mutant::RING_SEND_OBSERVE, Ordering::Acquire));
+        if stamp == pos {
+            // Relaxed: reserving picks the owner of the cell; no data moves with it. The
+            // flags are kept; the one read here says whether to wake (LIVE-CHAN-WAKE).
+            match self.tail.compare_exchange_weak(
+                tail,
+                self.next(pos) | (tail & self.wait_bit),
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => {
+                    // SAFETY: our CAS reserved this cell for position `pos`, whose stamp said
+                    // free: no one else touches its value until we publish.
+                    cell.value.with_mut(|p| unsafe { (*p).write(value) });
+                    // Release: publishes the value (HB-CHAN-SEND, site
+                    // `chan.ring.send.publish`).
+                    cell.stamp.store(
+                        pos.wrapping_add(1),
+                        ord(mutant::RING_SEND_PUBLISH, Ordering::Release),
+                    );
+                    Attempt::Done(Ok(tail & self.wait_bit != 0))
+                }
+                Err(now) => Attempt::Lost(value, now),
             }
-            let pos = self.pos(tail);
-            let cell = self.cell(pos);
-            // Acquire: pairs with the Release that freed this cell one lap ago, so the
-            // receive of its old value happens before this send (HB-CHAN-CAPACITY, site
-            // `chan.ring.send.observe`).
-            let stamp = cell
-                .stamp
-                .load(ord(mutant::RING_SEND_OBSERVE, Ordering::Acquire));
-            if stamp == pos {
-                // Relaxed: reserving picks the owner of the cell; no data moves with it. The
-                // flags are kept; the one read here says whether to wake (LIVE-CHAN-WAKE).
-                match self.tail.compare_exchange_weak(
-                    tail,
-                    self.next(pos) | (tail & self.wait_bit),
-                    Ordering::Relaxed,
-                    Ordering::Relaxed,
-                ) {
-                    Ok(_) => {
-                        // SAFETY: our CAS reserved this cell for position `pos`, whose stamp
-                        // said free: no one else touches its value until we publish.
-                        cell.value.with_mut(|p| unsafe { (*p).write(value) });
-                        // Release: publishes the value (HB-CHAN-SEND, site
-                        // `chan.ring.send.publish`).
-                        cell.stamp.store(
-                            pos.wrapping_add(1),
-                            ord(mutant::RING_SEND_PUBLISH, Ordering::Release),
-                        );
-                        return Ok(tail & self.wait_bit != 0);
-                    }
-                    Err(now) => {
-                        tail = now;
-                        backoff.contended();
-                    }
-                }
-            } else if stamp.wrapping_add(self.lap) == pos.wrapping_add(1) {
-                // The cell still holds last lap's value: full, unless its receive is under
-                // way (head moved past it already).
-                // Relaxed: a snapshot; a waiting sender's second look is ordered by the
-                // flag's RMW (LIVE-CHAN-WAKE).
-                let head = self.pos(self.head.load(Ordering::Relaxed));
-                if head.wrapping_add(self.lap) == pos {
-                    return Err(PushError::Full(value));
-                }
-                backoff.snooze();
-                // Relaxed: as above.
-                tail = self.tail.load(Ordering::Relaxed);
+        } else if stamp.wrapping_add(self.lap) == pos.wrapping_add(1) {
+            // The cell still holds last lap's value: full, unless its receive is under way
+            // (head moved past it already).
+            // Relaxed: a snapshot; a waiting sender's second look is ordered by the flag's
+            // RMW (LIVE-CHAN-WAKE).
+            let head = self.pos(self.head.load(Ordering::Relaxed));
+            if head.wrapping_add(self.lap) == pos {
+                Attempt::Done(Err(PushError::Full(value)))
             } else {
-                // Another sender took this position: catch up.
-                backoff.snooze();
-                // Relaxed: as above.
-                tail = self.tail.load(Ordering::Relaxed);
+                Attempt::Busy(value)
             }
+        } else {
+            // Another sender took this position: catch up.
+            Attempt::Busy(value)
         }
     }
 
     /// Takes the oldest value out, unless the buffer is empty. The flag: a sender may be
     /// waiting (`WAIT` was set in `head` when this receive moved it): wake one.
-    #[inline]
     pub(crate) fn pop(&self) -> Result<(T, bool), PopError> {
+        self.pop_finish(self.pop_first())
+    }
+
+    /// The first attempt of [`Ring::pop`], inline, as [`Ring::push_first`].
+    #[inline]
+    pub(crate) fn pop_first(&self) -> Attempt<Result<(T, bool), PopError>, ()> {
+        // Relaxed: a first guess, checked against the cell's stamp in `pop_at`.
+        let head = self.head.load(Ordering::Relaxed);
+        self.pop_at(head)
+    }
+
+    /// Completes a pop from its first `attempt`.
+    #[inline(never)]
+    pub(crate) fn pop_finish(
+        &self,
+        attempt: Attempt<Result<(T, bool), PopError>, ()>,
+    ) -> Result<(T, bool), PopError> {
+        match attempt {
+            Attempt::Done(r) => r,
+            Attempt::Lost((), now) => self.pop_again(Some(now)),
+            Attempt::Busy(()) => self.pop_again(None),
+        }
+    }
+
+    /// [`Ring::pop`] after a first attempt that could not finish, as [`Ring::push_again`].
+    fn pop_again(&self, mut lost: Option<usize>) -> Result<(T, bool), PopError> {
         let mut backoff = Patience::new();
-        // Relaxed: a first guess, checked against the cell's stamp below.
-        let mut head = self.head.load(Ordering::Relaxed);
         loop {
-            let pos = self.pos(head);
-            let cell = self.cell(pos);
-            // Acquire: pairs with the sender's Release publish (HB-CHAN-SEND, site
-            // `chan.ring.recv.observe`).
-            let stamp = cell
-                .stamp
-                .load(ord(mutant::RING_RECV_OBSERVE, Ordering::Acquire));
-            if stamp == pos.wrapping_add(1) {
-                // Relaxed: as the send's reserving CAS.
-                match self.head.compare_exchange_weak(
-                    head,
-                    self.next(pos) | (head & self.wait_bit),
-                    Ordering::Relaxed,
-                    Ordering::Relaxed,
-                ) {
-                    Ok(_) => {
-                        // SAFETY: our CAS reserved this cell, whose stamp said it holds the
-                        // value of the send at `pos`: we take it out exactly once.
-                        let v = cell.value.with(|p| unsafe { (*p).assume_init_read() });
-                        // Release: frees the cell for the send one lap later (HB-CHAN-CAPACITY,
-                        // site `chan.ring.recv.free`).
-                        cell.stamp.store(
-                            pos.wrapping_add(self.lap),
-                            ord(mutant::RING_RECV_FREE, Ordering::Release),
-                        );
-                        return Ok((v, head & self.wait_bit != 0));
-                    }
-                    Err(now) => {
-                        head = now;
-                        backoff.contended();
-                    }
+            let head = match lost {
+                Some(now) => {
+                    backoff.contended();
+                    now
                 }
-            } else if stamp == pos {
-                // The cell waits for its send: empty, unless that send is under way.
-                // Acquire: a `CLOSED` bit seen here pairs with the closer's Release
-                // (HB-CHAN-CLOSE, site `chan.ring.recv.closed`).
-                let tail = self
-                    .tail
-                    .load(ord(mutant::RING_RECV_CLOSED, Ordering::Acquire));
-                if self.pos(tail) == pos {
-                    return Err(if tail & self.closed_bit != 0 {
-                        PopError::Closed
-                    } else {
-                        PopError::Empty
-                    });
+                None => {
+                    backoff.snooze();
+                    // Relaxed: a new guess, checked as in `pop`.
+                    self.head.load(Ordering::Relaxed)
                 }
-                backoff.snooze();
-                // Relaxed: a new guess, checked as above.
-                head = self.head.load(Ordering::Relaxed);
-            } else {
-                // Another receiver took this position: catch up.
-                backoff.snooze();
-                // Relaxed: as above.
-                head = self.head.load(Ordering::Relaxed);
+            };
+            lost = match self.pop_at(head) {
+                Attempt::Done(r) => return r,
+                Attempt::Lost((), now) => Some(now),
+                Attempt::Busy(()) => None,
+            };
+        }
+    }
+
+    /// One attempt of a pop, with `head` as last read.
+    #[inline(always)]
+    fn pop_at(&self, head: usize) -> Attempt<Result<(T, bool), PopError>, ()> {
+        let pos = self.pos(head);
+        let cell = self.cell(pos);
+        // Acquire: pairs with the sender's Release publish (HB-CHAN-SEND, site
+        // `chan.ring.recv.observe`).
+        let stamp = cell
+            .stamp
+            .load(ord(mutant::RING_RECV_OBSERVE, Ordering::Acquire));
+        if stamp == pos.wrapping_add(1) {
+            // Relaxed: as the send's reserving CAS.
+            match self.head.compare_exchange_weak(
+                head,
+                self.next(pos) | (head & self.wait_bit),
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => {
+                    // SAFETY: our CAS reserved this cell, whose stamp said it holds the
+                    // value of the send at `pos`: we take it out exactly once.
+                    let v = cell.value.with(|p| unsafe { (*p).assume_init_read() });
+                    // Release: frees the cell for the send one lap later (HB-CHAN-CAPACITY,
+                    // site `chan.ring.recv.free`).
+                    cell.stamp.store(
+                        pos.wrapping_add(self.lap),
+                        ord(mutant::RING_RECV_FREE, Ordering::Release),
+                    );
+                    Attempt::Done(Ok((v, head & self.wait_bit != 0)))
+                }
+                Err(now) => Attempt::Lost((), now),
             }
+        } else if stamp == pos {
+            // The cell waits for its send: empty, unless that send is under way.
+            // Acquire: a `CLOSED` bit seen here pairs with the closer's Release
+            // (HB-CHAN-CLOSE, site `chan.ring.recv.closed`).
+            let tail = self
+                .tail
+                .load(ord(mutant::RING_RECV_CLOSED, Ordering::Acquire));
+            if self.pos(tail) == pos {
+                Attempt::Done(Err(if tail & self.closed_bit != 0 {
+                    PopError::Closed
+                } else {
+                    PopError::Empty
+                }))
+            } else {
+                Attempt::Busy(())
+            }
+        } else {
+            // Another receiver took this position: catch up.
+            Attempt::Busy(())
         }
     }
 
@@ -455,7 +558,7 @@ impl<T> Ring<T> {
     /// How many values are in (or being moved in) for these words.
     fn len_at(&self, head: usize, tail: usize) -> usize {
         let (head, tail) = (self.pos(head), self.pos(tail));
-        let (hi, ti) = (head & (self.closed_bit - 1), tail & (self.closed_bit - 1));
+        let (hi, ti) = (head & self.index_mask, tail & self.index_mask);
         if hi < ti {
             ti - hi
         } else if hi > ti {
