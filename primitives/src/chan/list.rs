@@ -62,7 +62,7 @@ use std::ptr;
 
 use crossbeam_utils::CachePadded;
 
-use super::ring::{Patience, PopError, PushError, Side};
+use super::ring::{Attempt, Patience, PopError, PushError, Side};
 use crate::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use crate::sync::cell::UnsafeCell;
 use crate::sync::mutant::{self, ord};
@@ -201,23 +201,104 @@ impl<T> List<T> {
 
     /// Moves `value` in, unless the channel is closed. `Ok(true)`: a receiver may be
     /// waiting (`WAIT` was set in `tail` when this send moved it): wake one.
-    #[inline]
     pub(crate) fn push(&self, value: T) -> Result<bool, PushError<T>> {
+        self.push_finish(self.push_first(value))
+    }
+
+    /// The first attempt of [`List::push`], inline, for the common case: a slot inside its
+    /// block, reserved at the first try. Anything else (the block's last slot, which
+    /// installs the next block; an end being installed; a lost CAS) is left to
+    /// [`List::push_finish`], out of line.
+    #[inline]
+    pub(crate) fn push_first(&self, value: T) -> Attempt<Result<bool, PushError<T>>, T> {
+        let tail = self.send_position();
+        if tail & CLOSED != 0 {
+            return Attempt::Done(Err(PushError::Closed(value)));
+        }
+        let offset = (tail >> SHIFT) % LAP;
+        if offset + 1 >= BLOCK_CAP {
+            return Attempt::Busy(value);
+        }
+        // Relaxed: ordered after the position load above (module docs).
+        let block = self.tail.block.load(Ordering::Relaxed);
+        if let Err(now) = self.reserve_send(tail) {
+            return Attempt::Lost(value, now);
+        }
+        // SAFETY: our CAS reserved slot `offset` of `block` (the block of the position we
+        // moved, by the Acquire of `send_position`).
+        unsafe { Self::publish(block, offset, value) };
+        Attempt::Done(Ok(tail & WAIT != 0))
+    }
+
+    /// Completes a push from its first `attempt`.
+    #[inline(never)]
+    pub(crate) fn push_finish(
+        &self,
+        attempt: Attempt<Result<bool, PushError<T>>, T>,
+    ) -> Result<bool, PushError<T>> {
+        match attempt {
+            Attempt::Done(r) => r,
+            Attempt::Lost(value, now) => self.push_from(value, Some(now)),
+            Attempt::Busy(value) => self.push_from(value, None),
+        }
+    }
+
+    /// `tail`'s position word.
+    #[inline(always)]
+    fn send_position(&self) -> usize {
+        // Acquire: pairs with the Release that moved `tail` into its block, so the block
+        // pointer read next is that block's, and the block is initialized
+        // (SAFE-CHAN-BLOCKS, site `chan.list.send.tail`).
+        self.tail
+            .index
+            .load(ord(mutant::LIST_SEND_TAIL, Ordering::Acquire))
+    }
+
+    /// Moves `tail` one position on from `tail`, reserving its slot; `Err`: the word found.
+    #[inline(always)]
+    fn reserve_send(&self, tail: usize) -> Result<usize, usize> {
+        // Relaxed on success: reserving picks the owner of the slot; no data moves with it.
+        // The flags are kept; the one read here says whether to wake (LIVE-CHAN-WAKE). On
+        // failure, Acquire: the position read is used as `send_position`'s is
+        // (SAFE-CHAN-BLOCKS, site `chan.list.send.retry`).
+        self.tail.index.compare_exchange_weak(
+            tail,
+            tail + ONE,
+            Ordering::Relaxed,
+            ord(mutant::LIST_SEND_RETRY, Ordering::Acquire),
+        )
+    }
+
+    /// Writes `value` into slot `offset` of `block` and publishes it.
+    ///
+    /// # Safety
+    ///
+    /// The caller's CAS reserved that slot, in the block of the position it moved; the
+    /// block lives until the slot is received, and no one touches the value until the
+    /// publish.
+    #[inline(always)]
+    unsafe fn publish(block: *mut Block<T>, offset: usize, value: T) {
+        // SAFETY: the caller's promise: the block is live.
+        let slot = &unsafe { Block::live(block) }.slots[offset];
+        // SAFETY: as above: we own the slot's value until the publish.
+        slot.value.with_mut(|p| unsafe { (*p).write(value) });
+        // Release: publishes the value (HB-CHAN-SEND, site `chan.list.send.publish`).
+        slot.state
+            .store(WRITTEN, ord(mutant::LIST_SEND_PUBLISH, Ordering::Release));
+    }
+
+    /// [`List::push`] in full, from the position a lost CAS read (`seen`) or from a fresh
+    /// load: waits out an end being installed, installs the next block from the last slot.
+    fn push_from(&self, value: T, mut seen: Option<usize>) -> Result<bool, PushError<T>> {
         let mut patience = Patience::new();
+        if seen.is_some() {
+            patience.contended();
+        }
         // The next block, made before reserving a block's last slot (outside the window in
         // which other senders wait for it).
         let mut spare: Option<Box<Block<T>>> = None;
-        // The position a lost CAS read (its Acquire is the load's, below), or `None`: load it.
-        let mut seen = None;
         loop {
-            // Acquire: pairs with the Release that moved `tail` into its block, so the block
-            // pointer read next is that block's, and the block is initialized
-            // (SAFE-CHAN-BLOCKS, site `chan.list.send.tail`).
-            let tail = seen.take().unwrap_or_else(|| {
-                self.tail
-                    .index
-                    .load(ord(mutant::LIST_SEND_TAIL, Ordering::Acquire))
-            });
+            let tail = seen.take().unwrap_or_else(|| self.send_position());
             if tail & CLOSED != 0 {
                 return Err(PushError::Closed(value));
             }
@@ -231,16 +312,7 @@ impl<T> List<T> {
             }
             // Relaxed: ordered after the position load above (module docs).
             let block = self.tail.block.load(Ordering::Relaxed);
-            // Relaxed on success: reserving picks the owner of the slot; no data moves with
-            // it. The flags are kept; the one read here says whether to wake (LIVE-CHAN-WAKE).
-            // On failure, Acquire: the position read is used as the load's above is
-            // (SAFE-CHAN-BLOCKS, site `chan.list.send.retry`).
-            if let Err(now) = self.tail.index.compare_exchange_weak(
-                tail,
-                tail + ONE,
-                Ordering::Relaxed,
-                ord(mutant::LIST_SEND_RETRY, Ordering::Acquire),
-            ) {
+            if let Err(now) = self.reserve_send(tail) {
                 seen = Some(now);
                 patience.contended();
                 continue;
@@ -262,87 +334,178 @@ impl<T> List<T> {
                     .store(next, Ordering::Relaxed);
             }
             // SAFETY: our CAS reserved slot `offset` of `block` (the block of the position
-            // we moved, by the Acquire above); the block lives until that slot is received,
-            // and no one touches the value until we publish it.
-            let slot = &unsafe { Block::live(block) }.slots[offset];
-            // SAFETY: as above: we own the slot's value until the publish.
-            slot.value.with_mut(|p| unsafe { (*p).write(value) });
-            // Release: publishes the value (HB-CHAN-SEND, site `chan.list.send.publish`).
-            slot.state
-                .store(WRITTEN, ord(mutant::LIST_SEND_PUBLISH, Ordering::Release));
+            // we moved, by the Acquire of `send_position`).
+            unsafe { Self::publish(block, offset, value) };
             return Ok(tail & WAIT != 0);
         }
     }
 
     /// Takes the oldest value out, unless the buffer is empty. The flag is always `false`:
     /// no sender waits on an unbounded channel.
-    #[inline]
     pub(crate) fn pop(&self) -> Result<(T, bool), PopError> {
-        let mut patience = Patience::new();
-        // The position a lost CAS read (its Acquire is the load's, below), or `None`: load it.
-        let mut seen = None;
-        loop {
-            // Acquire: pairs with the Release that moved `head` into its block
-            // (SAFE-CHAN-BLOCKS, site `chan.list.recv.head`).
-            let head = seen.take().unwrap_or_else(|| {
-                self.head
-                    .index
-                    .load(ord(mutant::LIST_RECV_HEAD, Ordering::Acquire))
+        self.pop_finish(self.pop_first())
+    }
+
+    /// The first attempt of [`List::pop`], inline, as [`List::push_first`]: a slot inside
+    /// its block, reserved at the first try.
+    #[inline]
+    pub(crate) fn pop_first(&self) -> Attempt<Result<(T, bool), PopError>, ()> {
+        let head = self.recv_position();
+        let offset = (head >> SHIFT) % LAP;
+        if offset + 1 >= BLOCK_CAP {
+            return Attempt::Busy(());
+        }
+        let new_head = match self.next_head(head) {
+            Ok(new_head) => new_head,
+            Err(e) => return Attempt::Done(Err(e)),
+        };
+        // Relaxed: ordered after the position load above (module docs).
+        let block = self.head.block.load(Ordering::Relaxed);
+        if let Err(now) = self.reserve_recv(head, new_head) {
+            return Attempt::Lost((), now);
+        }
+        // SAFETY: our CAS reserved slot `offset` of `block`, not its last: nothing to
+        // install.
+        Attempt::Done(Ok((unsafe { self.take(block, offset) }, false)))
+    }
+
+    /// Completes a pop from its first `attempt`.
+    #[inline(never)]
+    pub(crate) fn pop_finish(
+        &self,
+        attempt: Attempt<Result<(T, bool), PopError>, ()>,
+    ) -> Result<(T, bool), PopError> {
+        match attempt {
+            Attempt::Done(r) => r,
+            Attempt::Lost((), now) => self.pop_from(Some(now)),
+            Attempt::Busy(()) => self.pop_from(None),
+        }
+    }
+
+    /// `head`'s position word.
+    #[inline(always)]
+    fn recv_position(&self) -> usize {
+        // Acquire: pairs with the Release that moved `head` into its block
+        // (SAFE-CHAN-BLOCKS, site `chan.list.recv.head`).
+        self.head
+            .index
+            .load(ord(mutant::LIST_RECV_HEAD, Ordering::Acquire))
+    }
+
+    /// The word a receive at `head` moves `head` to (with `AHEAD` if the tail is in a later
+    /// block), or why it cannot receive: nothing sent there yet (`Empty`), or closed.
+    #[inline(always)]
+    fn next_head(&self, head: usize) -> Result<usize, PopError> {
+        let new_head = head + ONE;
+        if head & AHEAD != 0 {
+            return Ok(new_head);
+        }
+        // Acquire: a `CLOSED` bit seen here pairs with the closer's Release
+        // (HB-CHAN-CLOSE, site `chan.list.recv.closed`).
+        let tail = self
+            .tail
+            .index
+            .load(ord(mutant::LIST_RECV_CLOSED, Ordering::Acquire));
+        if tail >> SHIFT == head >> SHIFT {
+            return Err(if tail & CLOSED != 0 {
+                PopError::Closed
+            } else {
+                PopError::Empty
             });
+        }
+        if (tail >> SHIFT) / LAP != (head >> SHIFT) / LAP {
+            return Ok(new_head | AHEAD);
+        }
+        Ok(new_head)
+    }
+
+    /// Moves `head` from `head` to `new_head`, reserving its slot; `Err`: the word found.
+    #[inline(always)]
+    fn reserve_recv(&self, head: usize, new_head: usize) -> Result<usize, usize> {
+        // Relaxed on success: as the send's reserving CAS. On failure, Acquire: as the
+        // send's (SAFE-CHAN-BLOCKS, site `chan.list.recv.retry`).
+        self.head.index.compare_exchange_weak(
+            head,
+            new_head,
+            Ordering::Relaxed,
+            ord(mutant::LIST_RECV_RETRY, Ordering::Acquire),
+        )
+    }
+
+    /// Whether `slot`'s value is in.
+    #[inline(always)]
+    fn written(slot: &Slot<T>) -> bool {
+        // Acquire: pairs with the sender's Release publish (HB-CHAN-SEND, site
+        // `chan.list.recv.observe`).
+        slot.state
+            .load(ord(mutant::LIST_RECV_OBSERVE, Ordering::Acquire))
+            & WRITTEN
+            != 0
+    }
+
+    /// Waits for `slot`'s sender, which reserved it and is mid-operation (it never blocks
+    /// there).
+    #[cold]
+    #[inline(never)]
+    fn wait_written(slot: &Slot<T>) {
+        let mut patience = Patience::new();
+        while !Self::written(slot) {
+            patience.snooze();
+        }
+    }
+
+    /// Takes the value of slot `offset` of `block` once it is written, and counts the
+    /// receive done in the block.
+    ///
+    /// # Safety
+    ///
+    /// The caller's CAS reserved that slot, whose send is past its own CAS (tail was past
+    /// this position), in the block of the position it moved; the caller has done with
+    /// the block whatever else it needed (the last slot's install), and does not touch it
+    /// after this call.
+    #[inline(always)]
+    unsafe fn take(&self, block: *mut Block<T>, offset: usize) -> T {
+        // SAFETY: the caller's promise: the block lives until we count ourselves done.
+        let slot = &unsafe { Block::live(block) }.slots[offset];
+        if !Self::written(slot) {
+            Self::wait_written(slot);
+        }
+        // SAFETY: the slot is written and ours: we take its value out exactly once.
+        let value = slot.value.with(|p| unsafe { (*p).assume_init_read() });
+        // SAFETY: we reserved a slot of the live `block` and are done with it.
+        unsafe { self.receive_done(block) };
+        value
+    }
+
+    /// [`List::pop`] in full, from the position a lost CAS read (`seen`) or from a fresh
+    /// load: waits out an end being installed, installs the next block from the last slot.
+    fn pop_from(&self, mut seen: Option<usize>) -> Result<(T, bool), PopError> {
+        let mut patience = Patience::new();
+        if seen.is_some() {
+            patience.contended();
+        }
+        loop {
+            let head = seen.take().unwrap_or_else(|| self.recv_position());
             let offset = (head >> SHIFT) % LAP;
             if offset == BLOCK_CAP {
                 patience.snooze(); // the next block is being installed
                 continue;
             }
-            let mut new_head = head + ONE;
-            if head & AHEAD == 0 {
-                // Acquire: a `CLOSED` bit seen here pairs with the closer's Release
-                // (HB-CHAN-CLOSE, site `chan.list.recv.closed`).
-                let tail = self
-                    .tail
-                    .index
-                    .load(ord(mutant::LIST_RECV_CLOSED, Ordering::Acquire));
-                if tail >> SHIFT == head >> SHIFT {
-                    return Err(if tail & CLOSED != 0 {
-                        PopError::Closed
-                    } else {
-                        PopError::Empty
-                    });
-                }
-                if (tail >> SHIFT) / LAP != (head >> SHIFT) / LAP {
-                    new_head |= AHEAD;
-                }
-            }
+            let new_head = self.next_head(head)?;
             // Relaxed: ordered after the position load above (module docs).
             let block = self.head.block.load(Ordering::Relaxed);
-            // Relaxed on success: as the send's reserving CAS.
-            // On failure, Acquire: as the send's (SAFE-CHAN-BLOCKS, site
-            // `chan.list.recv.retry`).
-            if let Err(now) = self.head.index.compare_exchange_weak(
-                head,
-                new_head,
-                Ordering::Relaxed,
-                ord(mutant::LIST_RECV_RETRY, Ordering::Acquire),
-            ) {
+            if let Err(now) = self.reserve_recv(head, new_head) {
                 seen = Some(now);
                 patience.contended();
                 continue;
             }
-            // SAFETY: our CAS reserved slot `offset` of `block`, whose send is past its own
-            // CAS (tail was past this position); the block lives until we count ourselves
-            // done in it.
-            let slot = &unsafe { Block::live(block) }.slots[offset];
-            // Acquire: pairs with the sender's Release publish (HB-CHAN-SEND, site
-            // `chan.list.recv.observe`). The sender is mid-operation: wait for it.
-            while slot
-                .state
-                .load(ord(mutant::LIST_RECV_OBSERVE, Ordering::Acquire))
-                & WRITTEN
-                == 0
-            {
-                patience.snooze();
-            }
             if offset + 1 == BLOCK_CAP {
+                // SAFETY: our CAS reserved slot `offset` of `block`, not received yet: the
+                // block is live.
+                let slot = &unsafe { Block::live(block) }.slots[offset];
+                if !Self::written(slot) {
+                    Self::wait_written(slot);
+                }
                 // Relaxed: the sender of this slot stored `next` before the publish we saw.
                 // SAFETY: `block` is live (our slot is not counted yet).
                 let next = unsafe { Block::live(block) }.next.load(Ordering::Relaxed);
@@ -369,11 +532,9 @@ impl<T> List<T> {
                     .index
                     .store(next_head, ord(mutant::LIST_RECV_INSTALL, Ordering::Release));
             }
-            // SAFETY: the slot is written and ours: we take its value out exactly once.
-            let value = slot.value.with(|p| unsafe { (*p).assume_init_read() });
-            // SAFETY: we reserved a slot of the live `block` and are done with it.
-            unsafe { self.receive_done(block) };
-            return Ok((value, false));
+            // SAFETY: our CAS reserved slot `offset` of `block`, in the block of the
+            // position we moved; the install above is done with the block.
+            return Ok((unsafe { self.take(block, offset) }, false));
         }
     }
 
@@ -384,6 +545,7 @@ impl<T> List<T> {
     ///
     /// `block` is live, and the caller reserved one of its slots and took that slot's value;
     /// it does not touch the block after this call.
+    #[inline(always)]
     unsafe fn receive_done(&self, block: *mut Block<T>) {
         // AcqRel: Release orders this receive's read of its slot before the count; Acquire
         // (for the last receive) orders every other receive's read before the free below
@@ -392,10 +554,20 @@ impl<T> List<T> {
         let before = unsafe { Block::live(block) }
             .done
             .fetch_add(1, ord(mutant::LIST_RECV_FREE, Ordering::AcqRel));
-        if before + 1 != BLOCK_CAP {
-            return;
+        if before + 1 == BLOCK_CAP {
+            // SAFETY: every slot was received and counted: no one else touches the block.
+            unsafe { self.free(block) };
         }
-        // SAFETY: every slot was received and counted: no one else touches the block.
+    }
+
+    /// Frees `block`, drained (checker builds: marks and keeps it).
+    ///
+    /// # Safety
+    ///
+    /// Every slot of `block` was received and counted done: no one else touches it.
+    #[inline(never)]
+    unsafe fn free(&self, block: *mut Block<T>) {
+        // SAFETY: the caller's promise; the block was made by `Box::into_raw`.
         let block = unsafe { Box::from_raw(block) };
         #[cfg(any(loom, shuttle))]
         {

@@ -40,13 +40,13 @@ impl<T> Lockfree<T> {
         either!(self.pop())
     }
 
-    /// The first attempt of [`Lockfree::push`], inline (a ring's; a list pushes in one
-    /// call, out of line); [`Lockfree::push_finish`] completes it.
+    /// The first attempt of [`Lockfree::push`], inline; [`Lockfree::push_finish`]
+    /// completes one that did not finish, out of line.
     #[inline]
     pub(crate) fn push_first(&self, value: T) -> Attempt<Result<bool, PushError<T>>, T> {
         match self {
             Lockfree::Ring(ring) => ring.push_first(value),
-            Lockfree::List(list) => Attempt::Done(list.push(value)),
+            Lockfree::List(list) => list.push_first(value),
         }
     }
 
@@ -59,9 +59,7 @@ impl<T> Lockfree<T> {
         match (self, attempt) {
             (_, Attempt::Done(r)) => r,
             (Lockfree::Ring(ring), attempt) => ring.push_finish(attempt),
-            (Lockfree::List(list), Attempt::Lost(value, _) | Attempt::Busy(value)) => {
-                list.push(value)
-            }
+            (Lockfree::List(list), attempt) => list.push_finish(attempt),
         }
     }
 
@@ -70,7 +68,7 @@ impl<T> Lockfree<T> {
     pub(crate) fn pop_first(&self) -> Attempt<Result<(T, bool), PopError>, ()> {
         match self {
             Lockfree::Ring(ring) => ring.pop_first(),
-            Lockfree::List(list) => Attempt::Done(list.pop()),
+            Lockfree::List(list) => list.pop_first(),
         }
     }
 
@@ -83,7 +81,7 @@ impl<T> Lockfree<T> {
         match (self, attempt) {
             (_, Attempt::Done(r)) => r,
             (Lockfree::Ring(ring), attempt) => ring.pop_finish(attempt),
-            (Lockfree::List(list), _) => list.pop(),
+            (Lockfree::List(list), attempt) => list.pop_finish(attempt),
         }
     }
 
