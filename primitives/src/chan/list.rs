@@ -236,11 +236,7 @@ impl<T> List<T> {
         &self,
         attempt: Attempt<Result<bool, PushError<T>>, T>,
     ) -> Result<bool, PushError<T>> {
-        match attempt {
-            Attempt::Done(r) => r,
-            Attempt::Lost(value, now) => self.push_from(value, Some(now)),
-            Attempt::Busy(value) => self.push_from(value, None),
-        }
+        attempt.or_again(|value, seen| self.push_from(value, seen))
     }
 
     /// `tail`'s position word.
@@ -375,11 +371,7 @@ impl<T> List<T> {
         &self,
         attempt: Attempt<Result<(T, bool), PopError>, ()>,
     ) -> Result<(T, bool), PopError> {
-        match attempt {
-            Attempt::Done(r) => r,
-            Attempt::Lost((), now) => self.pop_from(Some(now)),
-            Attempt::Busy(()) => self.pop_from(None),
-        }
+        attempt.or_again(|(), seen| self.pop_from(seen))
     }
 
     /// `head`'s position word.

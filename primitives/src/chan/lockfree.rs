@@ -44,10 +44,7 @@ impl<T> Lockfree<T> {
     /// completes one that did not finish, out of line.
     #[inline]
     pub(crate) fn push_first(&self, value: T) -> Attempt<Result<bool, PushError<T>>, T> {
-        match self {
-            Lockfree::Ring(ring) => ring.push_first(value),
-            Lockfree::List(list) => list.push_first(value),
-        }
+        either!(self.push_first(value))
     }
 
     /// Completes a push from its first `attempt`.
@@ -56,20 +53,13 @@ impl<T> Lockfree<T> {
         &self,
         attempt: Attempt<Result<bool, PushError<T>>, T>,
     ) -> Result<bool, PushError<T>> {
-        match (self, attempt) {
-            (_, Attempt::Done(r)) => r,
-            (Lockfree::Ring(ring), attempt) => ring.push_finish(attempt),
-            (Lockfree::List(list), attempt) => list.push_finish(attempt),
-        }
+        either!(self.push_finish(attempt))
     }
 
     /// The first attempt of [`Lockfree::pop`], as [`Lockfree::push_first`].
     #[inline]
     pub(crate) fn pop_first(&self) -> Attempt<Result<(T, bool), PopError>, ()> {
-        match self {
-            Lockfree::Ring(ring) => ring.pop_first(),
-            Lockfree::List(list) => list.pop_first(),
-        }
+        either!(self.pop_first())
     }
 
     /// Completes a pop from its first `attempt`.
@@ -78,11 +68,7 @@ impl<T> Lockfree<T> {
         &self,
         attempt: Attempt<Result<(T, bool), PopError>, ()>,
     ) -> Result<(T, bool), PopError> {
-        match (self, attempt) {
-            (_, Attempt::Done(r)) => r,
-            (Lockfree::Ring(ring), attempt) => ring.pop_finish(attempt),
-            (Lockfree::List(list), attempt) => list.pop_finish(attempt),
-        }
+        either!(self.pop_finish(attempt))
     }
 
     /// Sets the closed bit; `true` if this call set it.

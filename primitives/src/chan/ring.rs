@@ -94,6 +94,19 @@ pub(crate) enum Attempt<R, V> {
     Busy(V),
 }
 
+impl<R, V> Attempt<R, V> {
+    /// The result of a finished attempt, else `again` with what the retry needs and the
+    /// word a lost CAS read (`None`: the cell was busy, read the word afresh).
+    #[inline(always)]
+    pub(crate) fn or_again(self, again: impl FnOnce(V, Option<usize>) -> R) -> R {
+        match self {
+            Attempt::Done(r) => r,
+            Attempt::Lost(v, now) => again(v, Some(now)),
+            Attempt::Busy(v) => again(v, None),
+        }
+    }
+}
+
 /// One cell of the array.
 struct Cell<T> {
     /// What the cell waits for (module docs).
@@ -286,11 +299,7 @@ impl<T> Ring<T> {
         &self,
         attempt: Attempt<Result<bool, PushError<T>>, T>,
     ) -> Result<bool, PushError<T>> {
-        match attempt {
-            Attempt::Done(r) => r,
-            Attempt::Lost(value, now) => self.push_again(value, Some(now)),
-            Attempt::Busy(value) => self.push_again(value, None),
-        }
+        attempt.or_again(|value, lost| self.push_again(value, lost))
     }
 
     /// [`Ring::push`] after a first attempt that could not finish: backs off (spins after a
@@ -391,11 +400,7 @@ impl<T> Ring<T> {
         &self,
         attempt: Attempt<Result<(T, bool), PopError>, ()>,
     ) -> Result<(T, bool), PopError> {
-        match attempt {
-            Attempt::Done(r) => r,
-            Attempt::Lost((), now) => self.pop_again(Some(now)),
-            Attempt::Busy(()) => self.pop_again(None),
-        }
+        attempt.or_again(|(), lost| self.pop_again(lost))
     }
 
     /// [`Ring::pop`] after a first attempt that could not finish, as [`Ring::push_again`].
