@@ -111,7 +111,7 @@ pub const CLAIMS: &[Claim] = &[
         primitive: "chan",
         kind: Kind::Positive,
         proof: "safe_chan_blocks",
-        config: "unbounded, 2 slots per block: 2 senders, then 2 receivers, across a block boundary",
+        config: "unbounded, 2 slots per block: 2 senders, then 2 receivers, across a block boundary; 2 receivers over 4 values (2 installs, a lagging receive's block kept and retired later)",
         threads: 2,
         preemption_bound: None,
         sites: &[
@@ -121,7 +121,8 @@ pub const CLAIMS: &[Claim] = &[
             "chan.list.recv.head",
             "chan.list.recv.retry",
             "chan.list.recv.install",
-            "chan.list.recv.free",
+            "chan.list.recv.read",
+            "chan.list.recv.reclaim",
         ],
         via: &[],
         note: "",

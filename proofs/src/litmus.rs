@@ -159,6 +159,24 @@ fn safe_chan_blocks_recv() {
     assert_eq!(got, [1, 2, 3], "a value lost or received twice");
 }
 
+/// SAFE-CHAN-BLOCKS, a lagging receive: four buffered values (two blocks), one receive on
+/// another thread, three here. The receive of the first block's last value may find the
+/// other receive still taking its value and keep the block; the receive of the second
+/// block's last value then retires both, or keeps the first again (the drop frees it).
+/// A block freed before a receive's read of it, or freed twice, is reported.
+fn safe_chan_blocks_lagging() {
+    let (tx, rx) = chan::unbounded::<u32>();
+    for v in 1..=4 {
+        tx.send(v).unwrap();
+    }
+    let rx2 = rx.clone();
+    let t = thread::spawn(move || rx2.recv().unwrap());
+    let mut got: Vec<u32> = (0..3).map(|_| rx.recv().unwrap()).collect();
+    got.push(t.join().unwrap());
+    got.sort_unstable();
+    assert_eq!(got, [1, 2, 3, 4], "a value lost or received twice");
+}
+
 /// N-TASK-EXIT: the task's write is read without a join: a race.
 pub fn n_task_exit() {
     let data = Data::new();
@@ -597,6 +615,10 @@ pub fn program(proof: &str) -> Option<&'static [Part]> {
             (
                 "a receive in a block another installed",
                 safe_chan_blocks_recv,
+            ),
+            (
+                "a lagging receive's block retired by a later install",
+                safe_chan_blocks_lagging,
             ),
         ],
         "hb_chan_rendezvous" => &[("cap 0", hb_chan_rendezvous)],

@@ -36,12 +36,23 @@
 //!   fails: positions never repeat). The receive that installs the next head block reads
 //!   the block's `next` pointer after it saw its own slot written: the sender of that last
 //!   slot stored `next` before publishing it, so that edge is `chan.list.recv.observe`'s.
-//! - **SAFE-CHAN-BLOCKS**, freeing a block: every receive, once done with its slot, counts
-//!   itself in the block's `done` with an AcqRel RMW (`chan.list.recv.free`); the one that
-//!   makes the count [`BLOCK_CAP`] frees the block. The Release half orders every receive's
-//!   read of its slot before the count; the Acquire half orders them all before the free.
-//!   A party touches a block only after its CAS reserved a slot in it, and a block is not
-//!   freed before all its slots are received, so no one touches a freed block. Checker
+//! - **SAFE-CHAN-BLOCKS**, freeing a block: every receive, once it has taken its value,
+//!   marks its slot `READ` with a Release store (`chan.list.recv.read`), its last touch of
+//!   the block. The receive that holds a block's last slot takes its value, then, before it
+//!   moves `head` into the next block, reclaims: from the oldest block not yet freed up to
+//!   its own, it retires each block whose slots it all reads `READ` with Acquire
+//!   (`chan.list.recv.reclaim`), stops at the first that is not (a receive of it is still
+//!   taking its value; a later install retires it), and frees the retired blocks after its
+//!   install. Those blocks are behind `head`, so every slot of each was reserved, and the
+//!   Release/Acquire pairs order every receive's read of its slot before the free. The
+//!   oldest block is a plain cell that only installing receives touch, before their
+//!   install, one after another (each reserved after reading the position the one before
+//!   moved with Release). A party touches a block only after its CAS reserved a slot in
+//!   it, and a block is not freed before all its slots are read, so no one touches a freed
+//!   block.
+//!   A receive costs a plain store instead of an RMW on a shared count. With one receiver
+//!   a block is freed when its last value is received; with several, a block whose
+//!   receive lags is freed by the next install (or when the channel drops). Checker
 //!   builds do not deallocate: the freeing party writes every value cell and a `freed` flag
 //!   (what deallocating does to the memory) and keeps the block until the list drops; every
 //!   use of a block reads the flag. So loom reports a use not ordered after the free as a
@@ -87,10 +98,12 @@ const WAIT: usize = 2;
 const AHEAD: usize = 1;
 /// A slot's state: its value is in.
 const WRITTEN: usize = 1;
+/// A slot's state: its value was taken out (the receive is done with the block).
+const READ: usize = 2;
 
 /// One slot of a block.
 struct Slot<T> {
-    /// `WRITTEN` once the value is in (0 before).
+    /// `WRITTEN` once the value is in (0 before), `WRITTEN | READ` once it is taken.
     state: AtomicUsize,
     /// The value, initialized from the `WRITTEN` publish until its receive takes it.
     value: UnsafeCell<MaybeUninit<T>>,
@@ -101,8 +114,6 @@ struct Block<T> {
     /// The next block, stored by the send that reserved this block's last slot before it
     /// publishes that slot.
     next: AtomicPtr<Block<T>>,
-    /// Receives done with a slot of this block; the one that makes it `BLOCK_CAP` frees it.
-    done: AtomicUsize,
     slots: [Slot<T>; BLOCK_CAP],
     /// Checker builds: set where a std build frees the block (see [`Block::live`]).
     #[cfg(any(loom, shuttle))]
@@ -113,8 +124,8 @@ impl<T> Block<T> {
     /// A new block: every slot unwritten, no next block.
     #[cfg(not(any(loom, shuttle)))]
     fn boxed() -> Box<Self> {
-        // SAFETY: all zero bytes is a valid `Block`: atomics at 0 (slots unwritten, no
-        // receives done), a null `next`, and `MaybeUninit` values that may hold anything.
+        // SAFETY: all zero bytes is a valid `Block`: atomics at 0 (slots unwritten), a null
+        // `next`, and `MaybeUninit` values that may hold anything.
         // Zeroed allocation builds it in place, however large `T` is.
         unsafe { Box::<Self>::new_zeroed().assume_init() }
     }
@@ -125,7 +136,6 @@ impl<T> Block<T> {
     fn boxed() -> Box<Self> {
         Box::new(Self {
             next: AtomicPtr::new(ptr::null_mut()),
-            done: AtomicUsize::new(0),
             slots: std::array::from_fn(|_| Slot {
                 state: AtomicUsize::new(0),
                 value: UnsafeCell::new(MaybeUninit::uninit()),
@@ -163,6 +173,9 @@ struct End<T> {
 pub(crate) struct List<T> {
     head: CachePadded<End<T>>,
     tail: CachePadded<End<T>>,
+    /// The oldest block not freed yet (at or behind the head block). Touched only by the
+    /// receive that installs a head block, and by `drop` (module docs).
+    oldest: UnsafeCell<*mut Block<T>>,
     /// Checker builds: the freed blocks, kept (marked) until the list drops.
     #[cfg(any(loom, shuttle))]
     retired: crate::sync::Unchecked<Vec<Box<Block<T>>>>,
@@ -170,7 +183,8 @@ pub(crate) struct List<T> {
 
 // SAFETY: values move between threads through the slots (so `T: Send`); each slot's value
 // is accessed only by the send and then the receive that reserved it, ordered by its state
-// (module docs), and blocks are freed once, by the last receive out of them.
+// (module docs); blocks are freed once, by the install that retired them (or the drop),
+// and `oldest` is touched only by installing receives, one after another.
 unsafe impl<T: Send> Send for List<T> {}
 // SAFETY: as above: shared access only hands values from a sender to a receiver.
 unsafe impl<T: Send> Sync for List<T> {}
@@ -194,6 +208,7 @@ impl<T> List<T> {
                 index: AtomicUsize::new(0),
                 block: AtomicPtr::new(first),
             }),
+            oldest: UnsafeCell::new(first),
             #[cfg(any(loom, shuttle))]
             retired: Default::default(),
         }
@@ -362,7 +377,7 @@ impl<T> List<T> {
         }
         // SAFETY: our CAS reserved slot `offset` of `block`, not its last: nothing to
         // install.
-        Attempt::Done(Ok((unsafe { self.take(block, offset) }, false)))
+        Attempt::Done(Ok((unsafe { Self::take(block, offset) }, false)))
     }
 
     /// Completes a pop from its first `attempt`.
@@ -446,8 +461,8 @@ impl<T> List<T> {
         }
     }
 
-    /// Takes the value of slot `offset` of `block` once it is written, and counts the
-    /// receive done in the block.
+    /// Takes the value of slot `offset` of `block` once it is written, and marks the slot
+    /// read: the receive's last touch of the block.
     ///
     /// # Safety
     ///
@@ -456,16 +471,21 @@ impl<T> List<T> {
     /// the block whatever else it needed (the last slot's install), and does not touch it
     /// after this call.
     #[inline(always)]
-    unsafe fn take(&self, block: *mut Block<T>, offset: usize) -> T {
-        // SAFETY: the caller's promise: the block lives until we count ourselves done.
+    unsafe fn take(block: *mut Block<T>, offset: usize) -> T {
+        // SAFETY: the caller's promise: the block lives until we mark our slot read.
         let slot = &unsafe { Block::live(block) }.slots[offset];
         if !Self::written(slot) {
             Self::wait_written(slot);
         }
         // SAFETY: the slot is written and ours: we take its value out exactly once.
         let value = slot.value.with(|p| unsafe { (*p).assume_init_read() });
-        // SAFETY: we reserved a slot of the live `block` and are done with it.
-        unsafe { self.receive_done(block) };
+        // Release: our read of the value happens before the free of a reclaim that sees
+        // the mark (SAFE-CHAN-BLOCKS, site `chan.list.recv.read`). A plain store: no one
+        // else writes a slot's state after its publish.
+        slot.state.store(
+            WRITTEN | READ,
+            ord(mutant::LIST_RECV_READ, Ordering::Release),
+        );
         value
     }
 
@@ -492,14 +512,12 @@ impl<T> List<T> {
                 continue;
             }
             if offset + 1 == BLOCK_CAP {
-                // SAFETY: our CAS reserved slot `offset` of `block`, not received yet: the
-                // block is live.
-                let slot = &unsafe { Block::live(block) }.slots[offset];
-                if !Self::written(slot) {
-                    Self::wait_written(slot);
-                }
+                // SAFETY: our CAS reserved slot `offset` of `block`. Taking it is not our
+                // last touch of the block this time: no one frees it before our install
+                // below (reclaims run in install order, module docs).
+                let value = unsafe { Self::take(block, offset) };
                 // Relaxed: the sender of this slot stored `next` before the publish we saw.
-                // SAFETY: `block` is live (our slot is not counted yet).
+                // SAFETY: `block` is live until our install.
                 let next = unsafe { Block::live(block) }.next.load(Ordering::Relaxed);
                 debug_assert!(
                     !next.is_null(),
@@ -515,49 +533,101 @@ impl<T> List<T> {
                 {
                     next_head |= AHEAD;
                 }
+                // SAFETY: we hold `block`'s last slot and have not installed yet.
+                let (drained, kept) = unsafe { self.retire(block) };
                 // Relaxed: published by the position's Release below.
                 self.head.block.store(next, Ordering::Relaxed);
-                // Release: receivers that read the new position see the new block
-                // (SAFE-CHAN-BLOCKS, site `chan.list.recv.install`). A store: no one else
-                // moves `head` while it is at the installing position.
+                // Release: receivers that read the new position see the new block, and the
+                // next install sees our `oldest` (SAFE-CHAN-BLOCKS, site
+                // `chan.list.recv.install`). A store: no one else moves `head` while it is
+                // at the installing position.
                 self.head
                     .index
                     .store(next_head, ord(mutant::LIST_RECV_INSTALL, Ordering::Release));
+                if drained != kept {
+                    // SAFETY: `retire` handed us these blocks, all read.
+                    unsafe { self.free_blocks(drained, kept) };
+                }
+                return Ok((value, false));
             }
             // SAFETY: our CAS reserved slot `offset` of `block`, in the block of the
-            // position we moved; the install above is done with the block.
-            return Ok((unsafe { self.take(block, offset) }, false));
+            // position we moved, not its last.
+            return Ok((unsafe { Self::take(block, offset) }, false));
         }
     }
 
-    /// A receive is done with its slot of `block`: counts it, and frees the block if it was
-    /// the last.
+    /// Moves `oldest` past the drained blocks, from the oldest not freed yet up to
+    /// `current` at most (the block whose last slot the caller took), stopping at the first
+    /// with a slot not read yet. Returns the old and the new `oldest`: the blocks from the
+    /// first up to the second are the caller's to free, after its install.
     ///
     /// # Safety
     ///
-    /// `block` is live, and the caller reserved one of its slots and took that slot's value;
-    /// it does not touch the block after this call.
+    /// The caller holds `current`'s last slot, took its value, and has not moved `head`
+    /// into the next block yet (so the reclaim before it is over, and the one after it
+    /// starts from what this one stores).
     #[inline(always)]
-    unsafe fn receive_done(&self, block: *mut Block<T>) {
-        // AcqRel: Release orders this receive's read of its slot before the count; Acquire
-        // (for the last receive) orders every other receive's read before the free below
-        // (SAFE-CHAN-BLOCKS, site `chan.list.recv.free`).
-        // SAFETY: the block is live (the caller's slot is not counted yet).
-        let before = unsafe { Block::live(block) }
-            .done
-            .fetch_add(1, ord(mutant::LIST_RECV_FREE, Ordering::AcqRel));
-        if before + 1 == BLOCK_CAP {
-            // SAFETY: every slot was received and counted: no one else touches the block.
-            unsafe { self.free(block) };
+    unsafe fn retire(&self, current: *mut Block<T>) -> (*mut Block<T>, *mut Block<T>) {
+        // SAFETY: only installing receives touch `oldest`, each before its install and after
+        // the install before it, and `drop`, which owns the list.
+        let first = self.oldest.with(|p| unsafe { *p });
+        let mut oldest = first;
+        loop {
+            // SAFETY: `oldest` is not freed yet, at or behind `current`.
+            let block = unsafe { Block::live(oldest) };
+            if !block.slots.iter().all(Self::read) {
+                break;
+            }
+            let done = oldest == current;
+            // Relaxed: stored by the send of the block's last slot before the publish our
+            // chain of installs observed (module docs).
+            oldest = block.next.load(Ordering::Relaxed);
+            if done {
+                break;
+            }
         }
+        if oldest != first {
+            // SAFETY: as above.
+            self.oldest.with_mut(|p| unsafe { *p = oldest });
+        }
+        (first, oldest)
+    }
+
+    /// Frees the blocks from `first` up to (not including) `end`, following `next`.
+    ///
+    /// # Safety
+    ///
+    /// [`List::retire`] handed the caller these blocks: every slot of each is read, and no
+    /// one else refers to them.
+    #[inline(never)]
+    unsafe fn free_blocks(&self, first: *mut Block<T>, end: *mut Block<T>) {
+        let mut block = first;
+        while block != end {
+            // Relaxed: read before by `retire`, in this thread.
+            // SAFETY: ours, not freed yet.
+            let next = unsafe { Block::live(block) }.next.load(Ordering::Relaxed);
+            // SAFETY: the caller's promise.
+            unsafe { self.free(block) };
+            block = next;
+        }
+    }
+
+    /// Whether `slot`'s receive is done with it.
+    #[inline(always)]
+    fn read(slot: &Slot<T>) -> bool {
+        // Acquire: pairs with the receive's Release mark, so its read of the value happens
+        // before the free (SAFE-CHAN-BLOCKS, site `chan.list.recv.reclaim`).
+        slot.state
+            .load(ord(mutant::LIST_RECV_RECLAIM, Ordering::Acquire))
+            & READ
+            != 0
     }
 
     /// Frees `block`, drained (checker builds: marks and keeps it).
     ///
     /// # Safety
     ///
-    /// Every slot of `block` was received and counted done: no one else touches it.
-    #[inline(never)]
+    /// Every slot of `block` was read: no one else touches it.
     unsafe fn free(&self, block: *mut Block<T>) {
         // SAFETY: the caller's promise; the block was made by `Box::into_raw`.
         let block = unsafe { Box::from_raw(block) };
@@ -569,7 +639,7 @@ impl<T> List<T> {
             for slot in &block.slots {
                 slot.value.with_mut(|_| ());
             }
-            // SAFETY: ours: every receive of the block is done.
+            // SAFETY: ours: every receive of the block is done with it.
             block.freed.with_mut(|f| unsafe { *f = true });
             self.retired.with(|r| r.push(block));
         }
@@ -661,12 +731,22 @@ impl<T> Drop for List<T> {
         if crate::sync::unwinding_checker() {
             return; // the model is gone: leak the values rather than touch its atomics
         }
-        // We own the list: every value still in is dropped here (each block as it empties).
+        // We own the list: every value still in is dropped here.
         while self.pop().is_ok() {}
-        // Relaxed: we own the list; what is left is the one block both ends are in.
+        // Relaxed: we own the list; what is left is the blocks from the oldest not freed
+        // to the head block, which both ends are in, linked by `next`.
         let last = self.head.block.load(Ordering::Relaxed);
-        // SAFETY: the head block is never freed while it is the head (its receives are not
-        // all done); nothing else refers to it now.
-        drop(unsafe { Box::from_raw(last) });
+        // SAFETY: we own the list.
+        let mut block = self.oldest.with(|p| unsafe { *p });
+        loop {
+            // SAFETY: `block` is not freed (retiring stops before it), and its values were
+            // all taken; nothing else refers to it now.
+            let owned = unsafe { Box::from_raw(block) };
+            if block == last {
+                break;
+            }
+            // Relaxed: we own the list; a block behind the head has its `next`.
+            block = owned.next.load(Ordering::Relaxed);
+        }
     }
 }

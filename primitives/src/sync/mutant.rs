@@ -55,8 +55,10 @@ pub(crate) const LIST_RECV_RETRY: Site = "chan.list.recv.retry";
 pub(crate) const LIST_RECV_OBSERVE: Site = "chan.list.recv.observe";
 /// The Release store that moves a list's `head` into the next block.
 pub(crate) const LIST_RECV_INSTALL: Site = "chan.list.recv.install";
-/// A list receive's AcqRel count of its block's done receives (the last one frees it).
-pub(crate) const LIST_RECV_FREE: Site = "chan.list.recv.free";
+/// A list receive's Release mark of its slot as read (its last touch of the block).
+pub(crate) const LIST_RECV_READ: Site = "chan.list.recv.read";
+/// A reclaiming receive's Acquire load of a slot's mark (before it frees the block).
+pub(crate) const LIST_RECV_RECLAIM: Site = "chan.list.recv.reclaim";
 /// A list receive's Acquire load of `tail` when the buffer looks empty (the closed bit).
 pub(crate) const LIST_RECV_CLOSED: Site = "chan.list.recv.closed";
 /// The Release `fetch_or` that sets a list's closed bit.
@@ -140,7 +142,8 @@ pub(crate) const ALL: &[Site] = &[
     LIST_RECV_RETRY,
     LIST_RECV_OBSERVE,
     LIST_RECV_INSTALL,
-    LIST_RECV_FREE,
+    LIST_RECV_READ,
+    LIST_RECV_RECLAIM,
     LIST_RECV_CLOSED,
     LIST_CLOSE,
     MUTEX_UNLOCK_FAST,
