@@ -111,7 +111,7 @@ pub const CLAIMS: &[Claim] = &[
         primitive: "chan",
         kind: Kind::Positive,
         proof: "safe_chan_blocks",
-        config: "unbounded, 2 slots per block: 2 senders, then 2 receivers, across a block boundary; 2 receivers over 4 values (2 installs, a lagging receive's block kept and retired later)",
+        config: "unbounded, 2 slots per block: 2 senders, then 2 receivers, across a block boundary; 2 receivers over 4 values (2 installs, a lagging receive's block kept and retired later); 3 values buffered, 2 received while 2 more are sent (a drained block kept as the spare and reused)",
         threads: 2,
         preemption_bound: None,
         sites: &[
@@ -123,6 +123,8 @@ pub const CLAIMS: &[Claim] = &[
             "chan.list.recv.install",
             "chan.list.recv.read",
             "chan.list.recv.reclaim",
+            "chan.list.recv.recycle",
+            "chan.list.send.reuse",
         ],
         via: &[],
         note: "",

@@ -177,6 +177,30 @@ fn safe_chan_blocks_lagging() {
     assert_eq!(got, [1, 2, 3, 4], "a value lost or received twice");
 }
 
+/// SAFE-CHAN-BLOCKS, a reused block: three values buffered (the first block and one slot
+/// of the second); a thread receives two while this one sends two more. The receive of
+/// the first block's last value retires the block and keeps it as the spare; the send of
+/// the second block's last value may take it for the third block, and the next send
+/// writes into it. A reused block whose reset or earlier reads are not ordered before
+/// that write is reported.
+fn safe_chan_blocks_reuse() {
+    let (tx, rx) = chan::unbounded::<u32>();
+    for v in 1..=3 {
+        tx.send(v).unwrap();
+    }
+    let rx2 = rx.clone();
+    let t = thread::spawn(move || [rx2.try_recv().unwrap(), rx2.try_recv().unwrap()]);
+    tx.send(4).unwrap();
+    tx.send(5).unwrap();
+    let mut got = t.join().unwrap().to_vec();
+    got.extend((0..3).map(|_| rx.try_recv().unwrap()));
+    assert_eq!(
+        got,
+        [1, 2, 3, 4, 5],
+        "a value lost, duplicated or reordered"
+    );
+}
+
 /// N-TASK-EXIT: the task's write is read without a join: a race.
 pub fn n_task_exit() {
     let data = Data::new();
@@ -620,6 +644,7 @@ pub fn program(proof: &str) -> Option<&'static [Part]> {
                 "a lagging receive's block retired by a later install",
                 safe_chan_blocks_lagging,
             ),
+            ("a drained block reused", safe_chan_blocks_reuse),
         ],
         "hb_chan_rendezvous" => &[("cap 0", hb_chan_rendezvous)],
         "hb_chan_capacity" => &[

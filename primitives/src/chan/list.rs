@@ -50,6 +50,11 @@
 //!   moved with Release). A party touches a block only after its CAS reserved a slot in
 //!   it, and a block is not freed before all its slots are read, so no one touches a freed
 //!   block.
+//!   A retired block is kept as the list's one spare if there is none (reset, then put
+//!   there with a Release CAS, `chan.list.recv.recycle`), and the send that needs the
+//!   next block takes the spare with an Acquire swap (`chan.list.send.reuse`): the reset
+//!   and every read of the block's old values happen before its new use. Blocks beyond
+//!   the spare are freed.
 //!   A receive costs a plain store instead of an RMW on a shared count. With one receiver
 //!   a block is freed when its last value is received; with several, a block whose
 //!   receive lags is freed by the next install (or when the channel drops). Checker
@@ -68,7 +73,6 @@
 //! is an RMW of the same word, so one of the two sees the other.
 
 use std::mem::MaybeUninit;
-#[cfg(any(loom, shuttle))]
 use std::ptr;
 
 use crossbeam_utils::CachePadded;
@@ -161,6 +165,21 @@ impl<T> Block<T> {
             .with(|f| assert!(!unsafe { *f }, "a list party used a freed block"));
         b
     }
+
+    /// Makes a drained block new again, for reuse: every slot unwritten, no next block.
+    /// Its owner calls it (no one else refers to the block); the Release that hands the
+    /// block on publishes the stores.
+    fn reset(&self) {
+        for slot in &self.slots {
+            // Relaxed: published by the hand-over (`chan.list.recv.recycle`).
+            slot.state.store(0, Ordering::Relaxed);
+            // Checker builds: reuse writes the cell, as a free would (a late use races).
+            #[cfg(any(loom, shuttle))]
+            slot.value.with_mut(|_| ());
+        }
+        // Relaxed: as above.
+        self.next.store(ptr::null_mut(), Ordering::Relaxed);
+    }
 }
 
 /// One end of the list: a position word and the block that position is in.
@@ -176,6 +195,10 @@ pub(crate) struct List<T> {
     /// The oldest block not freed yet (at or behind the head block). Touched only by the
     /// receive that installs a head block, and by `drop` (module docs).
     oldest: UnsafeCell<*mut Block<T>>,
+    /// A drained block kept for the next block a send needs (null: none), so a channel
+    /// whose receivers keep up allocates nothing, and a block is not freed on one thread
+    /// to be allocated again on another.
+    spare: AtomicPtr<Block<T>>,
     /// Checker builds: the freed blocks, kept (marked) until the list drops.
     #[cfg(any(loom, shuttle))]
     retired: crate::sync::Unchecked<Vec<Box<Block<T>>>>,
@@ -209,6 +232,7 @@ impl<T> List<T> {
                 block: AtomicPtr::new(first),
             }),
             oldest: UnsafeCell::new(first),
+            spare: AtomicPtr::new(ptr::null_mut()),
             #[cfg(any(loom, shuttle))]
             retired: Default::default(),
         }
@@ -298,6 +322,25 @@ impl<T> List<T> {
             .store(WRITTEN, ord(mutant::LIST_SEND_PUBLISH, Ordering::Release));
     }
 
+    /// A block for the next install: the spare one if there is one, else a new one.
+    fn new_block(&self) -> Box<Block<T>> {
+        // Relaxed: only says whether to try the swap, which synchronizes.
+        if !self.spare.load(Ordering::Relaxed).is_null() {
+            // Acquire: pairs with the Release that put the block there, after its reset and
+            // after every receive's read of it (SAFE-CHAN-BLOCKS, site
+            // `chan.list.send.reuse`).
+            let block = self.spare.swap(
+                ptr::null_mut(),
+                ord(mutant::LIST_SEND_REUSE, Ordering::Acquire),
+            );
+            if !block.is_null() {
+                // SAFETY: the spare block is ours now, made by `Box::into_raw`.
+                return unsafe { Box::from_raw(block) };
+            }
+        }
+        Block::boxed()
+    }
+
     /// [`List::push`] in full, from the position a lost CAS read (`seen`) or from a fresh
     /// load: waits out an end being installed, installs the next block from the last slot.
     fn push_from(&self, value: T, mut seen: Option<usize>) -> Result<bool, PushError<T>> {
@@ -319,7 +362,7 @@ impl<T> List<T> {
                 continue;
             }
             if offset + 1 == BLOCK_CAP && spare.is_none() {
-                spare = Some(Block::boxed());
+                spare = Some(self.new_block());
             }
             // Relaxed: ordered after the position load above (module docs).
             let block = self.tail.block.load(Ordering::Relaxed);
@@ -593,7 +636,8 @@ impl<T> List<T> {
         (first, oldest)
     }
 
-    /// Frees the blocks from `first` up to (not including) `end`, following `next`.
+    /// Frees (or keeps as the spare) the blocks from `first` up to (not including) `end`,
+    /// following `next`.
     ///
     /// # Safety
     ///
@@ -607,7 +651,7 @@ impl<T> List<T> {
             // SAFETY: ours, not freed yet.
             let next = unsafe { Block::live(block) }.next.load(Ordering::Relaxed);
             // SAFETY: the caller's promise.
-            unsafe { self.free(block) };
+            unsafe { self.recycle(block) };
             block = next;
         }
     }
@@ -621,6 +665,32 @@ impl<T> List<T> {
             .load(ord(mutant::LIST_RECV_RECLAIM, Ordering::Acquire))
             & READ
             != 0
+    }
+
+    /// Keeps drained `block` as the spare (reset) if there is none, else frees it.
+    ///
+    /// # Safety
+    ///
+    /// Every slot of `block` was read: no one else touches it.
+    unsafe fn recycle(&self, block: *mut Block<T>) {
+        // SAFETY: the caller's promise: the block is ours.
+        unsafe { Block::live(block) }.reset();
+        // Release on success: the reset and every receive's read of the block (ordered
+        // before us by the marks) happen before the send that takes it (SAFE-CHAN-BLOCKS,
+        // site `chan.list.recv.recycle`). Relaxed on failure: nothing is handed over.
+        if self
+            .spare
+            .compare_exchange(
+                ptr::null_mut(),
+                block,
+                ord(mutant::LIST_RECV_RECYCLE, Ordering::Release),
+                Ordering::Relaxed,
+            )
+            .is_err()
+        {
+            // SAFETY: the caller's promise.
+            unsafe { self.free(block) };
+        }
     }
 
     /// Frees `block`, drained (checker builds: marks and keeps it).
@@ -747,6 +817,12 @@ impl<T> Drop for List<T> {
             }
             // Relaxed: we own the list; a block behind the head has its `next`.
             block = owned.next.load(Ordering::Relaxed);
+        }
+        // Relaxed: we own the list.
+        let spare = self.spare.load(Ordering::Relaxed);
+        if !spare.is_null() {
+            // SAFETY: the spare block is the list's alone, made by `Box::into_raw`.
+            drop(unsafe { Box::from_raw(spare) });
         }
     }
 }

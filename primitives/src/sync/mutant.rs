@@ -59,6 +59,10 @@ pub(crate) const LIST_RECV_INSTALL: Site = "chan.list.recv.install";
 pub(crate) const LIST_RECV_READ: Site = "chan.list.recv.read";
 /// A reclaiming receive's Acquire load of a slot's mark (before it frees the block).
 pub(crate) const LIST_RECV_RECLAIM: Site = "chan.list.recv.reclaim";
+/// The Release CAS that keeps a drained block as a list's spare, after its reset.
+pub(crate) const LIST_RECV_RECYCLE: Site = "chan.list.recv.recycle";
+/// A list send's Acquire swap that takes the spare block for its install.
+pub(crate) const LIST_SEND_REUSE: Site = "chan.list.send.reuse";
 /// A list receive's Acquire load of `tail` when the buffer looks empty (the closed bit).
 pub(crate) const LIST_RECV_CLOSED: Site = "chan.list.recv.closed";
 /// The Release `fetch_or` that sets a list's closed bit.
@@ -144,6 +148,8 @@ pub(crate) const ALL: &[Site] = &[
     LIST_RECV_INSTALL,
     LIST_RECV_READ,
     LIST_RECV_RECLAIM,
+    LIST_RECV_RECYCLE,
+    LIST_SEND_REUSE,
     LIST_RECV_CLOSED,
     LIST_CLOSE,
     MUTEX_UNLOCK_FAST,
