@@ -92,7 +92,7 @@ const SPIN_ROUNDS: u32 = if crate::sync::CHECKER { 0 } else { 64 };
 /// without the unpark's own edge) is part of every model.
 const YIELD_ROUNDS: u32 = if crate::sync::CHECKER { 1 } else { 8 };
 /// How many times a *patient* waiter yields after registering: a ring channel's party (or
-/// a select with a ring case), which already spun before it registered (`ring::Patience`),
+/// a select with a ring case), which already spun before it registered (`lockfree::Patience`),
 /// so more yields only take turns from the parties that would wake it. None in std builds (measured with
 /// bounded(1), 4 senders and 4 receivers on 2 cores: the median went from about 500 to about
 /// 300 ns per message); checker builds keep one round, as [`YIELD_ROUNDS`].

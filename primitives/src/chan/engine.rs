@@ -84,9 +84,9 @@ use crossbeam_utils::CachePadded;
 
 use super::error::{SendTimeoutError, TryRecvError, TrySendError};
 use super::list::List;
-use super::lockfree::Lockfree;
-pub(crate) use super::ring::Side;
-use super::ring::{Attempt, Patience, PopError, PushError, Ring};
+pub(crate) use super::lockfree::Side;
+use super::lockfree::{Attempt, Lockfree, Patience, PopError, PushError};
+use super::ring::Ring;
 use crate::clock::{Alarm, Timer};
 use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::cell::UnsafeCell;

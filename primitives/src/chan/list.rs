@@ -77,7 +77,7 @@ use std::ptr;
 
 use crossbeam_utils::CachePadded;
 
-use super::ring::{Attempt, Patience, PopError, PushError, Side};
+use super::lockfree::{Attempt, Patience, PopError, PushError, Side};
 use crate::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use crate::sync::cell::UnsafeCell;
 use crate::sync::mutant::{self, ord};

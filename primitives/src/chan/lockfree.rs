@@ -1,10 +1,12 @@
 //! The lock-free buffer of a channel, whichever kind it is: a ring of stamped cells for a
 //! bounded channel ([`super::ring`]), or a linked list of blocks for an unbounded one
 //! ([`super::list`]). Both share one interface, so the engine's waiting protocol (register,
-//! set the `WAIT` flag, look again; a partner that sees the flag wakes) is written once.
+//! set the `WAIT` flag, look again; a partner that sees the flag wakes) is written once. The
+//! vocabulary both buffers speak (an attempt's outcome, the errors, a party's patience) is
+//! here too.
 
 use super::list::List;
-use super::ring::{Attempt, PopError, PushError, Ring, Side};
+use super::ring::Ring;
 
 /// A channel's lock-free buffer.
 // Both variants are cache-padded position words: one lives per channel, inside its `Arc`;
@@ -104,5 +106,138 @@ impl<T> Lockfree<T> {
     /// Whether the closed bit is set; a snapshot.
     pub(crate) fn is_closed(&self) -> bool {
         either!(self.is_closed())
+    }
+}
+
+// The vocabulary both buffers share.
+
+/// Which side of a channel waits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    /// Receivers, waiting for a value (their flag is in `tail`, on the ring and the list).
+    Recv,
+    /// Senders, waiting for room (their flag is in the ring's `head`; a list never is
+    /// full).
+    Send,
+}
+
+/// Why a push did not take the value (which it hands back).
+pub(crate) enum PushError<T> {
+    /// Every cell holds a value (a ring only).
+    Full(T),
+    /// The channel is closed.
+    Closed(T),
+}
+
+/// Why a pop found nothing.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum PopError {
+    /// No value now.
+    Empty,
+    /// No value, and none will come: closed.
+    Closed,
+}
+
+/// What one attempt of a push or a pop came to; `V` is what a retry needs back (the value
+/// of a push).
+pub(crate) enum Attempt<R, V> {
+    /// Finished: the operation's result.
+    Done(R),
+    /// Lost the reserving CAS to a party of the same side, which moved the word to the
+    /// position given: retry from there after a short back-off.
+    Lost(V, usize),
+    /// The cell's other party is between its CAS and its stamp store, another party of
+    /// this side took the position, or (a list) the attempt was not the simple case: read
+    /// the word again (after waiting a little, if a party is mid-operation).
+    Busy(V),
+}
+
+impl<R, V> Attempt<R, V> {
+    /// The result of a finished attempt, else `again` with what the retry needs and the
+    /// word a lost CAS read (`None`: the cell was busy, read the word afresh).
+    #[inline(always)]
+    pub(crate) fn or_again(self, again: impl FnOnce(V, Option<usize>) -> R) -> R {
+        match self {
+            Attempt::Done(r) => r,
+            Attempt::Lost(v, now) => again(v, Some(now)),
+            Attempt::Busy(v) => again(v, None),
+        }
+    }
+}
+
+/// A party's patience before it registers to wait: a few rounds of growing spins, then a few
+/// yields (the other side is often mid-operation on another core). Checker builds do not
+/// spin: a retry there is the same operation again, which adds no new order to explore.
+pub(crate) struct Patience(u32);
+
+/// Rounds of spinning (`2^round` spin hints each) before a party yields or registers.
+const SPINS: u32 = 6;
+/// Rounds of yielding after the spins, before a plain ring operation registers to wait.
+const YIELDS: u32 = 4;
+
+impl Patience {
+    pub(crate) fn new() -> Self {
+        Self(0)
+    }
+
+    /// Waits a little and returns `true` if the caller should try again before registering.
+    #[inline]
+    pub(crate) fn wait(&mut self) -> bool {
+        self.wait_rounds(YIELDS)
+    }
+
+    /// [`Patience::wait`] without the yields, for a select: it spins, then registers.
+    ///
+    /// A select waits on several channels, usually for a party of one of them to act, and on
+    /// a busy machine a yield hands its core to exactly such a party, one that then finds its
+    /// own channel still full (or empty) and yields back. Measured with 4 senders on
+    /// bounded(1) channels and one receiver selecting over them, on 2 cores: with 4 yields
+    /// the receiver made about 40,000 `sched_yield` calls per 300,000 messages and a message
+    /// cost about 1,100 ns; spinning only, about 350 ns (crossbeam-channel, whose select
+    /// registers without a back-off, about 340 in the same runs).
+    #[inline]
+    pub(crate) fn spin(&mut self) -> bool {
+        self.wait_rounds(0)
+    }
+
+    /// `SPINS` rounds of growing spins, then `yields` yields; `false` once all are spent.
+    #[inline]
+    fn wait_rounds(&mut self, yields: u32) -> bool {
+        if crate::sync::CHECKER || self.0 >= SPINS + yields {
+            return false;
+        }
+        if self.0 < SPINS {
+            for _ in 0..1u32 << self.0 {
+                crate::sync::hint::spin_loop();
+            }
+        } else {
+            crate::sync::thread::yield_now();
+        }
+        self.0 += 1;
+        true
+    }
+
+    /// Backs off after losing a CAS to another party of the same side: spins only (the
+    /// winner is not blocked), longer each time up to `2^SPINS`, so contending parties stop
+    /// pulling the word's cache line from each other. Checker builds do not spin.
+    #[inline]
+    pub(crate) fn contended(&mut self) {
+        // The back-off grows to at most `2^SPINS` spin hints.
+        if crate::sync::CHECKER {
+            return;
+        }
+        for _ in 0..1u32 << self.0.min(SPINS) {
+            crate::sync::hint::spin_loop();
+        }
+        self.0 += 1;
+    }
+
+    /// Waits a little for a party that is mid-operation (it never blocks there): spins, then
+    /// yields for as long as it takes.
+    #[inline]
+    pub(crate) fn snooze(&mut self) {
+        if !self.wait() {
+            crate::sync::thread::yield_now();
+        }
     }
 }

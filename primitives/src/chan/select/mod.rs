@@ -53,7 +53,7 @@ pub use operand::{RecvOperand, SendOperand};
 
 use super::engine::{put_slot, take_slot, Chan, Entry, Side, Slot, State, Wake};
 use super::error::{RecvError, SendError, TryRecvError, TrySendError};
-use super::ring::Patience;
+use super::lockfree::Patience;
 use crate::sync::cell::UnsafeCell;
 use crate::sync::Arc;
 use crate::waiter::Signal;
