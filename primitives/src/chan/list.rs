@@ -1,7 +1,9 @@
 //! The lock-free buffer of an unbounded channel: a linked list of blocks of slots, so a send
 //! and a receive of a buffered value take no lock, and no allocation is made per message
-//! (one block per [`BLOCK_CAP`] messages; a block is freed as soon as its last value is
-//! received, so a drained channel gives its memory back).
+//! (one block per [`BLOCK_CAP`] messages; a block is freed once its values are all
+//! received, when the receive of its last slot moves on, or at the next such move if
+//! another receive of it was still under way; one drained block is kept for reuse. So a
+//! drained channel gives its memory back).
 //!
 //! # Positions
 //!
@@ -39,25 +41,25 @@
 //! - **SAFE-CHAN-BLOCKS**, freeing a block: every receive, once it has taken its value,
 //!   marks its slot `READ` with a Release store (`chan.list.recv.read`), its last touch of
 //!   the block. The receive that holds a block's last slot takes its value, then, before it
-//!   moves `head` into the next block, reclaims: from the oldest block not yet freed up to
-//!   its own, it retires each block whose slots it all reads `READ` with Acquire
-//!   (`chan.list.recv.reclaim`), stops at the first that is not (a receive of it is still
-//!   taking its value; a later install retires it), and frees the retired blocks after its
-//!   install. Those blocks are behind `head`, so every slot of each was reserved, and the
-//!   Release/Acquire pairs order every receive's read of its slot before the free. The
-//!   oldest block is a plain cell that only installing receives touch, before their
-//!   install, one after another (each reserved after reading the position the one before
-//!   moved with Release). A party touches a block only after its CAS reserved a slot in
-//!   it, and a block is not freed before all its slots are read, so no one touches a freed
-//!   block.
-//!   A retired block is kept as the list's one spare if there is none (reset, then put
-//!   there with a Release CAS, `chan.list.recv.recycle`), and the send that needs the
-//!   next block takes the spare with an Acquire swap (`chan.list.send.reuse`): the reset
-//!   and every read of the block's old values happen before its new use. Blocks beyond
-//!   the spare are freed.
-//!   A receive costs a plain store instead of an RMW on a shared count. With one receiver
-//!   a block is freed when its last value is received; with several, a block whose
-//!   receive lags is freed by the next install (or when the channel drops). Checker
+//!   moves `head` into the next block, retires the block: if it reads every slot `READ`
+//!   with Acquire (`chan.list.recv.reclaim`), the block is drained and it frees the block
+//!   after its install; otherwise a receive of it is still taking its value, and the block
+//!   goes on the list's lagging list. Each install also looks at the lagging blocks again
+//!   and frees those now drained. So a block is freed at the install that passes it, or at
+//!   the first install after its last receive is done; at most one block per receive in
+//!   progress waits on the lagging list. A retired block is behind `head`, so every slot of
+//!   it was reserved, and the Release/Acquire pairs order every receive's read of its slot
+//!   before the free. The lagging list is a plain cell that only installing receives
+//!   touch, before their install, one after another (each reserved after reading the
+//!   position the one before moved with Release). A party touches a block only after its
+//!   CAS reserved a slot in it, and a block is not freed before all its slots are read, so
+//!   no one touches a freed block. A receive costs a plain store instead of an RMW on a
+//!   shared count.
+//! - **SAFE-CHAN-BLOCKS**, reusing a block: a drained block is kept as the list's one spare
+//!   if there is none (reset, then put there with a Release CAS, `chan.list.recv.recycle`),
+//!   and the send that needs the next block takes the spare with an Acquire swap
+//!   (`chan.list.send.reuse`): the reset and every read of the block's old values happen
+//!   before its new use. Blocks beyond the spare are freed. Checker
 //!   builds do not deallocate: the freeing party writes every value cell and a `freed` flag
 //!   (what deallocating does to the memory) and keeps the block until the list drops; every
 //!   use of a block reads the flag. So loom reports a use not ordered after the free as a
@@ -192,9 +194,9 @@ struct End<T> {
 pub(crate) struct List<T> {
     head: CachePadded<End<T>>,
     tail: CachePadded<End<T>>,
-    /// The oldest block not freed yet (at or behind the head block). Touched only by the
-    /// receive that installs a head block, and by `drop` (module docs).
-    oldest: UnsafeCell<*mut Block<T>>,
+    /// Retired blocks a receive was still taking a value from (module docs). Touched only
+    /// by the receive that installs a head block, and by `drop`.
+    lagging: UnsafeCell<Vec<*mut Block<T>>>,
     /// A drained block kept for the next block a send needs (null: none), so a channel
     /// whose receivers keep up allocates nothing, and a block is not freed on one thread
     /// to be allocated again on another.
@@ -206,8 +208,8 @@ pub(crate) struct List<T> {
 
 // SAFETY: values move between threads through the slots (so `T: Send`); each slot's value
 // is accessed only by the send and then the receive that reserved it, ordered by its state
-// (module docs); blocks are freed once, by the install that retired them (or the drop),
-// and `oldest` is touched only by installing receives, one after another.
+// (module docs); blocks are freed once, by the install that retired them or a later one
+// (or the drop), and `lagging` is touched only by installing receives, one after another.
 unsafe impl<T: Send> Send for List<T> {}
 // SAFETY: as above: shared access only hands values from a sender to a receiver.
 unsafe impl<T: Send> Sync for List<T> {}
@@ -231,7 +233,7 @@ impl<T> List<T> {
                 index: AtomicUsize::new(0),
                 block: AtomicPtr::new(first),
             }),
-            oldest: UnsafeCell::new(first),
+            lagging: UnsafeCell::new(Vec::new()),
             spare: AtomicPtr::new(ptr::null_mut()),
             #[cfg(any(loom, shuttle))]
             retired: Default::default(),
@@ -577,19 +579,19 @@ impl<T> List<T> {
                     next_head |= AHEAD;
                 }
                 // SAFETY: we hold `block`'s last slot and have not installed yet.
-                let (drained, kept) = unsafe { self.retire(block) };
+                let drained = unsafe { self.retire(block) };
                 // Relaxed: published by the position's Release below.
                 self.head.block.store(next, Ordering::Relaxed);
                 // Release: receivers that read the new position see the new block, and the
-                // next install sees our `oldest` (SAFE-CHAN-BLOCKS, site
+                // next install sees our lagging list (SAFE-CHAN-BLOCKS, site
                 // `chan.list.recv.install`). A store: no one else moves `head` while it is
                 // at the installing position.
                 self.head
                     .index
                     .store(next_head, ord(mutant::LIST_RECV_INSTALL, Ordering::Release));
-                if drained != kept {
-                    // SAFETY: `retire` handed us these blocks, all read.
-                    unsafe { self.free_blocks(drained, kept) };
+                if drained {
+                    // SAFETY: every slot of `block` is read, and it is on no list: ours.
+                    unsafe { self.recycle(block) };
                 }
                 return Ok((value, false));
             }
@@ -599,60 +601,54 @@ impl<T> List<T> {
         }
     }
 
-    /// Moves `oldest` past the drained blocks, from the oldest not freed yet up to
-    /// `current` at most (the block whose last slot the caller took), stopping at the first
-    /// with a slot not read yet. Returns the old and the new `oldest`: the blocks from the
-    /// first up to the second are the caller's to free, after its install.
+    /// Retires `current`, the block whose last slot the caller took: `true` if it is
+    /// drained (the caller frees it after its install), else it goes on the lagging list.
+    /// First frees the lagging blocks that are drained now.
     ///
     /// # Safety
     ///
     /// The caller holds `current`'s last slot, took its value, and has not moved `head`
-    /// into the next block yet (so the reclaim before it is over, and the one after it
-    /// starts from what this one stores).
+    /// into the next block yet (so the install before it is over, and the one after it
+    /// sees what this one leaves).
     #[inline(always)]
-    unsafe fn retire(&self, current: *mut Block<T>) -> (*mut Block<T>, *mut Block<T>) {
-        // SAFETY: only installing receives touch `oldest`, each before its install and after
-        // the install before it, and `drop`, which owns the list.
-        let first = self.oldest.with(|p| unsafe { *p });
-        let mut oldest = first;
-        loop {
-            // SAFETY: `oldest` is not freed yet, at or behind `current`.
-            let block = unsafe { Block::live(oldest) };
-            if !block.slots.iter().all(Self::read) {
-                break;
+    unsafe fn retire(&self, current: *mut Block<T>) -> bool {
+        self.lagging.with_mut(|l| {
+            // SAFETY: only installing receives touch the lagging list, each before its
+            // install and after the install before it (module docs), and `drop`, which
+            // owns the list.
+            let lagging = unsafe { &mut *l };
+            if !lagging.is_empty() {
+                // SAFETY: as above.
+                unsafe { self.retire_lagging(lagging) };
             }
-            let done = oldest == current;
-            // Relaxed: stored by the send of the block's last slot before the publish our
-            // chain of installs observed (module docs).
-            oldest = block.next.load(Ordering::Relaxed);
-            if done {
-                break;
+            // SAFETY: `current` is live: no one frees it before our install.
+            if unsafe { Block::live(current) }.slots.iter().all(Self::read) {
+                return true;
             }
-        }
-        if oldest != first {
-            // SAFETY: as above.
-            self.oldest.with_mut(|p| unsafe { *p = oldest });
-        }
-        (first, oldest)
+            lagging.push(current);
+            false
+        })
     }
 
-    /// Frees (or keeps as the spare) the blocks from `first` up to (not including) `end`,
-    /// following `next`.
+    /// Frees the blocks of `lagging` whose slots are all read now.
     ///
     /// # Safety
     ///
-    /// [`List::retire`] handed the caller these blocks: every slot of each is read, and no
-    /// one else refers to them.
+    /// As [`List::retire`]'s: `lagging` is the list's, and the caller installs next.
+    #[cold]
     #[inline(never)]
-    unsafe fn free_blocks(&self, first: *mut Block<T>, end: *mut Block<T>) {
-        let mut block = first;
-        while block != end {
-            // Relaxed: read before by `retire`, in this thread.
-            // SAFETY: ours, not freed yet.
-            let next = unsafe { Block::live(block) }.next.load(Ordering::Relaxed);
-            // SAFETY: the caller's promise.
-            unsafe { self.recycle(block) };
-            block = next;
+    unsafe fn retire_lagging(&self, lagging: &mut Vec<*mut Block<T>>) {
+        let mut i = 0;
+        while i < lagging.len() {
+            let block = lagging[i];
+            // SAFETY: a lagging block is not freed before it leaves the list.
+            if unsafe { Block::live(block) }.slots.iter().all(Self::read) {
+                lagging.swap_remove(i);
+                // SAFETY: every slot of `block` is read, and it left the list: ours.
+                unsafe { self.recycle(block) };
+            } else {
+                i += 1;
+            }
         }
     }
 
@@ -803,21 +799,20 @@ impl<T> Drop for List<T> {
         }
         // We own the list: every value still in is dropped here.
         while self.pop().is_ok() {}
-        // Relaxed: we own the list; what is left is the blocks from the oldest not freed
-        // to the head block, which both ends are in, linked by `next`.
-        let last = self.head.block.load(Ordering::Relaxed);
-        // SAFETY: we own the list.
-        let mut block = self.oldest.with(|p| unsafe { *p });
-        loop {
-            // SAFETY: `block` is not freed (retiring stops before it), and its values were
-            // all taken; nothing else refers to it now.
-            let owned = unsafe { Box::from_raw(block) };
-            if block == last {
-                break;
-            }
-            // Relaxed: we own the list; a block behind the head has its `next`.
-            block = owned.next.load(Ordering::Relaxed);
+        // We own the list: every receive is over, so the lagging blocks are drained.
+        let lagging = self.lagging.with_mut(|l| {
+            // SAFETY: we own the list.
+            unsafe { std::mem::take(&mut *l) }
+        });
+        for block in lagging {
+            // SAFETY: made by `Box::into_raw`, retired, and on no other list.
+            drop(unsafe { Box::from_raw(block) });
         }
+        // Relaxed: we own the list; what is left is the one block both ends are in.
+        let last = self.head.block.load(Ordering::Relaxed);
+        // SAFETY: the head block is never retired while it is the head; nothing else
+        // refers to it now.
+        drop(unsafe { Box::from_raw(last) });
         // Relaxed: we own the list.
         let spare = self.spare.load(Ordering::Relaxed);
         if !spare.is_null() {
