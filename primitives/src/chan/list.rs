@@ -821,3 +821,76 @@ impl<T> Drop for List<T> {
         }
     }
 }
+
+#[cfg(all(test, not(any(loom, shuttle))))]
+mod tests {
+    use super::*;
+
+    /// The blocks on `list`'s lagging list.
+    fn lagging<T>(list: &List<T>) -> Vec<*mut Block<T>> {
+        // SAFETY: the test is the list's only user, on this thread.
+        list.lagging.with(|l| unsafe { (*l).clone() })
+    }
+
+    /// Fills `list` with `n` values and reserves the first slot without taking it, as a
+    /// receive preempted between its reserving CAS and its read would: returns that block.
+    fn fill_and_stall(list: &List<Box<usize>>, n: usize) -> *mut Block<Box<usize>> {
+        for v in 0..n {
+            assert!(list.push(Box::new(v)).is_ok());
+        }
+        let head = list.recv_position();
+        let new_head = list.next_head(head).expect("values are in");
+        let block = list.head.block.load(Ordering::Relaxed);
+        assert!(list.reserve_recv(head, new_head).is_ok());
+        block
+    }
+
+    #[test]
+    fn a_lagging_block_is_retired_by_a_later_install() {
+        let list = List::new();
+        let first = fill_and_stall(&list, 2 * BLOCK_CAP + 1);
+        // The other receives of the first block; the last installs the second block and
+        // finds slot 0 unread: the block waits on the lagging list, nothing is freed.
+        for v in 1..BLOCK_CAP {
+            assert_eq!(list.pop().map(|(b, _)| *b), Ok(v));
+        }
+        assert_eq!(lagging(&list), [first]);
+        assert!(list.spare.load(Ordering::Relaxed).is_null());
+        // The stalled receive finishes; the next install retires the block (to the spare).
+        // SAFETY: we reserved slot 0 of `first` above, and do not touch it afterwards.
+        assert_eq!(*unsafe { List::take(first, 0) }, 0);
+        for v in BLOCK_CAP..2 * BLOCK_CAP {
+            assert_eq!(list.pop().map(|(b, _)| *b), Ok(v));
+        }
+        assert!(
+            lagging(&list).is_empty(),
+            "the drained lagging block is retired"
+        );
+        assert_eq!(
+            list.spare.load(Ordering::Relaxed),
+            first,
+            "and kept as the spare"
+        );
+        assert_eq!(list.pop().map(|(b, _)| *b), Ok(2 * BLOCK_CAP));
+        assert_eq!(list.pop().map(|(b, _)| *b), Err(PopError::Empty));
+    }
+
+    #[test]
+    fn a_block_still_lagging_when_the_list_drops_is_freed() {
+        let list = List::new();
+        let first = fill_and_stall(&list, BLOCK_CAP + 2);
+        for v in 1..BLOCK_CAP {
+            assert_eq!(list.pop().map(|(b, _)| *b), Ok(v));
+        }
+        // SAFETY: as in the test above.
+        assert_eq!(*unsafe { List::take(first, 0) }, 0);
+        assert_eq!(
+            lagging(&list),
+            [first],
+            "no install since the stalled receive ended"
+        );
+        // The drop frees the lagging block, the head block and the value still in (a
+        // double free or a use of a freed block would crash the test binary).
+        drop(list);
+    }
+}
