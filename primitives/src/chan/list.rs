@@ -524,9 +524,10 @@ impl<T> List<T> {
         }
         // SAFETY: the slot is written and ours: we take its value out exactly once.
         let value = slot.value.with(|p| unsafe { (*p).assume_init_read() });
-        // Release: our read of the value happens before the free of a reclaim that sees
-        // the mark (SAFE-CHAN-BLOCKS, site `chan.list.recv.read`). A plain store: no one
-        // else writes a slot's state after its publish.
+        // Release: our read of the value happens before the free (or reset) by the
+        // retiring receive that sees the mark (SAFE-CHAN-BLOCKS, site
+        // `chan.list.recv.read`). A plain store: no one else writes the slot's state between
+        // its publish and this mark.
         slot.state.store(
             WRITTEN | READ,
             ord(mutant::LIST_RECV_READ, Ordering::Release),
@@ -559,7 +560,7 @@ impl<T> List<T> {
             if offset + 1 == BLOCK_CAP {
                 // SAFETY: our CAS reserved slot `offset` of `block`. Taking it is not our
                 // last touch of the block this time: no one frees it before our install
-                // below (reclaims run in install order, module docs).
+                // below (blocks are retired in install order, module docs).
                 let value = unsafe { Self::take(block, offset) };
                 // Relaxed: the sender of this slot stored `next` before the publish we saw.
                 // SAFETY: `block` is live until our install.

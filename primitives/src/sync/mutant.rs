@@ -57,7 +57,7 @@ pub(crate) const LIST_RECV_OBSERVE: Site = "chan.list.recv.observe";
 pub(crate) const LIST_RECV_INSTALL: Site = "chan.list.recv.install";
 /// A list receive's Release mark of its slot as read (its last touch of the block).
 pub(crate) const LIST_RECV_READ: Site = "chan.list.recv.read";
-/// A reclaiming receive's Acquire load of a slot's mark (before it frees the block).
+/// A retiring receive's Acquire load of a slot's mark (before it frees the block).
 pub(crate) const LIST_RECV_RECLAIM: Site = "chan.list.recv.reclaim";
 /// The Release CAS that keeps a drained block as a list's spare, after its reset.
 pub(crate) const LIST_RECV_RECYCLE: Site = "chan.list.recv.recycle";
