@@ -48,35 +48,27 @@ fn main() {
         }
     };
     let n: u64 = n.parse().expect("N is a number");
+    // The four MPMC peers share one shape: `unbounded()` / `bounded(cap)` constructors,
+    // `send(v) -> Result`, `recv() -> Result`.
+    macro_rules! peer {
+        ($krate:ident) => {
+            seq(
+                cap.map_or_else($krate::unbounded, $krate::bounded),
+                cap,
+                n,
+                |s, v| s.send(v).unwrap(),
+                |r| r.recv().unwrap(),
+            )
+        };
+    }
     let sum = match imp.as_str() {
-        "hbsync" => seq(
-            cap.map_or_else(hbsync::chan::unbounded, hbsync::chan::bounded),
-            cap,
-            n,
-            |s, v| s.send(v).unwrap(),
-            |r| r.recv().unwrap(),
-        ),
-        "crossbeam" => seq(
-            cap.map_or_else(crossbeam_channel::unbounded, crossbeam_channel::bounded),
-            cap,
-            n,
-            |s, v| s.send(v).unwrap(),
-            |r| r.recv().unwrap(),
-        ),
-        "flume" => seq(
-            cap.map_or_else(flume::unbounded, flume::bounded),
-            cap,
-            n,
-            |s, v| s.send(v).unwrap(),
-            |r| r.recv().unwrap(),
-        ),
-        "kanal" => seq(
-            cap.map_or_else(kanal::unbounded, kanal::bounded),
-            cap,
-            n,
-            |s, v| s.send(v).unwrap(),
-            |r| r.recv().unwrap(),
-        ),
+        "hbsync" => {
+            use hbsync::chan;
+            peer!(chan)
+        }
+        "crossbeam" => peer!(crossbeam_channel),
+        "flume" => peer!(flume),
+        "kanal" => peer!(kanal),
         "std" => match cap {
             Some(c) => seq(
                 std::sync::mpsc::sync_channel(c),

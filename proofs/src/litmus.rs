@@ -143,20 +143,11 @@ fn safe_chan_blocks_send() {
 
 /// SAFE-CHAN-BLOCKS, receiving side: three buffered values, two receivers. The receive of
 /// the first block's last value installs the second block, which the other receiver may
-/// use next (a stale block pointer receives a value twice), and whichever receive is done
-/// last with the first block frees it (before the other's read was done, if the count did
-/// not order them: a race loom reports against the free's write).
+/// use next (a stale block pointer receives a value twice), and frees the first block if it
+/// sees the other receive's mark (before the other's read was done, if the mark did not
+/// order them: a race loom reports against the free's write).
 fn safe_chan_blocks_recv() {
-    let (tx, rx) = chan::unbounded::<u32>();
-    for v in 1..=3 {
-        tx.send(v).unwrap();
-    }
-    let rx2 = rx.clone();
-    let t = thread::spawn(move || rx2.recv().unwrap());
-    let mut got = vec![rx.recv().unwrap(), rx.recv().unwrap()];
-    got.push(t.join().unwrap());
-    got.sort_unstable();
-    assert_eq!(got, [1, 2, 3], "a value lost or received twice");
+    two_receivers(3);
 }
 
 /// SAFE-CHAN-BLOCKS, a lagging receive: four buffered values (two blocks), one receive on
@@ -165,16 +156,26 @@ fn safe_chan_blocks_recv() {
 /// block's last value then retires both, or keeps the first again (the drop frees it).
 /// A block freed before a receive's read of it, or freed twice, is reported.
 fn safe_chan_blocks_lagging() {
+    two_receivers(4);
+}
+
+/// Buffers `1..=values` on an unbounded channel; one receive runs on another thread, the
+/// rest here. Every value is received exactly once.
+fn two_receivers(values: u32) {
     let (tx, rx) = chan::unbounded::<u32>();
-    for v in 1..=4 {
+    for v in 1..=values {
         tx.send(v).unwrap();
     }
     let rx2 = rx.clone();
     let t = thread::spawn(move || rx2.recv().unwrap());
-    let mut got: Vec<u32> = (0..3).map(|_| rx.recv().unwrap()).collect();
+    let mut got: Vec<u32> = (1..values).map(|_| rx.recv().unwrap()).collect();
     got.push(t.join().unwrap());
     got.sort_unstable();
-    assert_eq!(got, [1, 2, 3, 4], "a value lost or received twice");
+    assert_eq!(
+        got,
+        (1..=values).collect::<Vec<_>>(),
+        "a value lost or received twice"
+    );
 }
 
 /// SAFE-CHAN-BLOCKS, a reused block: three values buffered (the first block and one slot

@@ -173,7 +173,8 @@ impl<T> Block<T> {
     /// block on publishes the stores.
     fn reset(&self) {
         for slot in &self.slots {
-            // Relaxed: published by the hand-over (`chan.list.recv.recycle`).
+            // Relaxed: published by the hand-over (SAFE-CHAN-BLOCKS, site
+            // `chan.list.recv.recycle`).
             slot.state.store(0, Ordering::Relaxed);
             // Checker builds: reuse writes the cell, as a free would (a late use races).
             #[cfg(any(loom, shuttle))]
@@ -326,7 +327,8 @@ impl<T> List<T> {
 
     /// A block for the next install: the spare one if there is one, else a new one.
     fn new_block(&self) -> Box<Block<T>> {
-        // Relaxed: only says whether to try the swap, which synchronizes.
+        // Relaxed: only says whether to try the swap, which synchronizes (SAFE-CHAN-BLOCKS,
+        // site `chan.list.send.reuse`).
         if !self.spare.load(Ordering::Relaxed).is_null() {
             // Acquire: pairs with the Release that put the block there, after its reset and
             // after every receive's read of it (SAFE-CHAN-BLOCKS, site
@@ -507,14 +509,14 @@ impl<T> List<T> {
     }
 
     /// Takes the value of slot `offset` of `block` once it is written, and marks the slot
-    /// read: the receive's last touch of the block.
+    /// read: the receive's last touch of the block, unless it holds the block's last slot.
     ///
     /// # Safety
     ///
     /// The caller's CAS reserved that slot, whose send is past its own CAS (tail was past
-    /// this position), in the block of the position it moved; the caller has done with
-    /// the block whatever else it needed (the last slot's install), and does not touch it
-    /// after this call.
+    /// this position), in the block of the position it moved. It does not touch the block
+    /// after this call, unless the slot is the block's last: then the block lives until the
+    /// caller's install (blocks are retired in install order).
     #[inline(always)]
     unsafe fn take(block: *mut Block<T>, offset: usize) -> T {
         // SAFETY: the caller's promise: the block lives until we mark our slot read.
@@ -623,7 +625,7 @@ impl<T> List<T> {
                 unsafe { self.retire_lagging(lagging) };
             }
             // SAFETY: `current` is live: no one frees it before our install.
-            if unsafe { Block::live(current) }.slots.iter().all(Self::read) {
+            if unsafe { Self::drained(current) } {
                 return true;
             }
             lagging.push(current);
@@ -643,7 +645,7 @@ impl<T> List<T> {
         while i < lagging.len() {
             let block = lagging[i];
             // SAFETY: a lagging block is not freed before it leaves the list.
-            if unsafe { Block::live(block) }.slots.iter().all(Self::read) {
+            if unsafe { Self::drained(block) } {
                 lagging.swap_remove(i);
                 // SAFETY: every slot of `block` is read, and it left the list: ours.
                 unsafe { self.recycle(block) };
@@ -651,6 +653,17 @@ impl<T> List<T> {
                 i += 1;
             }
         }
+    }
+
+    /// Whether every receive from `block` is done with it (each slot marked `READ`).
+    ///
+    /// # Safety
+    ///
+    /// `block` is live and behind `head` (every slot of it was reserved).
+    #[inline(always)]
+    unsafe fn drained(block: *mut Block<T>) -> bool {
+        // SAFETY: the caller's promise.
+        unsafe { Block::live(block) }.slots.iter().all(Self::read)
     }
 
     /// Whether `slot`'s receive is done with it.
@@ -841,6 +854,7 @@ mod tests {
         }
         let head = list.recv_position();
         let new_head = list.next_head(head).expect("values are in");
+        // Relaxed: one thread; ordered after the position load, as in `pop_from`.
         let block = list.head.block.load(Ordering::Relaxed);
         assert!(list.reserve_recv(head, new_head).is_ok());
         block
