@@ -612,15 +612,27 @@ impl<T> Chan<T> {
     /// waiting receiver.
     #[inline]
     pub(crate) fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
-        if let Some(ring) = &self.ring {
-            // The fast path, inline: one CAS and a stamp store. Anything else (a retry, a
-            // wake-up, a full or closed buffer) is finished out of line.
-            return match ring.push_first(value) {
-                Attempt::Done(Ok(false)) => Ok(()),
-                attempt => self.try_send_finish(ring, attempt),
-            };
+        // The fast path, inline: one CAS and a stamp store. Anything else (a retry, a
+        // wake-up, a full or closed buffer) is finished out of line.
+        match &self.ring {
+            Some(buffer @ Lockfree::Ring(ring)) => ring.push_with(
+                value,
+                |woke| {
+                    self.pushed(woke);
+                    Ok(())
+                },
+                |attempt| self.try_send_finish(buffer, attempt),
+            ),
+            Some(buffer @ Lockfree::List(list)) => list.push_with(
+                value,
+                |woke| {
+                    self.pushed(woke);
+                    Ok(())
+                },
+                |attempt| self.try_send_finish(buffer, attempt),
+            ),
+            None => self.try_send_slow(value),
         }
-        self.try_send_slow(value)
     }
 
     /// [`Chan::try_send`] on a ring, after a first attempt that did not simply succeed.
@@ -649,6 +661,23 @@ impl<T> Chan<T> {
         r
     }
 
+    /// A first attempt put its value in; `woke`: a receiver may be waiting, wake one.
+    #[inline(always)]
+    fn pushed(&self, woke: bool) {
+        if woke {
+            self.wake_one(Side::Recv);
+        }
+    }
+
+    /// A first attempt took `v`; `woke`: a sender may be waiting, wake one.
+    #[inline(always)]
+    fn popped(&self, v: T, woke: bool) -> T {
+        if woke {
+            self.wake_one(Side::Send);
+        }
+        v
+    }
+
     /// Wakes one waiter of `side` of a ring (a fast-path operation saw the flag).
     #[cold]
     #[inline(never)]
@@ -662,14 +691,18 @@ impl<T> Chan<T> {
     /// wake a waiting sender.
     #[inline]
     pub(crate) fn try_recv(&self) -> Result<T, TryRecvError> {
-        if let Some(ring) = &self.ring {
-            // The fast path, inline, as in `try_send`.
-            return match ring.pop_first() {
-                Attempt::Done(Ok((v, false))) => Ok(v),
-                attempt => self.try_recv_finish(ring, attempt),
-            };
+        // The fast path, inline, as in `try_send`.
+        match &self.ring {
+            Some(buffer @ Lockfree::Ring(ring)) => ring.pop_with(
+                |v, woke| Ok(self.popped(v, woke)),
+                |attempt| self.try_recv_finish(buffer, attempt),
+            ),
+            Some(buffer @ Lockfree::List(list)) => list.pop_with(
+                |v, woke| Ok(self.popped(v, woke)),
+                |attempt| self.try_recv_finish(buffer, attempt),
+            ),
+            None => self.try_recv_slow(),
         }
-        self.try_recv_slow()
     }
 
     /// [`Chan::try_recv`] on a ring, after a first attempt that did not simply succeed.
@@ -903,14 +936,41 @@ impl<T> Chan<T> {
         value: T,
         deadline: Option<Instant>,
     ) -> Result<(), SendTimeoutError<T>> {
+        // The fast path is `try_send`'s, inline; anything but a plain success is finished
+        // out of line, where a full buffer goes on to wait.
         match &self.ring {
-            // The fast path is `try_send`'s, inline; only a full buffer goes on to wait.
-            Some(_) => match self.try_send(value) {
-                Ok(()) => self.sent(Ok(())),
-                Err(TrySendError::Closed(v)) => self.sent(Err(v)),
-                Err(TrySendError::Full(v)) => self.send_ring(v, deadline),
-            },
+            Some(buffer @ Lockfree::Ring(ring)) => ring.push_with(
+                value,
+                |woke| {
+                    self.pushed(woke);
+                    self.sent(Ok(()))
+                },
+                |attempt| self.send_finish(buffer, attempt, deadline),
+            ),
+            Some(buffer @ Lockfree::List(list)) => list.push_with(
+                value,
+                |woke| {
+                    self.pushed(woke);
+                    self.sent(Ok(()))
+                },
+                |attempt| self.send_finish(buffer, attempt, deadline),
+            ),
             None => self.send_locked(value, deadline),
+        }
+    }
+
+    /// [`Chan::send`] after a first attempt that did not simply succeed.
+    #[inline(never)]
+    fn send_finish(
+        &self,
+        buffer: &Lockfree<T>,
+        attempt: Attempt<Result<bool, PushError<T>>, T>,
+        deadline: Option<Instant>,
+    ) -> Result<(), SendTimeoutError<T>> {
+        match self.try_send_finish(buffer, attempt) {
+            Ok(()) => self.sent(Ok(())),
+            Err(TrySendError::Closed(v)) => self.sent(Err(v)),
+            Err(TrySendError::Full(v)) => self.send_ring(v, deadline),
         }
     }
 
@@ -919,14 +979,32 @@ impl<T> Chan<T> {
     /// channel the wait also ends when the timer is due (then the receive is retried).
     #[inline]
     pub(crate) fn recv(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
+        // The fast path is `try_recv`'s, inline, as in `send`.
         match &self.ring {
-            // The fast path is `try_recv`'s, inline; only an empty buffer goes on to wait.
-            Some(_) => match self.try_recv() {
-                Ok(v) => Ok(self.received(Some(v))),
-                Err(TryRecvError::Closed) => Ok(self.received(None)),
-                Err(TryRecvError::Empty) => self.recv_ring(deadline),
-            },
+            Some(buffer @ Lockfree::Ring(ring)) => ring.pop_with(
+                |v, woke| Ok(self.received(Some(self.popped(v, woke)))),
+                |attempt| self.recv_finish(buffer, attempt, deadline),
+            ),
+            Some(buffer @ Lockfree::List(list)) => list.pop_with(
+                |v, woke| Ok(self.received(Some(self.popped(v, woke)))),
+                |attempt| self.recv_finish(buffer, attempt, deadline),
+            ),
             None => self.recv_locked(deadline),
+        }
+    }
+
+    /// [`Chan::recv`] after a first attempt that did not simply succeed.
+    #[inline(never)]
+    fn recv_finish(
+        &self,
+        buffer: &Lockfree<T>,
+        attempt: Attempt<Result<(T, bool), PopError>, ()>,
+        deadline: Option<Instant>,
+    ) -> Result<Option<T>, ()> {
+        match self.try_recv_finish(buffer, attempt) {
+            Ok(v) => Ok(self.received(Some(v))),
+            Err(TryRecvError::Closed) => Ok(self.received(None)),
+            Err(TryRecvError::Empty) => self.recv_ring(deadline),
         }
     }
 

@@ -253,23 +253,35 @@ impl<T> List<T> {
     /// [`List::push_finish`], out of line.
     #[inline]
     pub(crate) fn push_first(&self, value: T) -> Attempt<Result<bool, PushError<T>>, T> {
+        self.push_with(value, |woke| Attempt::Done(Ok(woke)), |attempt| attempt)
+    }
+
+    /// [`List::push_first`] with its outcome passed on, as the ring's `push_with`:
+    /// `pushed(woke)` if the value went in, else `other` with the attempt.
+    #[inline]
+    pub(crate) fn push_with<R>(
+        &self,
+        value: T,
+        pushed: impl FnOnce(bool) -> R,
+        other: impl FnOnce(Attempt<Result<bool, PushError<T>>, T>) -> R,
+    ) -> R {
         let tail = self.send_position();
         if tail & CLOSED != 0 {
-            return Attempt::Done(Err(PushError::Closed(value)));
+            return other(Attempt::Done(Err(PushError::Closed(value))));
         }
         let offset = (tail >> SHIFT) % LAP;
         if offset + 1 >= BLOCK_CAP {
-            return Attempt::Busy(value);
+            return other(Attempt::Busy(value));
         }
         // Relaxed: ordered after the position load above (module docs).
         let block = self.tail.block.load(Ordering::Relaxed);
         if let Err(now) = self.reserve_send(tail) {
-            return Attempt::Lost(value, now);
+            return other(Attempt::Lost(value, now));
         }
         // SAFETY: our CAS reserved slot `offset` of `block` (the block of the position we
         // moved, by the Acquire of `send_position`).
         unsafe { Self::publish(block, offset, value) };
-        Attempt::Done(Ok(tail & WAIT != 0))
+        pushed(tail & WAIT != 0)
     }
 
     /// Completes a push from its first `attempt`.
@@ -408,23 +420,34 @@ impl<T> List<T> {
     /// its block, reserved at the first try.
     #[inline]
     pub(crate) fn pop_first(&self) -> Attempt<Result<(T, bool), PopError>, ()> {
+        self.pop_with(|v, woke| Attempt::Done(Ok((v, woke))), |attempt| attempt)
+    }
+
+    /// [`List::pop_first`] with its outcome passed on, as [`List::push_with`]:
+    /// `popped(value, false)` (no sender waits on a list), else `other`.
+    #[inline]
+    pub(crate) fn pop_with<R>(
+        &self,
+        popped: impl FnOnce(T, bool) -> R,
+        other: impl FnOnce(Attempt<Result<(T, bool), PopError>, ()>) -> R,
+    ) -> R {
         let head = self.recv_position();
         let offset = (head >> SHIFT) % LAP;
         if offset + 1 >= BLOCK_CAP {
-            return Attempt::Busy(());
+            return other(Attempt::Busy(()));
         }
         let new_head = match self.next_head(head) {
             Ok(new_head) => new_head,
-            Err(e) => return Attempt::Done(Err(e)),
+            Err(e) => return other(Attempt::Done(Err(e))),
         };
         // Relaxed: ordered after the position load above (module docs).
         let block = self.head.block.load(Ordering::Relaxed);
         if let Err(now) = self.reserve_recv(head, new_head) {
-            return Attempt::Lost((), now);
+            return other(Attempt::Lost((), now));
         }
         // SAFETY: our CAS reserved slot `offset` of `block`, not its last: nothing to
         // install.
-        Attempt::Done(Ok((unsafe { Self::take(block, offset) }, false)))
+        popped(unsafe { Self::take(block, offset) }, false)
     }
 
     /// Completes a pop from its first `attempt`.

@@ -42,13 +42,6 @@ impl<T> Lockfree<T> {
         either!(self.pop())
     }
 
-    /// The first attempt of [`Lockfree::push`], inline; [`Lockfree::push_finish`]
-    /// completes one that did not finish, out of line.
-    #[inline]
-    pub(crate) fn push_first(&self, value: T) -> Attempt<Result<bool, PushError<T>>, T> {
-        either!(self.push_first(value))
-    }
-
     /// Completes a push from its first `attempt`.
     #[inline]
     pub(crate) fn push_finish(
@@ -56,12 +49,6 @@ impl<T> Lockfree<T> {
         attempt: Attempt<Result<bool, PushError<T>>, T>,
     ) -> Result<bool, PushError<T>> {
         either!(self.push_finish(attempt))
-    }
-
-    /// The first attempt of [`Lockfree::pop`], as [`Lockfree::push_first`].
-    #[inline]
-    pub(crate) fn pop_first(&self) -> Attempt<Result<(T, bool), PopError>, ()> {
-        either!(self.pop_first())
     }
 
     /// Completes a pop from its first `attempt`.

@@ -128,10 +128,12 @@ impl<T> Ring<T> {
         self.cells.len()
     }
 
-    /// The position after `pos` (a position, without flags).
+    /// The position after `pos` (a position, without flags), whose index is `index`
+    /// (passed in, so an operation works it out once, before its Acquire load: after it the
+    /// mask would be read again).
     #[inline]
-    fn next(&self, pos: usize) -> usize {
-        if pos & self.index_mask != self.last {
+    fn next(&self, pos: usize, index: usize) -> usize {
+        if index != self.last {
             pos + 1
         } else {
             // Index 0 of the next lap: every bit below the lap bits set, plus one.
@@ -139,12 +141,19 @@ impl<T> Ring<T> {
         }
     }
 
+    /// The index of position `pos`: which cell it is.
     #[inline]
-    fn cell(&self, pos: usize) -> &Cell<T> {
-        let index = pos & self.index_mask;
+    fn index(&self, pos: usize) -> usize {
+        pos & self.index_mask
+    }
+
+    /// The cell of index `index` (of a position).
+    #[inline]
+    fn cell(&self, index: usize) -> &Cell<T> {
         debug_assert!(index < self.cap());
-        // SAFETY: every position is 0 or made by `next`, whose index part is always below
-        // `cap` (it wraps to the next lap at `cap`), so `index` is in bounds.
+        // SAFETY: `index` is a position's (`Ring::index`), and every position is 0 or made
+        // by `next`, whose index part is always below `cap` (it wraps to the next lap at
+        // `cap`), so it is in bounds.
         unsafe { self.cells.get_unchecked(index) }
     }
 
@@ -160,9 +169,23 @@ impl<T> Ring<T> {
     /// the retry's.
     #[inline]
     pub(crate) fn push_first(&self, value: T) -> Attempt<Result<bool, PushError<T>>, T> {
+        self.push_with(value, |woke| Attempt::Done(Ok(woke)), |attempt| attempt)
+    }
+
+    /// [`Ring::push_first`] with its outcome passed on: `pushed(woke)` if the value went in
+    /// (`woke`: a receiver may be waiting, wake one), else `other` with the attempt. A send
+    /// site built on it returns straight from either, so the common outcome is not merged
+    /// with the others into one value that is tested again.
+    #[inline]
+    pub(crate) fn push_with<R>(
+        &self,
+        value: T,
+        pushed: impl FnOnce(bool) -> R,
+        other: impl FnOnce(Attempt<Result<bool, PushError<T>>, T>) -> R,
+    ) -> R {
         // Relaxed: a first guess, checked against the cell's stamp in `push_at`.
         let tail = self.tail.load(Ordering::Relaxed);
-        self.push_at(tail, value)
+        self.push_at(tail, value, pushed, other)
     }
 
     /// Completes a push from its first `attempt`.
@@ -190,7 +213,7 @@ impl<T> Ring<T> {
                     self.tail.load(Ordering::Relaxed)
                 }
             };
-            (value, lost) = match self.push_at(tail, value) {
+            (value, lost) = match self.push_at(tail, value, |w| Attempt::Done(Ok(w)), |a| a) {
                 Attempt::Done(r) => return r,
                 Attempt::Lost(v, now) => (v, Some(now)),
                 Attempt::Busy(v) => (v, None),
@@ -198,14 +221,22 @@ impl<T> Ring<T> {
         }
     }
 
-    /// One attempt of a push, with `tail` as last read.
+    /// One attempt of a push, with `tail` as last read: `pushed(woke)` if the value went
+    /// in, else `other` with what the attempt came to.
     #[inline(always)]
-    fn push_at(&self, tail: usize, value: T) -> Attempt<Result<bool, PushError<T>>, T> {
+    fn push_at<R>(
+        &self,
+        tail: usize,
+        value: T,
+        pushed: impl FnOnce(bool) -> R,
+        other: impl FnOnce(Attempt<Result<bool, PushError<T>>, T>) -> R,
+    ) -> R {
         if tail & self.closed_bit != 0 {
-            return Attempt::Done(Err(PushError::Closed(value)));
+            return other(Attempt::Done(Err(PushError::Closed(value))));
         }
         let pos = self.pos(tail);
-        let cell = self.cell(pos);
+        let index = self.index(pos);
+        let cell = self.cell(index);
         // Acquire: pairs with the Release that freed this cell one lap ago, so the receive
         // of its old value happens before this send (HB-CHAN-CAPACITY, site
         // `chan.ring.send.observe`).
@@ -217,7 +248,7 @@ impl<T> Ring<T> {
             // flags are kept; the one read here says whether to wake (LIVE-CHAN-WAKE).
             match self.tail.compare_exchange_weak(
                 tail,
-                self.next(pos) | (tail & self.wait_bit),
+                self.next(pos, index) | (tail & self.wait_bit),
                 Ordering::Relaxed,
                 Ordering::Relaxed,
             ) {
@@ -231,9 +262,9 @@ impl<T> Ring<T> {
                         pos.wrapping_add(1),
                         ord(mutant::RING_SEND_PUBLISH, Ordering::Release),
                     );
-                    Attempt::Done(Ok(tail & self.wait_bit != 0))
+                    pushed(tail & self.wait_bit != 0)
                 }
-                Err(now) => Attempt::Lost(value, now),
+                Err(now) => other(Attempt::Lost(value, now)),
             }
         } else if stamp.wrapping_add(self.lap) == pos.wrapping_add(1) {
             // The cell still holds last lap's value: full, unless its receive is under way
@@ -241,14 +272,14 @@ impl<T> Ring<T> {
             // Relaxed: a snapshot; a waiting sender's second look is ordered by the flag's
             // RMW (LIVE-CHAN-WAKE).
             let head = self.pos(self.head.load(Ordering::Relaxed));
-            if head.wrapping_add(self.lap) == pos {
+            other(if head.wrapping_add(self.lap) == pos {
                 Attempt::Done(Err(PushError::Full(value)))
             } else {
                 Attempt::Busy(value)
-            }
+            })
         } else {
             // Another sender took this position: catch up.
-            Attempt::Busy(value)
+            other(Attempt::Busy(value))
         }
     }
 
@@ -261,9 +292,20 @@ impl<T> Ring<T> {
     /// The first attempt of [`Ring::pop`], inline, as [`Ring::push_first`].
     #[inline]
     pub(crate) fn pop_first(&self) -> Attempt<Result<(T, bool), PopError>, ()> {
+        self.pop_with(|v, woke| Attempt::Done(Ok((v, woke))), |attempt| attempt)
+    }
+
+    /// [`Ring::pop_first`] with its outcome passed on, as [`Ring::push_with`]:
+    /// `popped(value, woke)` (`woke`: a sender may be waiting, wake one), else `other`.
+    #[inline]
+    pub(crate) fn pop_with<R>(
+        &self,
+        popped: impl FnOnce(T, bool) -> R,
+        other: impl FnOnce(Attempt<Result<(T, bool), PopError>, ()>) -> R,
+    ) -> R {
         // Relaxed: a first guess, checked against the cell's stamp in `pop_at`.
         let head = self.head.load(Ordering::Relaxed);
-        self.pop_at(head)
+        self.pop_at(head, popped, other)
     }
 
     /// Completes a pop from its first `attempt`.
@@ -290,7 +332,7 @@ impl<T> Ring<T> {
                     self.head.load(Ordering::Relaxed)
                 }
             };
-            lost = match self.pop_at(head) {
+            lost = match self.pop_at(head, |v, w| Attempt::Done(Ok((v, w))), |a| a) {
                 Attempt::Done(r) => return r,
                 Attempt::Lost((), now) => Some(now),
                 Attempt::Busy(()) => None,
@@ -298,11 +340,18 @@ impl<T> Ring<T> {
         }
     }
 
-    /// One attempt of a pop, with `head` as last read.
+    /// One attempt of a pop, with `head` as last read: `popped(value, woke)` if it took a
+    /// value, else `other` with what the attempt came to.
     #[inline(always)]
-    fn pop_at(&self, head: usize) -> Attempt<Result<(T, bool), PopError>, ()> {
+    fn pop_at<R>(
+        &self,
+        head: usize,
+        popped: impl FnOnce(T, bool) -> R,
+        other: impl FnOnce(Attempt<Result<(T, bool), PopError>, ()>) -> R,
+    ) -> R {
         let pos = self.pos(head);
-        let cell = self.cell(pos);
+        let index = self.index(pos);
+        let cell = self.cell(index);
         // Acquire: pairs with the sender's Release publish (HB-CHAN-SEND, site
         // `chan.ring.recv.observe`).
         let stamp = cell
@@ -312,7 +361,7 @@ impl<T> Ring<T> {
             // Relaxed: as the send's reserving CAS.
             match self.head.compare_exchange_weak(
                 head,
-                self.next(pos) | (head & self.wait_bit),
+                self.next(pos, index) | (head & self.wait_bit),
                 Ordering::Relaxed,
                 Ordering::Relaxed,
             ) {
@@ -326,9 +375,9 @@ impl<T> Ring<T> {
                         pos.wrapping_add(self.lap),
                         ord(mutant::RING_RECV_FREE, Ordering::Release),
                     );
-                    Attempt::Done(Ok((v, head & self.wait_bit != 0)))
+                    popped(v, head & self.wait_bit != 0)
                 }
-                Err(now) => Attempt::Lost((), now),
+                Err(now) => other(Attempt::Lost((), now)),
             }
         } else if stamp == pos {
             // The cell waits for its send: empty, unless that send is under way.
@@ -337,7 +386,7 @@ impl<T> Ring<T> {
             let tail = self
                 .tail
                 .load(ord(mutant::RING_RECV_CLOSED, Ordering::Acquire));
-            if self.pos(tail) == pos {
+            other(if self.pos(tail) == pos {
                 Attempt::Done(Err(if tail & self.closed_bit != 0 {
                     PopError::Closed
                 } else {
@@ -345,10 +394,10 @@ impl<T> Ring<T> {
                 }))
             } else {
                 Attempt::Busy(())
-            }
+            })
         } else {
             // Another receiver took this position: catch up.
-            Attempt::Busy(())
+            other(Attempt::Busy(()))
         }
     }
 
