@@ -16,6 +16,7 @@ pub(crate) const CAPS: [(&str, Option<usize>); 4] = [
 
 /// A group named `name` measuring `elems` elements per iteration: 10 samples, 0.3 s warm-up,
 /// 1 s measurement (short, so one run covers every peer on a 2-core machine).
+#[allow(dead_code)] // not every benchmark binary uses it
 pub(crate) fn group<'a>(
     c: &'a mut Criterion,
     name: &str,

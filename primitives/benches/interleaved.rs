@@ -1,0 +1,167 @@
+//! The channel benchmark's suite shapes, measured interleaved: each round runs every
+//! implementation once per row, in an order that rotates from round to round, and the
+//! figure reported for hbsync is the median over rounds of its time divided by the fastest
+//! peer's *in the same round*. On a shared 2-core VM the machine's speed drifts over seconds
+//! (a row measured by criterion, which takes all of one implementation's samples before the
+//! next one's, moved by 2× between runs); a ratio taken within one round cancels most of
+//! that drift, and the spread of the per-round ratios says how much is left.
+//!
+//! `cargo bench -p hbsync --bench interleaved` prints a markdown table and writes it to
+//! `target/hbsync-bench/interleaved.md`. `HBSYNC_ROUNDS` (default 15) sets the rounds,
+//! `HBSYNC_ONLY` keeps the rows whose name (`bounded1/spsc`) contains it, and
+//! `HBSYNC_BENCH=chan` measures the burst size (20,000 messages, the criterion `chan/`
+//! groups) instead of the suite size.
+// std's channels are peers measured here, not primitives' internals.
+#![allow(clippy::disallowed_types)]
+#![allow(missing_docs)]
+
+mod common;
+#[path = "common/flavors.rs"]
+mod flavors;
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::time::Instant;
+
+use flavors::{Crossbeam, Flavor, Flume, Hbsync, Kanal, Shape, StdMpsc};
+
+/// One implementation of a row: its name and one timed run (nanoseconds per message).
+struct Contender {
+    name: &'static str,
+    run: fn(Shape, Option<usize>, u64) -> f64,
+}
+
+fn contender<F: Flavor>() -> Contender {
+    Contender {
+        name: F::NAME,
+        run: timed::<F>,
+    }
+}
+
+/// The sum a run of `shape` must return: every value sent is received once.
+fn expected(shape: Shape, cap: Option<usize>, msgs: u64) -> u64 {
+    let triangle = |n: u64| n * n.saturating_sub(1) / 2;
+    match shape {
+        Shape::Seq => {
+            let batch = cap.unwrap_or(1000).min(1000) as u64;
+            msgs / batch * triangle(batch)
+        }
+        Shape::Spsc => triangle(msgs),
+        Shape::Mpsc | Shape::Mpmc => 4 * triangle(msgs / 4),
+    }
+}
+
+/// One run of `shape` on `F`, checked (a lost or doubled message fails the benchmark), in
+/// nanoseconds per message.
+fn timed<F: Flavor>(shape: Shape, cap: Option<usize>, msgs: u64) -> f64 {
+    let start = Instant::now();
+    let sum = black_box(shape.run::<F>(black_box(cap), msgs));
+    let ns = start.elapsed().as_nanos() as f64 / msgs as f64;
+    assert_eq!(
+        sum,
+        expected(shape, cap, msgs),
+        "{} {} lost or doubled a message",
+        F::NAME,
+        shape.name()
+    );
+    ns
+}
+
+/// The `q`-quantile (0..=1) of sorted `xs`, interpolated.
+fn quantile(xs: &[f64], q: f64) -> f64 {
+    let at = q * (xs.len() - 1) as f64;
+    let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
+    xs[lo] + (xs[hi] - xs[lo]) * (at - lo as f64)
+}
+
+fn sorted(mut xs: Vec<f64>) -> Vec<f64> {
+    xs.sort_by(f64::total_cmp);
+    xs
+}
+
+fn main() {
+    let rounds: usize = std::env::var("HBSYNC_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(15)
+        .max(1);
+    let only = std::env::var("HBSYNC_ONLY").unwrap_or_default();
+    let burst = std::env::var("HBSYNC_BENCH").is_ok_and(|b| b == "chan");
+    let mut table = String::new();
+    let _ = writeln!(
+        table,
+        "| row | hbsync | crossbeam | flume | kanal | std-mpsc | hbsync / fastest peer, median [q1, q3] |\n|---|---|---|---|---|---|---|"
+    );
+    print!("{table}");
+    common::warm_up();
+    for (cap_name, cap) in common::CAPS {
+        let msgs = if burst {
+            20_000
+        } else {
+            common::suite_msgs(cap)
+        };
+        for shape in Shape::ALL {
+            let row = format!("{cap_name}/{}", shape.name());
+            if matches!(shape, Shape::Seq) && cap == Some(0) || !row.contains(&only) {
+                continue;
+            }
+            let mut field = vec![contender::<Hbsync>()];
+            field.extend([
+                contender::<Crossbeam>(),
+                contender::<Flume>(),
+                contender::<Kanal>(),
+            ]);
+            if !matches!(shape, Shape::Mpmc) {
+                field.push(contender::<StdMpsc>());
+            }
+            // times[i][r]: contender i in round r.
+            let mut times = vec![vec![0.0; rounds]; field.len()];
+            for r in 0..rounds {
+                for k in 0..field.len() {
+                    let i = (r + k) % field.len();
+                    times[i][r] = (field[i].run)(shape, cap, msgs);
+                }
+            }
+            let ratios = sorted(
+                (0..rounds)
+                    .map(|r| {
+                        let fastest = (1..field.len())
+                            .map(|i| times[i][r])
+                            .fold(f64::INFINITY, f64::min);
+                        times[0][r] / fastest
+                    })
+                    .collect(),
+            );
+            let median_of = |name: &str| {
+                field
+                    .iter()
+                    .position(|c| c.name == name)
+                    .map_or("–".to_string(), |i| {
+                        format!("{:.1}", quantile(&sorted(times[i].clone()), 0.5))
+                    })
+            };
+            let line = format!(
+                "| {row} | {} | {} | {} | {} | {} | {:.2}× [{:.2}, {:.2}] |\n",
+                median_of("hbsync"),
+                median_of("crossbeam"),
+                median_of("flume"),
+                median_of("kanal"),
+                median_of("std-mpsc"),
+                quantile(&ratios, 0.5),
+                quantile(&ratios, 0.25),
+                quantile(&ratios, 0.75),
+            );
+            print!("{line}");
+            table.push_str(&line);
+        }
+    }
+    let _ = writeln!(
+        table,
+        "\nns per message, medians over {rounds} rounds ({} messages per run); the ratio is taken within each round, then its median and quartiles over the rounds.",
+        if burst { "20,000" } else { "suite-size" }
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/hbsync-bench");
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(dir.join("interleaved.md"), &table);
+    }
+}
