@@ -115,11 +115,11 @@ fn main() {
                 field.push(contender::<StdMpsc>());
             }
             // times[i][r]: contender i in round r.
-            let mut times = vec![vec![0.0; rounds]; field.len()];
+            let mut times = vec![Vec::with_capacity(rounds); field.len()];
             for r in 0..rounds {
                 for k in 0..field.len() {
                     let i = (r + k) % field.len();
-                    times[i][r] = (field[i].run)(shape, cap, msgs);
+                    times[i].push((field[i].run)(shape, cap, msgs));
                 }
             }
             let ratios = sorted(
