@@ -1,10 +1,12 @@
-//! The channel benchmark's suite shapes, measured interleaved: each round runs every
+//! The channel and select benchmarks' suite shapes, measured interleaved: each round runs every
 //! implementation once per row, in an order that rotates from round to round, and the
 //! figure reported for hbsync is the median over rounds of its time divided by the fastest
 //! peer's *in the same round*. On a shared 2-core VM the machine's speed drifts over seconds
 //! (a row measured by criterion, which takes all of one implementation's samples before the
 //! next one's, moved by 2× between runs); a ratio taken within one round cancels most of
-//! that drift, and the spread of the per-round ratios says how much is left.
+//! that drift, and the spread of the per-round ratios says how much is left. The `select_*`
+//! rows (`common/selects.rs`) run against crossbeam-channel's `select!` only: the other
+//! peers have none.
 //!
 //! `cargo bench -p hbsync --bench interleaved` prints a markdown table and writes it to
 //! `target/hbsync-bench/interleaved.md`. `HBSYNC_ROUNDS` (default 15) sets the rounds,
@@ -18,6 +20,8 @@
 mod common;
 #[path = "common/flavors.rs"]
 mod flavors;
+#[path = "common/selects.rs"]
+mod selects;
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -25,16 +29,43 @@ use std::time::Instant;
 
 use flavors::{Crossbeam, Flavor, Flume, Hbsync, Kanal, Shape, StdMpsc};
 
-/// One implementation of a row: its name and one timed run (nanoseconds per message).
+/// One implementation of a row: its name and one timed, checked run (nanoseconds per
+/// message).
 struct Contender {
     name: &'static str,
-    run: fn(Shape, Option<usize>, u64) -> f64,
+    run: Box<dyn Fn() -> f64>,
 }
 
-fn contender<F: Flavor>() -> Contender {
+/// `F` on `shape`.
+fn contender<F: Flavor>(shape: Shape, cap: Option<usize>, msgs: u64) -> Contender {
     Contender {
         name: F::NAME,
-        run: timed::<F>,
+        run: Box::new(move || {
+            timed(
+                F::NAME,
+                shape.name(),
+                msgs,
+                expected(shape, cap, msgs),
+                || shape.run::<F>(black_box(cap), msgs),
+            )
+        }),
+    }
+}
+
+/// A select shape (`run(cap, msgs)` returns the sum received) of implementation `name`.
+fn select_contender(
+    name: &'static str,
+    shape: &'static str,
+    run: fn(Option<usize>, u64) -> u64,
+    cap: Option<usize>,
+    msgs: u64,
+) -> Contender {
+    // Every select shape has `THREADS` senders, each sending `0..msgs / THREADS`.
+    let per = msgs / selects::THREADS;
+    let want = selects::THREADS * (per * per.saturating_sub(1) / 2);
+    Contender {
+        name,
+        run: Box::new(move || timed(name, shape, msgs, want, || run(black_box(cap), msgs))),
     }
 }
 
@@ -51,19 +82,13 @@ fn expected(shape: Shape, cap: Option<usize>, msgs: u64) -> u64 {
     }
 }
 
-/// One run of `shape` on `F`, checked (a lost or doubled message fails the benchmark), in
-/// nanoseconds per message.
-fn timed<F: Flavor>(shape: Shape, cap: Option<usize>, msgs: u64) -> f64 {
+/// One run of `run`, checked against `want` (a lost or doubled message fails the
+/// benchmark), in nanoseconds per message.
+fn timed(name: &str, shape: &str, msgs: u64, want: u64, run: impl FnOnce() -> u64) -> f64 {
     let start = Instant::now();
-    let sum = black_box(shape.run::<F>(black_box(cap), msgs));
+    let sum = black_box(run());
     let ns = start.elapsed().as_nanos() as f64 / msgs as f64;
-    assert_eq!(
-        sum,
-        expected(shape, cap, msgs),
-        "{} {} lost or doubled a message",
-        F::NAME,
-        shape.name()
-    );
+    assert_eq!(sum, want, "{name} {shape} lost or doubled a message");
     ns
 }
 
@@ -100,26 +125,52 @@ fn main() {
         } else {
             common::suite_msgs(cap)
         };
+        let mut rows: Vec<(String, Vec<Contender>)> = Vec::new();
         for shape in Shape::ALL {
-            let row = format!("{cap_name}/{}", shape.name());
-            if matches!(shape, Shape::Seq) && cap == Some(0) || !row.contains(&only) {
+            if matches!(shape, Shape::Seq) && cap == Some(0) {
                 continue;
             }
-            let mut field = vec![contender::<Hbsync>()];
-            field.extend([
-                contender::<Crossbeam>(),
-                contender::<Flume>(),
-                contender::<Kanal>(),
-            ]);
+            let mut field = vec![
+                contender::<Hbsync>(shape, cap, msgs),
+                contender::<Crossbeam>(shape, cap, msgs),
+                contender::<Flume>(shape, cap, msgs),
+                contender::<Kanal>(shape, cap, msgs),
+            ];
             if !matches!(shape, Shape::Mpmc) {
-                field.push(contender::<StdMpsc>());
+                field.push(contender::<StdMpsc>(shape, cap, msgs));
+            }
+            rows.push((format!("{cap_name}/{}", shape.name()), field));
+        }
+        for (shape, hb, cb) in [
+            (
+                "select_rx",
+                selects::hb::select_rx as fn(Option<usize>, u64) -> u64,
+                selects::cb::select_rx as fn(Option<usize>, u64) -> u64,
+            ),
+            (
+                "select_both",
+                selects::hb::select_both,
+                selects::cb::select_both,
+            ),
+        ] {
+            rows.push((
+                format!("{cap_name}/{shape}"),
+                vec![
+                    select_contender("hbsync", shape, hb, cap, msgs),
+                    select_contender("crossbeam", shape, cb, cap, msgs),
+                ],
+            ));
+        }
+        for (row, field) in rows {
+            if !row.contains(&only) {
+                continue;
             }
             // times[i][r]: contender i in round r.
             let mut times = vec![Vec::with_capacity(rounds); field.len()];
             for r in 0..rounds {
                 for k in 0..field.len() {
                     let i = (r + k) % field.len();
-                    times[i].push((field[i].run)(shape, cap, msgs));
+                    times[i].push((field[i].run)());
                 }
             }
             let ratios = sorted(
