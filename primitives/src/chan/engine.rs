@@ -615,15 +615,7 @@ impl<T> Chan<T> {
         // The fast path, inline: one CAS and a stamp store. Anything else (a retry, a
         // wake-up, a full or closed buffer) is finished out of line.
         match &self.ring {
-            Some(buffer @ Lockfree::Ring(ring)) => ring.push_with(
-                value,
-                |woke| {
-                    self.pushed(woke);
-                    Ok(())
-                },
-                |attempt| self.try_send_finish(buffer, attempt),
-            ),
-            Some(buffer @ Lockfree::List(list)) => list.push_with(
+            Some(buffer) => buffer.push_with(
                 value,
                 |woke| {
                     self.pushed(woke);
@@ -693,11 +685,7 @@ impl<T> Chan<T> {
     pub(crate) fn try_recv(&self) -> Result<T, TryRecvError> {
         // The fast path, inline, as in `try_send`.
         match &self.ring {
-            Some(buffer @ Lockfree::Ring(ring)) => ring.pop_with(
-                |v, woke| Ok(self.popped(v, woke)),
-                |attempt| self.try_recv_finish(buffer, attempt),
-            ),
-            Some(buffer @ Lockfree::List(list)) => list.pop_with(
+            Some(buffer) => buffer.pop_with(
                 |v, woke| Ok(self.popped(v, woke)),
                 |attempt| self.try_recv_finish(buffer, attempt),
             ),
@@ -939,15 +927,7 @@ impl<T> Chan<T> {
         // The fast path is `try_send`'s, inline; anything but a plain success is finished
         // out of line, where a full buffer goes on to wait.
         match &self.ring {
-            Some(buffer @ Lockfree::Ring(ring)) => ring.push_with(
-                value,
-                |woke| {
-                    self.pushed(woke);
-                    self.sent(Ok(()))
-                },
-                |attempt| self.send_finish(buffer, attempt, deadline),
-            ),
-            Some(buffer @ Lockfree::List(list)) => list.push_with(
+            Some(buffer) => buffer.push_with(
                 value,
                 |woke| {
                     self.pushed(woke);
@@ -981,11 +961,7 @@ impl<T> Chan<T> {
     pub(crate) fn recv(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
         // The fast path is `try_recv`'s, inline, as in `send`.
         match &self.ring {
-            Some(buffer @ Lockfree::Ring(ring)) => ring.pop_with(
-                |v, woke| Ok(self.received(Some(self.popped(v, woke)))),
-                |attempt| self.recv_finish(buffer, attempt, deadline),
-            ),
-            Some(buffer @ Lockfree::List(list)) => list.pop_with(
+            Some(buffer) => buffer.pop_with(
                 |v, woke| Ok(self.received(Some(self.popped(v, woke)))),
                 |attempt| self.recv_finish(buffer, attempt, deadline),
             ),

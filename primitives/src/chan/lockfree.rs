@@ -42,6 +42,28 @@ impl<T> Lockfree<T> {
         either!(self.pop())
     }
 
+    /// The first attempt of a push, its outcome passed on (the ring's `push_with`):
+    /// `pushed(woke)` if the value went in, else `other` with the attempt.
+    #[inline]
+    pub(crate) fn push_with<R>(
+        &self,
+        value: T,
+        pushed: impl FnOnce(bool) -> R,
+        other: impl FnOnce(Attempt<Result<bool, PushError<T>>, T>) -> R,
+    ) -> R {
+        either!(self.push_with(value, pushed, other))
+    }
+
+    /// The first attempt of a pop, its outcome passed on (the ring's `pop_with`).
+    #[inline]
+    pub(crate) fn pop_with<R>(
+        &self,
+        popped: impl FnOnce(T, bool) -> R,
+        other: impl FnOnce(Attempt<Result<(T, bool), PopError>, ()>) -> R,
+    ) -> R {
+        either!(self.pop_with(popped, other))
+    }
+
     /// Completes a push from its first `attempt`.
     #[inline]
     pub(crate) fn push_finish(
