@@ -10,9 +10,16 @@
 //!
 //! `cargo bench -p hbsync --bench interleaved` prints a markdown table and writes it to
 //! `target/hbsync-bench/interleaved.md`. `HBSYNC_ROUNDS` (default 15) sets the rounds,
-//! `HBSYNC_ONLY` keeps the rows whose name (`bounded1/spsc`) contains it, and
+//! `HBSYNC_ONLY` keeps the rows whose name (`bounded1/spsc`) contains it (or one of its
+//! comma-separated parts), `HBSYNC_SKIP=flume,std-mpsc` leaves those peers out (for an A/B
+//! of two hbsync builds on a row where they are never the fastest; a table for the README
+//! keeps every peer), and
 //! `HBSYNC_BENCH=chan` measures the burst size (20,000 messages, the criterion `chan/`
-//! groups) instead of the suite size.
+//! groups) instead of the suite size. `HBSYNC_ROUNDS_CSV=1` also writes every run to
+//! `target/hbsync-bench/interleaved-rounds.csv`: its time and the process's voluntary and
+//! involuntary context switches during it (a party that parks shows up as voluntary
+//! switches, a preempted one as involuntary), so a slow round can be told apart from a slow
+//! machine.
 // std's channels are peers measured here, not primitives' internals.
 #![allow(clippy::disallowed_types)]
 #![allow(missing_docs)]
@@ -29,11 +36,35 @@ use std::time::Instant;
 
 use flavors::{Crossbeam, Flavor, Flume, Hbsync, Kanal, Shape, StdMpsc};
 
-/// One implementation of a row: its name and one timed, checked run (nanoseconds per
-/// message).
+/// One implementation of a row: its name and one timed, checked run.
 struct Contender {
     name: &'static str,
-    run: Box<dyn Fn() -> f64>,
+    run: Box<dyn Fn() -> Sample>,
+}
+
+/// What one run measured.
+#[derive(Clone, Copy)]
+struct Sample {
+    /// Nanoseconds per message.
+    ns: f64,
+    /// The process's voluntary context switches during the run (every thread's: a thread
+    /// that blocks, parks or yields to a waiting thread).
+    voluntary: i64,
+    /// Its involuntary ones (a thread preempted).
+    involuntary: i64,
+}
+
+/// The process's (voluntary, involuntary) context switches so far, threads that have
+/// exited included.
+fn switches() -> (i64, i64) {
+    // SAFETY: `getrusage` only writes the `rusage` it is given, which is plain data and
+    // valid when zeroed.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `usage` is a valid, writable `rusage`; RUSAGE_SELF is a valid `who`.
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return (0, 0);
+    }
+    (usage.ru_nvcsw, usage.ru_nivcsw)
 }
 
 /// `F` on `shape`.
@@ -84,12 +115,18 @@ fn expected(shape: Shape, cap: Option<usize>, msgs: u64) -> u64 {
 
 /// One run of `run`, checked against `want` (a lost or doubled message fails the
 /// benchmark), in nanoseconds per message.
-fn timed(name: &str, shape: &str, msgs: u64, want: u64, run: impl FnOnce() -> u64) -> f64 {
+fn timed(name: &str, shape: &str, msgs: u64, want: u64, run: impl FnOnce() -> u64) -> Sample {
+    let (v0, i0) = switches();
     let start = Instant::now();
     let sum = black_box(run());
     let ns = start.elapsed().as_nanos() as f64 / msgs as f64;
+    let (v1, i1) = switches();
     assert_eq!(sum, want, "{name} {shape} lost or doubled a message");
-    ns
+    Sample {
+        ns,
+        voluntary: v1 - v0,
+        involuntary: i1 - i0,
+    }
 }
 
 /// The `q`-quantile (0..=1) of sorted `xs`, interpolated.
@@ -111,7 +148,13 @@ fn main() {
         .unwrap_or(15)
         .max(1);
     let only = std::env::var("HBSYNC_ONLY").unwrap_or_default();
+    let only: Vec<&str> = only.split(',').collect();
+    let skip = std::env::var("HBSYNC_SKIP").unwrap_or_default();
+    let skip: Vec<&str> = skip.split(',').collect();
     let burst = std::env::var("HBSYNC_BENCH").is_ok_and(|b| b == "chan");
+    let csv = std::env::var("HBSYNC_ROUNDS_CSV").is_ok_and(|c| c == "1");
+    let mut rounds_csv =
+        String::from("row,round,implementation,ns_per_msg,voluntary,involuntary\n");
     let mut table = String::new();
     let _ = writeln!(
         table,
@@ -161,16 +204,24 @@ fn main() {
                 ],
             ));
         }
-        for (row, field) in rows {
-            if !row.contains(&only) {
+        for (row, mut field) in rows {
+            if !only.iter().any(|o| row.contains(o)) {
                 continue;
             }
+            // hbsync (first) is never skipped.
+            field.retain(|c| c.name == "hbsync" || !skip.contains(&c.name));
             // times[i][r]: contender i in round r.
             let mut times = vec![Vec::with_capacity(rounds); field.len()];
             for r in 0..rounds {
                 for k in 0..field.len() {
                     let i = (r + k) % field.len();
-                    times[i].push((field[i].run)());
+                    let sample = (field[i].run)();
+                    let _ = writeln!(
+                        rounds_csv,
+                        "{row},{r},{},{:.2},{},{}",
+                        field[i].name, sample.ns, sample.voluntary, sample.involuntary
+                    );
+                    times[i].push(sample.ns);
                 }
             }
             let ratios = sorted(
@@ -214,5 +265,8 @@ fn main() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/hbsync-bench");
     if std::fs::create_dir_all(&dir).is_ok() {
         let _ = std::fs::write(dir.join("interleaved.md"), &table);
+        if csv {
+            let _ = std::fs::write(dir.join("interleaved-rounds.csv"), &rounds_csv);
+        }
     }
 }
