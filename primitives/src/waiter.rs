@@ -91,12 +91,50 @@ const SPIN_ROUNDS: u32 = if crate::sync::CHECKER { 0 } else { 64 };
 /// builds keep one round, so a waiter that observes `DONE` without being unparked (and so
 /// without the unpark's own edge) is part of every model.
 const YIELD_ROUNDS: u32 = if crate::sync::CHECKER { 1 } else { 8 };
-/// How many times a *patient* waiter yields after registering: a ring channel's party (or
-/// a select with a ring case), which already spun before it registered (`lockfree::Patience`),
-/// so more yields only take turns from the parties that would wake it. None in std builds (measured with
-/// bounded(1), 4 senders and 4 receivers on 2 cores: the median went from about 500 to about
-/// 300 ns per message); checker builds keep one round, as [`YIELD_ROUNDS`].
+/// How many times a [`Settle::Patient`] waiter yields after registering. None in std
+/// builds (measured with bounded(1), 4 senders and 4 receivers on 2 cores: the median went
+/// from about 500 to about 300 ns per message); checker builds keep one round, as
+/// [`YIELD_ROUNDS`].
 const PATIENT_YIELD_ROUNDS: u32 = if crate::sync::CHECKER { 1 } else { 0 };
+/// How many times a [`Settle::Polling`] waiter yields after registering, before it parks
+/// (about as long as a park and unpark take here: tens of microseconds). Checker builds
+/// keep one round, as [`YIELD_ROUNDS`].
+const POLLING_YIELD_ROUNDS: u32 = if crate::sync::CHECKER { 1 } else { 64 };
+
+/// How a registered blocking waiter waits for its hand-off after its first spins: how
+/// many times it yields before it parks. Only the time to the hand-off depends on it; the
+/// protocol, and what a checker explores, are the same for all three.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Settle {
+    /// A few yields ([`YIELD_ROUNDS`]): a waiter that did not spin before registering
+    /// (a rendezvous, a Mutex, a WaitGroup, a Once).
+    Plain,
+    /// No yields ([`PATIENT_YIELD_ROUNDS`]): a party of a ring channel (or a select with a
+    /// ring case), which spun and yielded before it registered: among more parties than
+    /// cores a yield now mostly takes a turn from a party that would wake it, and on a
+    /// large or unbounded buffer a parked receiver lets its sender run ahead.
+    Patient,
+    /// Many yields ([`POLLING_YIELD_ROUNDS`]): a party of a small-buffered channel with no
+    /// more parties than the machine has cores (one sender and one receiver on 2 cores).
+    /// The partner that will wake it runs on the other core, so a yield costs a system
+    /// call and gives nothing away, while a park costs the partner an unpark and this
+    /// thread a wake-up, on every hand-off that parks. Measured with bounded(1), one sender
+    /// and one receiver on 2 cores (interleaved bench, 60 rounds): about 300 → 180 ns per
+    /// message (about 220 in a second sitting); with 4 senders the same yields made it
+    /// slower, hence the count test, and with a large buffer parking is faster
+    /// (`chan::engine::POLL_MAX_CAP`).
+    Polling,
+}
+
+impl Settle {
+    fn yields(self) -> u32 {
+        match self {
+            Settle::Plain => YIELD_ROUNDS,
+            Settle::Patient => PATIENT_YIELD_ROUNDS,
+            Settle::Polling => POLLING_YIELD_ROUNDS,
+        }
+    }
+}
 
 impl Signal {
     /// A signal for the current thread (blocking operations).
@@ -260,15 +298,10 @@ impl Signal {
         self.wait_done_yielding(YIELD_ROUNDS)
     }
 
-    /// [`Signal::wait_done`], or, for a `patient` waiter (a ring channel's party, which
-    /// spun before it registered and is woken by a party that needs its core), spins
-    /// briefly and parks without yielding.
-    pub(crate) fn wait_done_as(&self, patient: bool) -> usize {
-        self.wait_done_yielding(if patient {
-            PATIENT_YIELD_ROUNDS
-        } else {
-            YIELD_ROUNDS
-        })
+    /// [`Signal::wait_done`], settling as `settle` says: how many times it yields between
+    /// its spins and its park.
+    pub(crate) fn wait_done_as(&self, settle: Settle) -> usize {
+        self.wait_done_yielding(settle.yields())
     }
 
     /// Spins, yields `yields` times, then parks until the hand-off is done.
@@ -364,6 +397,27 @@ impl Signal {
             thread::yield_now();
         }
     }
+}
+
+/// How many cores this process may run on (1 if unknown; checker builds: 1), for
+/// [`Settle::Polling`]. Read once per thread and kept.
+pub(crate) fn cores() -> usize {
+    #[cfg(not(any(loom, shuttle)))]
+    {
+        std::thread_local! {
+            static CORES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+        }
+        CORES
+            .try_with(|c| {
+                if c.get() == 0 {
+                    c.set(std::thread::available_parallelism().map_or(1, |n| n.get()));
+                }
+                c.get()
+            })
+            .unwrap_or(1)
+    }
+    #[cfg(any(loom, shuttle))]
+    1
 }
 
 #[cfg(not(any(loom, shuttle)))]

@@ -56,7 +56,7 @@ use super::error::{RecvError, SendError, TryRecvError, TrySendError};
 use super::lockfree::Patience;
 use crate::sync::cell::UnsafeCell;
 use crate::sync::Arc;
-use crate::waiter::Signal;
+use crate::waiter::{Settle, Signal};
 
 /// The handle every case registers with (one per select).
 #[doc(hidden)]
@@ -450,7 +450,11 @@ fn round_deadline(cases: &[&dyn Case], mode: Mode) -> (Option<Instant>, bool) {
 /// case), so it parks sooner.
 fn wait_registered(w: &Waiter, deadline: Option<Instant>, patient: bool) -> Option<usize> {
     match deadline {
-        None => Some(w.0.wait_done_as(patient)),
+        None => Some(w.0.wait_done_as(if patient {
+            Settle::Patient
+        } else {
+            Settle::Plain
+        })),
         Some(d) => match w.0.wait_done_until(d) {
             Some(case) => Some(case),
             None if w.0.try_abort() => None,
