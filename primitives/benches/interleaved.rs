@@ -1,25 +1,24 @@
-//! The channel and select benchmarks' suite shapes, measured interleaved: each round runs every
-//! implementation once per row, in an order that rotates from round to round, and the
-//! figure reported for hbsync is the median over rounds of its time divided by the fastest
-//! peer's *in the same round*. On a shared 2-core VM the machine's speed drifts over seconds
-//! (a row measured by criterion, which takes all of one implementation's samples before the
-//! next one's, moved by 2× between runs); a ratio taken within one round cancels most of
-//! that drift, and the spread of the per-round ratios says how much is left. The `select_*`
-//! rows (`common/selects.rs`) run against crossbeam-channel's `select!` only: the other
-//! peers have none.
+//! The channel and select benchmarks' suite shapes, measured interleaved: each round runs
+//! every implementation once per row, in an order shuffled anew each round, each run after
+//! 20 ms of both cores busy, and the figure reported for hbsync is the median over rounds of
+//! its time divided by the fastest peer's *in the same round*. On a shared 2-core VM the
+//! machine's speed drifts over seconds (a row measured by criterion, which takes all of one
+//! implementation's samples before the next one's, moved by 2× between runs); a ratio taken
+//! within one round cancels most of that drift, and the spread of the per-round ratios says
+//! how much is left. The `select_*` rows (`common/selects.rs`) run against
+//! crossbeam-channel's `select!` only: the other peers have none.
 //!
 //! `cargo bench -p hbsync --bench interleaved` prints a markdown table and writes it to
 //! `target/hbsync-bench/interleaved.md`. `HBSYNC_ROUNDS` (default 15) sets the rounds,
 //! `HBSYNC_ONLY` keeps the rows whose name (`bounded1/spsc`) contains it (or one of its
 //! comma-separated parts), `HBSYNC_SKIP=flume,std-mpsc` leaves those peers out (for an A/B
 //! of two hbsync builds on a row where they are never the fastest; a table for the README
-//! keeps every peer), and
-//! `HBSYNC_BENCH=chan` measures the burst size (20,000 messages, the criterion `chan/`
-//! groups) instead of the suite size. `HBSYNC_ROUNDS_CSV=1` also writes every run to
-//! `target/hbsync-bench/interleaved-rounds.csv`: its time and the process's voluntary and
-//! involuntary context switches during it (a party that parks shows up as voluntary
-//! switches, a preempted one as involuntary), so a slow round can be told apart from a slow
-//! machine.
+//! keeps every peer), and `HBSYNC_BENCH=chan` measures the burst size (20,000 messages, the
+//! criterion `chan/` groups) instead of the suite size. `HBSYNC_ROUNDS_CSV=1` also writes
+//! every run to `target/hbsync-bench/interleaved-rounds.csv`: its time and the process's
+//! voluntary and involuntary context switches during it (a party that parks shows up as
+//! voluntary switches, a preempted or yielding one that gives its core away as
+//! involuntary), so a slow round can be told apart from a slow machine.
 // std's channels are peers measured here, not primitives' internals.
 #![allow(clippy::disallowed_types)]
 #![allow(missing_docs)]
@@ -129,6 +128,22 @@ fn timed(name: &str, shape: &str, msgs: u64, want: u64, run: impl FnOnce() -> u6
     }
 }
 
+/// How long both cores are kept busy before every run.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// Puts `order` in a new random order (Fisher–Yates, from `rng`, a xorshift state): a
+/// fixed rotation gave every implementation the same predecessor in every round, and what
+/// ran just before moved a run's time by up to 4× (kanal's `bounded1000/spsc` after flume's,
+/// whose parties park on most messages: median 69 ns against 16 when it ran first).
+fn shuffle(order: &mut [usize], rng: &mut u64) {
+    for i in (1..order.len()).rev() {
+        *rng ^= *rng << 13;
+        *rng ^= *rng >> 7;
+        *rng ^= *rng << 17;
+        order.swap(i, (*rng % (i as u64 + 1)) as usize);
+    }
+}
+
 /// The `q`-quantile (0..=1) of sorted `xs`, interpolated.
 fn quantile(xs: &[f64], q: f64) -> f64 {
     let at = q * (xs.len() - 1) as f64;
@@ -162,6 +177,8 @@ fn main() {
     );
     print!("{table}");
     common::warm_up();
+    // A fixed seed: the same orders in every sitting.
+    let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
     for (cap_name, cap) in common::CAPS {
         let msgs = if burst {
             20_000
@@ -212,9 +229,13 @@ fn main() {
             field.retain(|c| c.name == "hbsync" || !skip.contains(&c.name));
             // times[i][r]: contender i in round r.
             let mut times = vec![Vec::with_capacity(rounds); field.len()];
+            let mut order: Vec<usize> = (0..field.len()).collect();
             for r in 0..rounds {
-                for k in 0..field.len() {
-                    let i = (r + k) % field.len();
+                shuffle(&mut order, &mut rng);
+                for &i in &order {
+                    // Every run starts on busy cores, whatever ran before it (a peer that
+                    // parked on every message leaves idle vCPUs, which wake slowly).
+                    common::busy_both_cores(SETTLE);
                     let sample = (field[i].run)();
                     let _ = writeln!(
                         rounds_csv,

@@ -58,7 +58,13 @@ pub(crate) fn suite_msgs(cap: Option<usize>) -> u64 {
 /// between threads costs several times more for the first few hundred milliseconds).
 #[allow(dead_code)] // not every benchmark binary uses it
 pub(crate) fn warm_up() {
-    let until = std::time::Instant::now() + Duration::from_secs(1);
+    busy_both_cores(Duration::from_secs(1));
+}
+
+/// Keeps both cores busy for `time`.
+#[allow(dead_code)] // not every benchmark binary uses it
+pub(crate) fn busy_both_cores(time: Duration) {
+    let until = std::time::Instant::now() + time;
     let spin = move || {
         while std::time::Instant::now() < until {
             std::hint::spin_loop();
