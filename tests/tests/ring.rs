@@ -255,3 +255,106 @@ fn close_drains_then_reports_closed() {
         assert!(tx.send(4).is_err());
     });
 }
+
+/// A blocking receive's first attempt does not read the send side's word (so not its
+/// `CLOSED` bit either): it must still report a closed ring as closed, not as a timeout,
+/// even when its deadline has already passed, and values buffered before the close come
+/// first.
+#[test]
+fn a_receive_past_its_deadline_still_sees_the_close() {
+    within(60, "closed ring, elapsed deadline", || {
+        for cap in [1, 2, 1000] {
+            let (tx, rx) = bounded::<u32>(cap);
+            tx.send(7).unwrap();
+            assert!(tx.close());
+            let past = std::time::Instant::now() - Duration::from_millis(1);
+            assert_eq!(
+                rx.recv_deadline(past),
+                Ok(7),
+                "capacity {cap}: the buffered value"
+            );
+            assert_eq!(
+                rx.recv_deadline(past),
+                Err(hbsync::chan::RecvTimeoutError::Closed),
+                "capacity {cap}: closed, not timed out"
+            );
+            assert_eq!(
+                rx.recv_timeout(Duration::ZERO),
+                Err(hbsync::chan::RecvTimeoutError::Closed),
+                "capacity {cap}: a zero timeout"
+            );
+            assert!(rx.recv().is_err(), "capacity {cap}: a blocking receive");
+            let (tx, rx) = bounded::<u32>(cap);
+            assert_eq!(
+                rx.recv_deadline(past),
+                Err(hbsync::chan::RecvTimeoutError::Timeout),
+                "capacity {cap}: open and empty times out"
+            );
+            drop(tx);
+        }
+    });
+}
+
+/// A full ring whose deadline has passed: the send times out with its value back, and a
+/// send with room left goes in even past its deadline (the non-blocking look it makes
+/// before giving up).
+#[test]
+fn a_send_past_its_deadline_times_out_only_when_full() {
+    within(60, "full ring, elapsed deadline", || {
+        for cap in [1, 3] {
+            let (tx, rx) = bounded::<u32>(cap);
+            let past = std::time::Instant::now() - Duration::from_millis(1);
+            for i in 0..cap as u32 {
+                assert_eq!(tx.send_deadline(i, past), Ok(()), "capacity {cap}: room");
+            }
+            match tx.send_deadline(99, past) {
+                Err(SendTimeoutError::Timeout(v)) => assert_eq!(v, 99),
+                other => panic!("capacity {cap}: expected a timeout, got {other:?}"),
+            }
+            assert_eq!(rx.recv(), Ok(0));
+            assert_eq!(
+                tx.send_deadline(5, past),
+                Ok(()),
+                "capacity {cap}: room again"
+            );
+            assert!(tx.close());
+            match tx.send_deadline(6, past) {
+                Err(SendTimeoutError::Closed(v)) => assert_eq!(v, 6),
+                other => panic!("capacity {cap}: expected closed, got {other:?}"),
+            }
+        }
+    });
+}
+
+/// One sender and one receiver chasing each other on a full ring (the receiver slower)
+/// and on an empty one (the sender slower), where the waiting party looks only at its
+/// cell's stamp between spins: every value arrives once and in order, and a receiver
+/// waiting on the empty ring ends when the sender closes.
+#[test]
+fn a_chasing_sender_and_receiver_lose_nothing() {
+    within(120, "full and empty chases", || {
+        for (cap, slow_sender) in [(1000, false), (1000, true), (4, false), (4, true)] {
+            let (tx, rx) = bounded::<u64>(cap);
+            const N: u64 = 200_000;
+            let sender = thread::spawn(move || {
+                for i in 0..N {
+                    if slow_sender && i % 16 == 0 {
+                        thread::yield_now();
+                    }
+                    tx.send(i).unwrap();
+                }
+                // Dropping the last sender closes the channel.
+            });
+            let mut next = 0;
+            while let Ok(v) = rx.recv() {
+                assert_eq!(v, next, "capacity {cap}: in order, none lost or doubled");
+                next += 1;
+                if !slow_sender && next % 16 == 0 {
+                    thread::yield_now();
+                }
+            }
+            assert_eq!(next, N, "capacity {cap}: every value, then the close");
+            sender.join().unwrap();
+        }
+    });
+}

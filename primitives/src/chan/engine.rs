@@ -627,7 +627,7 @@ impl<T> Chan<T> {
         // The fast path, inline: one CAS and a stamp store. Anything else (a retry, a
         // wake-up, a full or closed buffer) is finished out of line.
         match &self.ring {
-            Some(buffer) => buffer.push_with(
+            Some(buffer) => buffer.push_with::<false, _>(
                 value,
                 |woke| {
                     self.pushed(woke);
@@ -697,7 +697,7 @@ impl<T> Chan<T> {
     pub(crate) fn try_recv(&self) -> Result<T, TryRecvError> {
         // The fast path, inline, as in `try_send`.
         match &self.ring {
-            Some(buffer) => buffer.pop_with(
+            Some(buffer) => buffer.pop_with::<false, _>(
                 |v, woke| Ok(self.popped(v, woke)),
                 |attempt| self.try_recv_finish(buffer, attempt),
             ),
@@ -939,7 +939,7 @@ impl<T> Chan<T> {
         // The fast path is `try_send`'s, inline; anything but a plain success is finished
         // out of line, where a full buffer goes on to wait.
         match &self.ring {
-            Some(buffer) => buffer.push_with(
+            Some(buffer) => buffer.push_with::<true, _>(
                 value,
                 |woke| {
                     self.pushed(woke);
@@ -973,7 +973,7 @@ impl<T> Chan<T> {
     pub(crate) fn recv(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
         // The fast path is `try_recv`'s, inline, as in `send`.
         match &self.ring {
-            Some(buffer) => buffer.pop_with(
+            Some(buffer) => buffer.pop_with::<true, _>(
                 |v, woke| Ok(self.received(Some(self.popped(v, woke)))),
                 |attempt| self.recv_finish(buffer, attempt, deadline),
             ),
@@ -1013,7 +1013,7 @@ impl<T> Chan<T> {
     /// [`Chan::send`] on a ring whose buffer was full: wait (spin, then register, look
     /// again, and be woken), and push again. A woken sender always tries once more before it
     /// may time out, so the room it was woken for is never left unused while another sender
-    /// waits.
+    /// waits; so does one whose deadline passed before it registered.
     #[inline(never)]
     fn send_ring(
         &self,
@@ -1022,15 +1022,18 @@ impl<T> Chan<T> {
     ) -> Result<(), SendTimeoutError<T>> {
         let mut patience = Patience::new();
         loop {
-            if deadline.is_some_and(crate::clock::is_past)
-                || !patience.wait() && self.wait_ring(Side::Send, deadline)
-            {
-                crate::trace::record(|| format!("send {} -> timeout", self.trace_name()));
-                return Err(SendTimeoutError::Timeout(value));
-            }
+            let timed_out = deadline.is_some_and(crate::clock::is_past)
+                || !self.wait_a_little(&mut patience, Side::Send)
+                    && self.wait_ring(Side::Send, deadline);
+            // A send that times out looks once more, with a non-blocking attempt: the first
+            // attempt, a blocking one, did not tell a full ring from a receive under way.
             match self.try_send(value) {
                 Ok(()) => return self.sent(Ok(())),
                 Err(TrySendError::Closed(v)) => return self.sent(Err(v)),
+                Err(TrySendError::Full(v)) if timed_out => {
+                    crate::trace::record(|| format!("send {} -> timeout", self.trace_name()));
+                    return Err(SendTimeoutError::Timeout(v));
+                }
                 Err(TrySendError::Full(v)) => value = v,
             }
         }
@@ -1042,18 +1045,38 @@ impl<T> Chan<T> {
     fn recv_ring(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
         let mut patience = Patience::new();
         loop {
-            if deadline.is_some_and(crate::clock::is_past)
-                || !patience.wait() && self.wait_ring(Side::Recv, deadline)
-            {
-                crate::trace::record(|| format!("recv {} -> timeout", self.trace_name()));
-                return Err(());
-            }
+            let timed_out = deadline.is_some_and(crate::clock::is_past)
+                || !self.wait_a_little(&mut patience, Side::Recv)
+                    && self.wait_ring(Side::Recv, deadline);
+            // A receive that times out looks once more, with a non-blocking attempt: the
+            // first attempt, a blocking one, did not tell an empty ring from a closed one.
             match self.try_recv() {
                 Ok(v) => return Ok(self.received(Some(v))),
                 Err(TryRecvError::Closed) => return Ok(self.received(None)),
+                Err(TryRecvError::Empty) if timed_out => {
+                    crate::trace::record(|| format!("recv {} -> timeout", self.trace_name()));
+                    return Err(());
+                }
                 Err(TryRecvError::Empty) => {}
             }
         }
+    }
+
+    /// A ring party of `side` that could not proceed waits before it tries again: `true`
+    /// once the cell it would use next looks ready, `false` when its patience is spent
+    /// (register and wait). Between its spins it reads only the stamp and its own side's
+    /// word (`Ring::looks_ready`), never the other side's, which that side moves on every
+    /// operation.
+    fn wait_a_little(&self, patience: &mut Patience, side: Side) -> bool {
+        let Some(buffer) = &self.ring else {
+            return false;
+        };
+        while patience.wait() {
+            if buffer.looks_ready(side) {
+                return true;
+            }
+        }
+        false
     }
 
     /// A pending future of `side` on a ring registers with `waker`: `None` if, on its

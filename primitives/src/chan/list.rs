@@ -781,6 +781,13 @@ impl<T> List<T> {
         tail & CLOSED != 0 || slots_before(tail) != slots_before(head)
     }
 
+    /// Whether an operation of `side` looks able to proceed (the ring's `looks_ready`):
+    /// always, so a waiting party's every look is a real attempt. (Only a receiver waits on
+    /// a list, and the unbounded rows showed no cost of its attempts to the sender.)
+    pub(crate) fn looks_ready(&self, _side: Side) -> bool {
+        true
+    }
+
     /// Whether an operation of `side` would proceed now; a snapshot. A send always does.
     pub(crate) fn ready(&self, side: Side) -> bool {
         let (head, tail) = self.words();

@@ -42,26 +42,33 @@ impl<T> Lockfree<T> {
         either!(self.pop())
     }
 
-    /// The first attempt of a push, its outcome passed on (the ring's `push_with`):
-    /// `pushed(woke)` if the value went in, else `other` with the attempt.
+    /// The first attempt of a push, its outcome passed on (the ring's `push_with`, and its
+    /// `BLOCKING`): `pushed(woke)` if the value went in, else `other` with the attempt.
     #[inline]
-    pub(crate) fn push_with<R>(
+    pub(crate) fn push_with<const BLOCKING: bool, R>(
         &self,
         value: T,
         pushed: impl FnOnce(bool) -> R,
         other: impl FnOnce(Attempt<Result<bool, PushError<T>>, T>) -> R,
     ) -> R {
-        either!(self.push_with(value, pushed, other))
+        match self {
+            Lockfree::Ring(ring) => ring.push_with::<BLOCKING, R>(value, pushed, other),
+            Lockfree::List(list) => list.push_with(value, pushed, other),
+        }
     }
 
-    /// The first attempt of a pop, its outcome passed on (the ring's `pop_with`).
+    /// The first attempt of a pop, its outcome passed on (the ring's `pop_with`, and its
+    /// `BLOCKING`; a list's attempt is the same for both).
     #[inline]
-    pub(crate) fn pop_with<R>(
+    pub(crate) fn pop_with<const BLOCKING: bool, R>(
         &self,
         popped: impl FnOnce(T, bool) -> R,
         other: impl FnOnce(Attempt<Result<(T, bool), PopError>, ()>) -> R,
     ) -> R {
-        either!(self.pop_with(popped, other))
+        match self {
+            Lockfree::Ring(ring) => ring.pop_with::<BLOCKING, R>(popped, other),
+            Lockfree::List(list) => list.pop_with(popped, other),
+        }
     }
 
     /// Completes a push from its first `attempt`.
@@ -95,6 +102,12 @@ impl<T> Lockfree<T> {
     /// Whether an operation of `side` would proceed now; a snapshot.
     pub(crate) fn ready(&self, side: Side) -> bool {
         either!(self.ready(side))
+    }
+
+    /// Whether an operation of `side` looks able to proceed; a hint for a waiting party
+    /// that does not read the other side's word (`Ring::looks_ready`).
+    pub(crate) fn looks_ready(&self, side: Side) -> bool {
+        either!(self.looks_ready(side))
     }
 
     /// Sets `side`'s `WAIT` flag; whether its operation could proceed after all.
