@@ -44,8 +44,12 @@
 //! mutant `chan.ring.wake.look_first` looks at the ring *before* setting the flag, the
 //! classic lost wake-up, and the proof must catch it.
 //!
-//! A party that finds a cell reserved but not yet published or freed (the other side is
-//! between its CAS and its stamp store, which never blocks) spins until it is.
+//! A non-blocking party that finds a cell reserved but not yet published or freed (the
+//! other side is between its CAS and its stamp store, which never blocks) spins until it
+//! is. A blocking one does not tell that cell from a full (empty) ring: it waits as it would
+//! there, looking at the stamp alone between its spins ([`Ring::looks_ready`]), then
+//! registering, where the `WAIT` flag's RMW reads the other side's word (and a receive finds
+//! `CLOSED`).
 
 use std::mem::MaybeUninit;
 
