@@ -295,7 +295,7 @@ impl Signal {
 
     /// Blocks the current thread until the hand-off is done; returns the case.
     pub(crate) fn wait_done(&self) -> usize {
-        self.wait_done_yielding(YIELD_ROUNDS)
+        self.wait_done_as(Settle::Plain)
     }
 
     /// [`Signal::wait_done`], settling as `settle` says: how many times it yields between
@@ -399,22 +399,27 @@ impl Signal {
     }
 }
 
+/// The cores this process may run on, once known (0: not asked yet). std builds only.
+#[cfg(not(any(loom, shuttle)))]
+static CORES: crate::sync::atomic::AtomicUsize = crate::sync::atomic::AtomicUsize::new(0);
+
 /// How many cores this process may run on (1 if unknown; checker builds: 1), for
-/// [`Settle::Polling`]. Read once per thread and kept.
+/// [`Settle::Polling`]. Asked of the system once per process (it reads the affinity mask
+/// and the cgroup quota, too slow for every wait), then kept.
 pub(crate) fn cores() -> usize {
     #[cfg(not(any(loom, shuttle)))]
     {
-        std::thread_local! {
-            static CORES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+        use crate::sync::atomic::Ordering;
+        // Relaxed: a cached number, no HB edge and no claim (two threads that both find 0
+        // both ask, and store the same answer).
+        let known = CORES.load(Ordering::Relaxed);
+        if known != 0 {
+            return known;
         }
-        CORES
-            .try_with(|c| {
-                if c.get() == 0 {
-                    c.set(std::thread::available_parallelism().map_or(1, |n| n.get()));
-                }
-                c.get()
-            })
-            .unwrap_or(1)
+        let n = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // Relaxed: as above.
+        CORES.store(n, Ordering::Relaxed);
+        n
     }
     #[cfg(any(loom, shuttle))]
     1

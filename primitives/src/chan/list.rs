@@ -782,8 +782,9 @@ impl<T> List<T> {
     }
 
     /// Whether an operation of `side` looks able to proceed (the ring's `looks_ready`):
-    /// always, so a waiting party's every look is a real attempt. (Only a receiver waits on
-    /// a list, and the unbounded rows showed no cost of its attempts to the sender.)
+    /// always, so a waiting receiver's every look is a real attempt, as before the ring had
+    /// its hint (only a receiver waits on a list). Not measured against a list hint: the
+    /// unbounded threaded rows were ahead of every peer without one.
     pub(crate) fn looks_ready(&self, _side: Side) -> bool {
         true
     }

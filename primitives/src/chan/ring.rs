@@ -485,21 +485,30 @@ impl<T> Ring<T> {
     /// A closed ring looks ready to a sender (the flag is in its own word) but not to a
     /// receiver, which finds out when it registers (`mark_waiting` reads `tail`).
     pub(crate) fn looks_ready(&self, side: Side) -> bool {
-        let (word, published) = match side {
-            // Relaxed: a hint; the operation that follows reads its word and the stamp
-            // again, with the orderings its claims rest on.
-            Side::Send => (self.tail.load(Ordering::Relaxed), 0),
-            // Relaxed: as above.
-            Side::Recv => (self.head.load(Ordering::Relaxed), 1),
-        };
-        if word & self.closed_bit != 0 {
-            return true;
+        match side {
+            Side::Send => {
+                // Relaxed: a hint, no HB edge; the send that follows reads `tail` and the
+                // stamp again with the orderings its claims rest on (HB-CHAN-CAPACITY), and
+                // only the registration's RMW decides whether to sleep (LIVE-CHAN-WAKE).
+                let tail = self.tail.load(Ordering::Relaxed);
+                let pos = self.pos(tail);
+                tail & self.closed_bit != 0 || self.stamp_hint(pos) == pos
+            }
+            Side::Recv => {
+                // Relaxed: as for a send (HB-CHAN-SEND rests on the receive's own loads).
+                // `head` never carries `CLOSED`.
+                let pos = self.pos(self.head.load(Ordering::Relaxed));
+                self.stamp_hint(pos) == pos.wrapping_add(1)
+            }
         }
-        let pos = self.pos(word);
-        // Relaxed: as above. The cell is free for the send at `pos` when its stamp is `pos`,
-        // and holds the value for the receive at `pos` when it is `pos + 1`.
-        let stamp = self.cell(self.index(pos)).stamp.load(Ordering::Relaxed);
-        stamp == pos.wrapping_add(published)
+    }
+
+    /// The stamp of position `pos`'s cell, for [`Ring::looks_ready`]: `pos` when the cell is
+    /// free for the send at `pos`, `pos + 1` when it holds that send's value.
+    fn stamp_hint(&self, pos: usize) -> usize {
+        // Relaxed: a hint with no HB edge (LIVE-CHAN-WAKE, HB-CHAN-SEND and HB-CHAN-CAPACITY
+        // rest on the operation's own Acquire load of the stamp, made after this).
+        self.cell(self.index(pos)).stamp.load(Ordering::Relaxed)
     }
 
     /// The word that carries `side`'s `WAIT` flag: the one the other side's reserving CAS

@@ -446,15 +446,11 @@ fn round_deadline(cases: &[&dyn Case], mode: Mode) -> (Option<Instant>, bool) {
 
 /// Waits on a registered `w` until a case completes it (its index) or `deadline` passes
 /// (`None`, and `w` is withdrawn); a completer that claimed `w` as the deadline passed is
-/// waited for. `patient`: the select spun before it registered (it has a ring
-/// case), so it parks sooner.
-fn wait_registered(w: &Waiter, deadline: Option<Instant>, patient: bool) -> Option<usize> {
+/// waited for. `settle`: [`Settle::Patient`] if the select spun before it registered (it
+/// has a ring case), so it parks sooner.
+fn wait_registered(w: &Waiter, deadline: Option<Instant>, settle: Settle) -> Option<usize> {
     match deadline {
-        None => Some(w.0.wait_done_as(if patient {
-            Settle::Patient
-        } else {
-            Settle::Plain
-        })),
+        None => Some(w.0.wait_done_as(settle)),
         Some(d) => match w.0.wait_done_until(d) {
             Some(case) => Some(case),
             None if w.0.try_abort() => None,
@@ -586,7 +582,12 @@ fn run_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
             crate::trace::record(|| format!("select {} -> blocked", describe_all(cases)));
         }
         // Phase 4: wait.
-        let won = wait_registered(&w, deadline, rings);
+        let settle = if rings {
+            Settle::Patient
+        } else {
+            Settle::Plain
+        };
+        let won = wait_registered(&w, deadline, settle);
         // Phase 5: unregister the rest.
         unregister_all(cases, &w);
         if let (None, Some(at), true) = (won, deadline, timer_first) {
@@ -646,7 +647,7 @@ fn run_ready_inner(cases: &[&dyn Case], mode: Mode) -> Option<usize> {
             }
             return Some(i);
         }
-        let woke = wait_registered(&w, deadline, true);
+        let woke = wait_registered(&w, deadline, Settle::Patient);
         unregister_all(cases, &w);
         match (woke, deadline) {
             (Some(i), _) => {
