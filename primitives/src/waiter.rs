@@ -107,15 +107,16 @@ const POLLING_YIELD_ROUNDS: u32 = if crate::sync::CHECKER { 1 } else { 64 };
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Settle {
     /// A few yields ([`YIELD_ROUNDS`]): a waiter that did not spin before registering
-    /// (a rendezvous, a Mutex, a WaitGroup, a Once).
+    /// (a rendezvous with more handles than cores, a Mutex, a WaitGroup, a Once).
     Plain,
     /// No yields ([`PATIENT_YIELD_ROUNDS`]): a party of a ring channel (or a select with a
     /// ring case), which spun and yielded before it registered: among more parties than
     /// cores a yield now mostly takes a turn from a party that would wake it, and on a
     /// large or unbounded buffer a parked receiver lets its sender run ahead.
     Patient,
-    /// Many yields ([`POLLING_YIELD_ROUNDS`]): a party of a small-buffered channel with no
-    /// more parties than the machine has cores (one sender and one receiver on 2 cores).
+    /// Many yields ([`POLLING_YIELD_ROUNDS`]): a party of a small-buffered channel or a
+    /// rendezvous with no more parties than the machine has cores (one sender and one
+    /// receiver on 2 cores).
     /// The partner that will wake it runs on the other core, so a yield costs a system
     /// call and gives nothing away, while a park costs the partner an unpark and this
     /// thread a wake-up, on every hand-off that parks. Measured with bounded(1), one sender
