@@ -84,13 +84,13 @@ fn drained_buffers_give_memory_back() {
         kept
     });
     // Drained, with every receive over: the head block, the spare, and at most one lagging
-    // block per receiver (4), about 512 bytes each for u64.
+    // block per receiver (4), about 1 KiB each for u64 (63 slots of 16 bytes).
     assert!(
         kept - before < 8 * 1024,
         "{} bytes kept by a drained channel after 2 senders and 4 receivers",
         kept - before
     );
-    // Dropped: nothing of the channel is left, no block (504 bytes for u64) and no waiter
+    // Dropped: nothing of the channel is left, no block (1,016 bytes for u64) and no waiter
     // signal (48 bytes; each thread's cached one goes with the thread).
     let left = Counting::live() - before;
     assert_eq!(left, 0, "the dropped channel left {left} bytes allocated");

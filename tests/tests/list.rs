@@ -1,7 +1,8 @@
-//! Issue 12: unbounded channels keep their values in a lock-free linked list of blocks (31
-//! values per block in std builds). These tests pin what it must not change: nothing lost
-//! or duplicated under every kind of party, each sender's order, every buffered value
-//! dropped exactly once, closing, and `len` across block boundaries.
+//! Issue 12: unbounded channels keep their values in a lock-free linked list of blocks (in
+//! std builds 63 values per block for values of at most 8 bytes, 31 for larger ones). These
+//! tests pin what it must not change: nothing lost or duplicated under every kind of party,
+//! each sender's order, every buffered value dropped exactly once, closing, and `len`
+//! across block boundaries of both block sizes.
 #![cfg(not(any(loom, shuttle)))]
 
 use std::collections::HashSet;
@@ -99,22 +100,28 @@ impl Drop for Counted {
 
 /// Dropping a channel drops each value still buffered exactly once, whether the values end
 /// mid-block, on a block boundary, or some were received first; so does the last receiver's
-/// drop while senders live.
+/// drop while senders live. `Counted` (8 bytes) has 63 slots per block, `Wide` 31.
 #[test]
 fn buffered_values_are_dropped_exactly_once() {
-    for (sent, received) in [
-        (0, 0),
-        (1, 0),
-        (30, 0),
-        (31, 0),
-        (32, 0),
-        (100, 40),
-        (93, 93),
-    ] {
+    dropped_exactly_once(Counted, &[30, 31, 32, 62, 63, 64, 126, 127]);
+    dropped_exactly_once(|d| Wide(Counted(d), 0), &[30, 31, 32, 33, 61, 62, 63, 64]);
+}
+
+/// A value of more than 8 bytes: a list of them has the smaller blocks.
+struct Wide(#[allow(dead_code)] Counted, #[allow(dead_code)] u64);
+
+/// The drop check of [`buffered_values_are_dropped_exactly_once`] for values made by `make`,
+/// sending each count of `boundaries` with none received, and a few mixed cases.
+fn dropped_exactly_once<V: Send + 'static>(
+    make: impl Fn(Arc<AtomicUsize>) -> V,
+    boundaries: &[usize],
+) {
+    let mixed = [(0, 0), (1, 0), (200, 70), (189, 189)];
+    for (sent, received) in boundaries.iter().map(|&b| (b, 0)).chain(mixed) {
         let drops = Arc::new(AtomicUsize::new(0));
         let (tx, rx) = unbounded();
         for _ in 0..sent {
-            tx.send(Counted(drops.clone())).unwrap();
+            tx.send(make(drops.clone())).unwrap();
         }
         for _ in 0..received {
             drop(rx.recv().unwrap());
@@ -126,7 +133,7 @@ fn buffered_values_are_dropped_exactly_once() {
         );
         drop(rx); // the last receiver: the buffer is dropped now, the sender still lives
         assert_eq!(drops.load(SeqCst), sent, "{sent} sent, {received} received");
-        match tx.send(Counted(drops.clone())) {
+        match tx.send(make(drops.clone())) {
             Err(SendError(v)) => drop(v),
             Ok(()) => panic!("a send after the last receiver left must fail"),
         }
@@ -136,24 +143,31 @@ fn buffered_values_are_dropped_exactly_once() {
 }
 
 /// `len` counts across block boundaries; after `close` the buffered values are still
-/// received in order, then `Closed`; a send after close gives its value back.
+/// received in order, then `Closed`; a send after close gives its value back. For both
+/// block sizes: `u32` (63 per block) and `(u64, u64)` (31).
 #[test]
 fn len_close_and_drain_across_blocks() {
-    let (tx, rx) = unbounded::<u32>();
-    for i in 0..100 {
+    len_close_and_drain(|i| i);
+    len_close_and_drain(|i| (u64::from(i), 0u64));
+}
+
+/// [`len_close_and_drain_across_blocks`] for values made by `make`.
+fn len_close_and_drain<V: PartialEq + std::fmt::Debug + Send + 'static>(make: impl Fn(u32) -> V) {
+    let (tx, rx) = unbounded::<V>();
+    for i in 0..200 {
         assert_eq!(rx.len(), i as usize);
-        tx.send(i).unwrap();
+        tx.send(make(i)).unwrap();
     }
-    assert_eq!(rx.len(), 100);
-    for i in 0..31 {
-        assert_eq!(rx.recv(), Ok(i));
+    assert_eq!(rx.len(), 200);
+    for i in 0..63 {
+        assert_eq!(rx.recv(), Ok(make(i)));
     }
-    assert_eq!(rx.len(), 69);
+    assert_eq!(rx.len(), 137);
     assert!(tx.close());
     assert!(rx.is_closed());
-    assert_eq!(tx.send(7), Err(SendError(7)));
-    let rest: Vec<u32> = rx.iter().collect();
-    assert_eq!(rest, (31..100).collect::<Vec<_>>());
+    assert_eq!(tx.send(make(7)), Err(SendError(make(7))));
+    let rest: Vec<V> = rx.iter().collect();
+    assert_eq!(rest, (63..200).map(&make).collect::<Vec<_>>());
     assert_eq!(rx.len(), 0);
     assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
 }

@@ -83,9 +83,8 @@ use std::time::Instant;
 use crossbeam_utils::CachePadded;
 
 use super::error::{SendTimeoutError, TryRecvError, TrySendError};
-use super::list::List;
 pub(crate) use super::lockfree::Side;
-use super::lockfree::{Attempt, Lockfree, Patience, PopError, PushError};
+use super::lockfree::{self, Attempt, Lockfree, Patience, PopError, PushError};
 use super::ring::Ring;
 use crate::clock::{Alarm, Timer};
 use crate::sync::atomic::{AtomicUsize, Ordering};
@@ -526,7 +525,7 @@ impl<T> Chan<T> {
     fn build(cap: Option<usize>, timer: Option<Timer<T>>, ring: bool) -> Self {
         let ring = match cap {
             Some(c) if ring && (1..=RING_MAX).contains(&c) => Some(Lockfree::Ring(Ring::new(c))),
-            None if ring => Some(Lockfree::List(List::new())),
+            None if ring => Some(Lockfree::list()),
             _ => None,
         };
         // A locked bounded buffer (larger than a ring is made for) reserves up to 64 Ki slots
@@ -626,17 +625,16 @@ impl<T> Chan<T> {
     pub(crate) fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
         // The fast path, inline: one CAS and a stamp store. Anything else (a retry, a
         // wake-up, a full or closed buffer) is finished out of line.
-        match &self.ring {
-            Some(buffer) => buffer.push_with::<false, _>(
-                value,
-                |woke| {
-                    self.pushed(woke);
-                    Ok(())
-                },
-                |attempt| self.try_send_finish(buffer, attempt),
-            ),
-            None => self.try_send_slow(value),
-        }
+        lockfree::push_with::<_, false, _>(
+            &self.ring,
+            value,
+            |woke| {
+                self.pushed(woke);
+                Ok(())
+            },
+            |buffer, attempt| self.try_send_finish(buffer, attempt),
+            |value| self.try_send_slow(value),
+        )
     }
 
     /// [`Chan::try_send`] on a ring, after a first attempt that did not simply succeed.
@@ -696,13 +694,12 @@ impl<T> Chan<T> {
     #[inline]
     pub(crate) fn try_recv(&self) -> Result<T, TryRecvError> {
         // The fast path, inline, as in `try_send`.
-        match &self.ring {
-            Some(buffer) => buffer.pop_with::<false, _>(
-                |v, woke| Ok(self.popped(v, woke)),
-                |attempt| self.try_recv_finish(buffer, attempt),
-            ),
-            None => self.try_recv_slow(),
-        }
+        lockfree::pop_with::<_, false, _>(
+            &self.ring,
+            |v, woke| Ok(self.popped(v, woke)),
+            |buffer, attempt| self.try_recv_finish(buffer, attempt),
+            || self.try_recv_slow(),
+        )
     }
 
     /// [`Chan::try_recv`] on a ring, after a first attempt that did not simply succeed.
@@ -938,17 +935,16 @@ impl<T> Chan<T> {
     ) -> Result<(), SendTimeoutError<T>> {
         // The fast path is `try_send`'s, inline; anything but a plain success is finished
         // out of line, where a full buffer goes on to wait.
-        match &self.ring {
-            Some(buffer) => buffer.push_with::<true, _>(
-                value,
-                |woke| {
-                    self.pushed(woke);
-                    self.sent(Ok(()))
-                },
-                |attempt| self.send_finish(buffer, attempt, deadline),
-            ),
-            None => self.send_locked(value, deadline),
-        }
+        lockfree::push_with::<_, true, _>(
+            &self.ring,
+            value,
+            |woke| {
+                self.pushed(woke);
+                self.sent(Ok(()))
+            },
+            |buffer, attempt| self.send_finish(buffer, attempt, deadline),
+            |value| self.send_locked(value, deadline),
+        )
     }
 
     /// [`Chan::send`] after a first attempt that did not simply succeed.
@@ -972,13 +968,12 @@ impl<T> Chan<T> {
     #[inline]
     pub(crate) fn recv(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
         // The fast path is `try_recv`'s, inline, as in `send`.
-        match &self.ring {
-            Some(buffer) => buffer.pop_with::<true, _>(
-                |v, woke| Ok(self.received(Some(self.popped(v, woke)))),
-                |attempt| self.recv_finish(buffer, attempt, deadline),
-            ),
-            None => self.recv_locked(deadline),
-        }
+        lockfree::pop_with::<_, true, _>(
+            &self.ring,
+            |v, woke| Ok(self.received(Some(self.popped(v, woke)))),
+            |buffer, attempt| self.recv_finish(buffer, attempt, deadline),
+            || self.recv_locked(deadline),
+        )
     }
 
     /// [`Chan::recv`] after a first attempt that did not simply succeed.

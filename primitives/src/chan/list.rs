@@ -1,22 +1,23 @@
 //! The lock-free buffer of an unbounded channel: a linked list of blocks of slots, so a send
 //! and a receive of a buffered value take no lock, and no allocation is made per message
-//! (one block per [`BLOCK_CAP`] messages; a block is freed once its values are all
-//! received, when the receive of its last slot moves on, or at the next such move if
-//! another receive of it was still under way; one drained block is kept for reuse. So a
-//! drained channel gives its memory back).
+//! (one block per `CAP` messages: [`SMALL_BLOCK_CAP`] for values of at most 8 bytes,
+//! [`BLOCK_CAP`] for larger ones, see [`small_values`]; a block is freed once its values
+//! are all received, when the receive of its last slot moves on, or at the next such move
+//! if another receive of it was still under way; one drained block is kept for reuse. So
+//! a drained channel gives its memory back).
 //!
 //! # Positions
 //!
 //! `head` is the position of the next receive, `tail` of the next send; each end also keeps
 //! a pointer to the block its position is in. A position counts slots with one extra
-//! position per block: `position % LAP` is the slot's offset in its block, and offset
-//! [`BLOCK_CAP`] (one past the last slot) means "the next block is being installed": the
-//! party that reserved the last slot of a block moves its end there, and from there to the
-//! first slot of the next block once that block's pointer is in place. Others wait for that
-//! (it never blocks). Each position word holds `position << SHIFT` and flags: `tail` has
-//! `CLOSED` and `WAIT` (a receiver may be waiting), `head` has `AHEAD` (the tail is in a
-//! later block, so every slot of the head block is reserved by a sender: no need to read
-//! `tail`). Senders never wait: there is always room.
+//! position per block: `position % LAP` (`LAP = CAP + 1`) is the slot's offset in its
+//! block, and offset `CAP` (one past the last slot) means "the next block is being
+//! installed": the party that reserved the last slot of a block moves its end there, and
+//! from there to the first slot of the next block once that block's pointer is in place.
+//! Others wait for that (it never blocks). Each position word holds `position << SHIFT`
+//! and flags: `tail` has `CLOSED` and `WAIT` (a receiver may be waiting), `head` has
+//! `AHEAD` (the tail is in a later block, so every slot of the head block is reserved by a
+//! sender: no need to read `tail`). Senders never wait: there is always room.
 //!
 //! A send reserves a slot by moving `tail` one position (one CAS, which keeps the flags),
 //! writes the value, and publishes it by setting the slot's `WRITTEN` bit (Release). A
@@ -84,14 +85,31 @@ use crate::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use crate::sync::cell::UnsafeCell;
 use crate::sync::mutant::{self, ord};
 
-/// Slots per block. Checker builds use two, so a model with a few values crosses blocks.
+/// Slots per block of a list of values of at most 8 bytes ([`small_values`]): a block of
+/// about 1 KiB. Checker builds use two, so a model with a few values crosses blocks.
 #[cfg(not(any(loom, shuttle)))]
-const BLOCK_CAP: usize = 31;
-/// Slots per block. Checker builds use two, so a model with a few values crosses blocks.
+pub(crate) const SMALL_BLOCK_CAP: usize = 63;
+/// Slots per block of a list of larger values.
+#[cfg(not(any(loom, shuttle)))]
+pub(crate) const BLOCK_CAP: usize = 31;
+/// Slots per block of a list of values of at most 8 bytes. Checker builds use two, so a
+/// model with a few values crosses blocks.
 #[cfg(any(loom, shuttle))]
-const BLOCK_CAP: usize = 2;
-/// Positions per block: its slots and the "next block being installed" position.
-const LAP: usize = BLOCK_CAP + 1;
+pub(crate) const SMALL_BLOCK_CAP: usize = 2;
+/// Slots per block of a list of larger values. Checker builds use two, as above.
+#[cfg(any(loom, shuttle))]
+pub(crate) const BLOCK_CAP: usize = 2;
+
+/// Whether a list of `T` has [`SMALL_BLOCK_CAP`] slots per block (else [`BLOCK_CAP`]): a
+/// value of at most 8 bytes. A block is then about 1 KiB (63 slots of 16 bytes), twice the
+/// 31-slot block, and half as many blocks are allocated, installed and freed per message
+/// (interleaved bench, `unbounded` rows against the fastest peer, 2×10 rounds, 31 → 63
+/// slots: `seq` 1.02× → 0.97×, spsc 0.94× → 0.48×, mpsc 0.85× → 0.74×, mpmc 0.68× →
+/// 0.63×). Larger values keep 31 slots, so the memory a channel holding one value takes
+/// does not double with the value's size.
+pub(crate) const fn small_values<T>() -> bool {
+    std::mem::size_of::<Slot<T>>() <= 16
+}
 /// A position word is `position << SHIFT | flags`.
 const SHIFT: usize = 2;
 /// One position, in a position word.
@@ -115,18 +133,18 @@ struct Slot<T> {
     value: UnsafeCell<MaybeUninit<T>>,
 }
 
-/// A block of slots.
-struct Block<T> {
+/// A block of `CAP` slots.
+struct Block<T, const CAP: usize> {
     /// The next block, stored by the send that reserved this block's last slot before it
     /// publishes that slot.
-    next: AtomicPtr<Block<T>>,
-    slots: [Slot<T>; BLOCK_CAP],
+    next: AtomicPtr<Block<T, CAP>>,
+    slots: [Slot<T>; CAP],
     /// Checker builds: set where a std build frees the block (see [`Block::live`]).
     #[cfg(any(loom, shuttle))]
     freed: UnsafeCell<bool>,
 }
 
-impl<T> Block<T> {
+impl<T, const CAP: usize> Block<T, CAP> {
     /// A new block: every slot unwritten, no next block.
     #[cfg(not(any(loom, shuttle)))]
     fn boxed() -> Box<Self> {
@@ -186,43 +204,46 @@ impl<T> Block<T> {
 }
 
 /// One end of the list: a position word and the block that position is in.
-struct End<T> {
+struct End<T, const CAP: usize> {
     index: AtomicUsize,
-    block: AtomicPtr<Block<T>>,
+    block: AtomicPtr<Block<T, CAP>>,
 }
 
-/// The buffer of an unbounded channel.
-pub(crate) struct List<T> {
-    head: CachePadded<End<T>>,
-    tail: CachePadded<End<T>>,
+/// The buffer of an unbounded channel, `CAP` slots per block.
+pub(crate) struct List<T, const CAP: usize> {
+    head: CachePadded<End<T, CAP>>,
+    tail: CachePadded<End<T, CAP>>,
     /// Retired blocks a receive was still taking a value from (module docs). Touched only
     /// by the receive that installs a head block, and by `drop`.
-    lagging: UnsafeCell<Vec<*mut Block<T>>>,
+    lagging: UnsafeCell<Vec<*mut Block<T, CAP>>>,
     /// A drained block kept for the next block a send needs (null: none), so a channel
     /// whose receivers keep up allocates nothing, and a block is not freed on one thread
     /// to be allocated again on another.
-    spare: AtomicPtr<Block<T>>,
+    spare: AtomicPtr<Block<T, CAP>>,
     /// Checker builds: the freed blocks, kept (marked) until the list drops.
     #[cfg(any(loom, shuttle))]
-    retired: crate::sync::Unchecked<Vec<Box<Block<T>>>>,
+    retired: crate::sync::Unchecked<Vec<Box<Block<T, CAP>>>>,
 }
 
 // SAFETY: values move between threads through the slots (so `T: Send`); each slot's value
 // is accessed only by the send and then the receive that reserved it, ordered by its state
 // (module docs); blocks are freed once, by the install that retired them or a later one
 // (or the drop), and `lagging` is touched only by installing receives, one after another.
-unsafe impl<T: Send> Send for List<T> {}
+unsafe impl<T: Send, const CAP: usize> Send for List<T, CAP> {}
 // SAFETY: as above: shared access only hands values from a sender to a receiver.
-unsafe impl<T: Send> Sync for List<T> {}
+unsafe impl<T: Send, const CAP: usize> Sync for List<T, CAP> {}
 
-/// How many slots come before position word `word`'s position (a position at a block's
-/// "installing" offset counts as the first slot of the next block).
-fn slots_before(word: usize) -> usize {
-    let pos = word >> SHIFT;
-    (pos / LAP) * BLOCK_CAP + (pos % LAP).min(BLOCK_CAP)
-}
+impl<T, const CAP: usize> List<T, CAP> {
+    /// Positions per block: its slots and the "next block being installed" position.
+    const LAP: usize = CAP + 1;
 
-impl<T> List<T> {
+    /// How many slots come before position word `word`'s position (a position at a
+    /// block's "installing" offset counts as the first slot of the next block).
+    fn slots_before(word: usize) -> usize {
+        let pos = word >> SHIFT;
+        (pos / Self::LAP) * CAP + (pos % Self::LAP).min(CAP)
+    }
+
     pub(crate) fn new() -> Self {
         let first = Box::into_raw(Block::boxed());
         Self {
@@ -269,8 +290,8 @@ impl<T> List<T> {
         if tail & CLOSED != 0 {
             return other(Attempt::Done(Err(PushError::Closed(value))));
         }
-        let offset = (tail >> SHIFT) % LAP;
-        if offset + 1 >= BLOCK_CAP {
+        let offset = (tail >> SHIFT) % Self::LAP;
+        if offset + 1 >= CAP {
             return other(Attempt::Busy(value));
         }
         // Relaxed: ordered after the position load above (module docs).
@@ -327,7 +348,7 @@ impl<T> List<T> {
     /// block lives until the slot is received, and no one touches the value until the
     /// publish.
     #[inline(always)]
-    unsafe fn publish(block: *mut Block<T>, offset: usize, value: T) {
+    unsafe fn publish(block: *mut Block<T, CAP>, offset: usize, value: T) {
         // SAFETY: the caller's promise: the block is live.
         let slot = &unsafe { Block::live(block) }.slots[offset];
         // SAFETY: as above: we own the slot's value until the publish.
@@ -338,7 +359,7 @@ impl<T> List<T> {
     }
 
     /// A block for the next install: the spare one if there is one, else a new one.
-    fn new_block(&self) -> Box<Block<T>> {
+    fn new_block(&self) -> Box<Block<T, CAP>> {
         // Relaxed: only says whether to try the swap, which synchronizes (SAFE-CHAN-BLOCKS,
         // site `chan.list.send.reuse`).
         if !self.spare.load(Ordering::Relaxed).is_null() {
@@ -366,18 +387,18 @@ impl<T> List<T> {
         }
         // The next block, made before reserving a block's last slot (outside the window in
         // which other senders wait for it).
-        let mut spare: Option<Box<Block<T>>> = None;
+        let mut spare: Option<Box<Block<T, CAP>>> = None;
         loop {
             let tail = seen.take().unwrap_or_else(|| self.send_position());
             if tail & CLOSED != 0 {
                 return Err(PushError::Closed(value));
             }
-            let offset = (tail >> SHIFT) % LAP;
-            if offset == BLOCK_CAP {
+            let offset = (tail >> SHIFT) % Self::LAP;
+            if offset == CAP {
                 patience.snooze(); // the next block is being installed
                 continue;
             }
-            if offset + 1 == BLOCK_CAP && spare.is_none() {
+            if offset + 1 == CAP && spare.is_none() {
                 spare = Some(self.new_block());
             }
             // Relaxed: ordered after the position load above (module docs).
@@ -387,7 +408,7 @@ impl<T> List<T> {
                 patience.contended();
                 continue;
             }
-            if offset + 1 == BLOCK_CAP {
+            if offset + 1 == CAP {
                 let next = Box::into_raw(spare.take().expect("made above"));
                 // Relaxed: published by the position's Release below.
                 self.tail.block.store(next, Ordering::Relaxed);
@@ -432,8 +453,8 @@ impl<T> List<T> {
         other: impl FnOnce(Attempt<Result<(T, bool), PopError>, ()>) -> R,
     ) -> R {
         let head = self.recv_position();
-        let offset = (head >> SHIFT) % LAP;
-        if offset + 1 >= BLOCK_CAP {
+        let offset = (head >> SHIFT) % Self::LAP;
+        if offset + 1 >= CAP {
             return other(Attempt::Busy(()));
         }
         let new_head = match self.next_head(head) {
@@ -490,7 +511,7 @@ impl<T> List<T> {
                 PopError::Empty
             });
         }
-        if (tail >> SHIFT) / LAP != (head >> SHIFT) / LAP {
+        if (tail >> SHIFT) / Self::LAP != (head >> SHIFT) / Self::LAP {
             return Ok(new_head | AHEAD);
         }
         Ok(new_head)
@@ -541,7 +562,7 @@ impl<T> List<T> {
     /// after this call, unless the slot is the block's last: then the block lives until the
     /// caller's install (blocks are retired in install order).
     #[inline(always)]
-    unsafe fn take(block: *mut Block<T>, offset: usize) -> T {
+    unsafe fn take(block: *mut Block<T, CAP>, offset: usize) -> T {
         // SAFETY: the caller's promise: the block lives until we mark our slot read.
         let slot = &unsafe { Block::live(block) }.slots[offset];
         if !Self::written(slot) {
@@ -569,8 +590,8 @@ impl<T> List<T> {
         }
         loop {
             let head = seen.take().unwrap_or_else(|| self.recv_position());
-            let offset = (head >> SHIFT) % LAP;
-            if offset == BLOCK_CAP {
+            let offset = (head >> SHIFT) % Self::LAP;
+            if offset == CAP {
                 patience.snooze(); // the next block is being installed
                 continue;
             }
@@ -582,7 +603,7 @@ impl<T> List<T> {
                 patience.contended();
                 continue;
             }
-            if offset + 1 == BLOCK_CAP {
+            if offset + 1 == CAP {
                 // SAFETY: our CAS reserved slot `offset` of `block`. Taking it is not our
                 // last touch of the block this time: no one frees it before our install
                 // below (blocks are retired in install order, module docs).
@@ -637,7 +658,7 @@ impl<T> List<T> {
     /// into the next block yet (so the install before it is over, and the one after it
     /// sees what this one leaves).
     #[inline(always)]
-    unsafe fn retire(&self, current: *mut Block<T>) -> bool {
+    unsafe fn retire(&self, current: *mut Block<T, CAP>) -> bool {
         self.lagging.with_mut(|l| {
             // SAFETY: only installing receives touch the lagging list, each before its
             // install and after the install before it (module docs), and `drop`, which
@@ -663,7 +684,7 @@ impl<T> List<T> {
     /// As [`List::retire`]'s: `lagging` is the list's, and the caller installs next.
     #[cold]
     #[inline(never)]
-    unsafe fn retire_lagging(&self, lagging: &mut Vec<*mut Block<T>>) {
+    unsafe fn retire_lagging(&self, lagging: &mut Vec<*mut Block<T, CAP>>) {
         let mut i = 0;
         while i < lagging.len() {
             let block = lagging[i];
@@ -684,7 +705,7 @@ impl<T> List<T> {
     ///
     /// `block` is live and behind `head` (every slot of it was reserved).
     #[inline(always)]
-    unsafe fn drained(block: *mut Block<T>) -> bool {
+    unsafe fn drained(block: *mut Block<T, CAP>) -> bool {
         // SAFETY: the caller's promise.
         unsafe { Block::live(block) }.slots.iter().all(Self::read)
     }
@@ -705,7 +726,7 @@ impl<T> List<T> {
     /// # Safety
     ///
     /// Every slot of `block` was read: no one else touches it.
-    unsafe fn recycle(&self, block: *mut Block<T>) {
+    unsafe fn recycle(&self, block: *mut Block<T, CAP>) {
         // SAFETY: the caller's promise: the block is ours.
         unsafe { Block::live(block) }.reset();
         // Release on success: the reset and every receive's read of the block (ordered
@@ -731,7 +752,7 @@ impl<T> List<T> {
     /// # Safety
     ///
     /// Every slot of `block` was read: no one else touches it.
-    unsafe fn free(&self, block: *mut Block<T>) {
+    unsafe fn free(&self, block: *mut Block<T, CAP>) {
         // SAFETY: the caller's promise; the block was made by `Box::into_raw`.
         let block = unsafe { Box::from_raw(block) };
         #[cfg(any(loom, shuttle))]
@@ -778,7 +799,7 @@ impl<T> List<T> {
 
     /// Whether a receive would proceed for these words (a value, or closed).
     fn recv_ready_at(head: usize, tail: usize) -> bool {
-        tail & CLOSED != 0 || slots_before(tail) != slots_before(head)
+        tail & CLOSED != 0 || Self::slots_before(tail) != Self::slots_before(head)
     }
 
     /// Whether an operation of `side` looks able to proceed (the ring's `looks_ready`):
@@ -824,7 +845,7 @@ impl<T> List<T> {
             let (head, tail) = self.words();
             // Relaxed: as in `words`; a moved tail means try again.
             if self.tail.index.load(Ordering::Relaxed) >> SHIFT == tail >> SHIFT {
-                return slots_before(tail).saturating_sub(slots_before(head));
+                return Self::slots_before(tail).saturating_sub(Self::slots_before(head));
             }
             crate::sync::hint::spin_loop();
         }
@@ -837,7 +858,7 @@ impl<T> List<T> {
     }
 }
 
-impl<T> Drop for List<T> {
+impl<T, const CAP: usize> Drop for List<T, CAP> {
     fn drop(&mut self) {
         if crate::sync::unwinding_checker() {
             return; // the model is gone: leak the values rather than touch its atomics
@@ -871,15 +892,18 @@ impl<T> Drop for List<T> {
 mod tests {
     use super::*;
 
+    /// The block size the tests walk through (each crossing fills blocks of it).
+    const CAP: usize = BLOCK_CAP;
+
     /// The blocks on `list`'s lagging list.
-    fn lagging<T>(list: &List<T>) -> Vec<*mut Block<T>> {
+    fn lagging<T>(list: &List<T, CAP>) -> Vec<*mut Block<T, CAP>> {
         // SAFETY: the test is the list's only user, on this thread.
         list.lagging.with(|l| unsafe { (*l).clone() })
     }
 
     /// Fills `list` with `n` values and reserves the first slot without taking it, as a
     /// receive preempted between its reserving CAS and its read would: returns that block.
-    fn fill_and_stall(list: &List<Box<usize>>, n: usize) -> *mut Block<Box<usize>> {
+    fn fill_and_stall(list: &List<Box<usize>, CAP>, n: usize) -> *mut Block<Box<usize>, CAP> {
         for v in 0..n {
             assert!(list.push(Box::new(v)).is_ok());
         }
@@ -893,19 +917,19 @@ mod tests {
 
     #[test]
     fn a_lagging_block_is_retired_by_a_later_install() {
-        let list = List::new();
-        let first = fill_and_stall(&list, 2 * BLOCK_CAP + 1);
+        let list = List::<Box<usize>, CAP>::new();
+        let first = fill_and_stall(&list, 2 * CAP + 1);
         // The other receives of the first block; the last installs the second block and
         // finds slot 0 unread: the block waits on the lagging list, nothing is freed.
-        for v in 1..BLOCK_CAP {
+        for v in 1..CAP {
             assert_eq!(list.pop().map(|(b, _)| *b), Ok(v));
         }
         assert_eq!(lagging(&list), [first]);
         assert!(list.spare.load(Ordering::Relaxed).is_null());
         // The stalled receive finishes; the next install retires the block (to the spare).
         // SAFETY: we reserved slot 0 of `first` above, and do not touch it afterwards.
-        assert_eq!(*unsafe { List::take(first, 0) }, 0);
-        for v in BLOCK_CAP..2 * BLOCK_CAP {
+        assert_eq!(*unsafe { List::<Box<usize>, CAP>::take(first, 0) }, 0);
+        for v in CAP..2 * CAP {
             assert_eq!(list.pop().map(|(b, _)| *b), Ok(v));
         }
         assert!(
@@ -917,19 +941,19 @@ mod tests {
             first,
             "and kept as the spare"
         );
-        assert_eq!(list.pop().map(|(b, _)| *b), Ok(2 * BLOCK_CAP));
+        assert_eq!(list.pop().map(|(b, _)| *b), Ok(2 * CAP));
         assert_eq!(list.pop().map(|(b, _)| *b), Err(PopError::Empty));
     }
 
     #[test]
     fn a_block_still_lagging_when_the_list_drops_is_freed() {
-        let list = List::new();
-        let first = fill_and_stall(&list, BLOCK_CAP + 2);
-        for v in 1..BLOCK_CAP {
+        let list = List::<Box<usize>, CAP>::new();
+        let first = fill_and_stall(&list, CAP + 2);
+        for v in 1..CAP {
             assert_eq!(list.pop().map(|(b, _)| *b), Ok(v));
         }
         // SAFETY: as in the test above.
-        assert_eq!(*unsafe { List::take(first, 0) }, 0);
+        assert_eq!(*unsafe { List::<Box<usize>, CAP>::take(first, 0) }, 0);
         assert_eq!(
             lagging(&list),
             [first],

@@ -5,7 +5,7 @@
 //! vocabulary both buffers speak (an attempt's outcome, the errors, a party's patience) is
 //! here too.
 
-use super::list::List;
+use super::list::{small_values, List, BLOCK_CAP, SMALL_BLOCK_CAP};
 use super::ring::Ring;
 
 /// A channel's lock-free buffer.
@@ -15,21 +15,53 @@ use super::ring::Ring;
 pub(crate) enum Lockfree<T> {
     /// Bounded, capacity ≥ 1.
     Ring(Ring<T>),
-    /// Unbounded.
-    List(List<T>),
+    /// Unbounded, values of at most 8 bytes ([`super::list::small_values`]): 63 slots per
+    /// block. Second, so the common kind of unbounded channel is found with one test more
+    /// than a ring, as before the list had two kinds.
+    List(List<T, SMALL_BLOCK_CAP>),
+    /// Unbounded, larger values: 31 slots per block.
+    WideList(List<T, BLOCK_CAP>),
+}
+
+/// Calls `$method` on whichever buffer `$self` is: `$ring` and `$list` are the call on a
+/// ring and on a list. Which list kind a channel of `T` has is known when compiling
+/// ([`small_values`]), and the arm of the other kind tells the compiler so.
+macro_rules! dispatch {
+    ($self:ident, $b:ident => $ring:expr, $list:expr) => {
+        match $self {
+            Lockfree::Ring($b) => $ring,
+            Lockfree::List($b) => $list,
+            Lockfree::WideList($b) => {
+                if small_values::<T>() {
+                    // SAFETY: `Lockfree::list` is the only constructor of either list
+                    // variant, and it builds `WideList` only when `small_values::<T>()` is
+                    // false.
+                    unsafe { std::hint::unreachable_unchecked() }
+                }
+                $list
+            }
+        }
+    };
 }
 
 /// Calls `$method` on whichever buffer `$self` is.
 macro_rules! either {
     ($self:ident.$method:ident($($arg:expr),*)) => {
-        match $self {
-            Lockfree::Ring(ring) => ring.$method($($arg),*),
-            Lockfree::List(list) => list.$method($($arg),*),
-        }
+        dispatch!($self, b => b.$method($($arg),*), b.$method($($arg),*))
     };
 }
 
 impl<T> Lockfree<T> {
+    /// The buffer of an unbounded channel: the list kind for `T` ([`small_values`]). The
+    /// only constructor of either list variant (`dispatch!` relies on it).
+    pub(crate) fn list() -> Self {
+        if small_values::<T>() {
+            Lockfree::List(List::new())
+        } else {
+            Lockfree::WideList(List::new())
+        }
+    }
+
     /// Moves `value` in unless full or closed; `Ok(true)`: a receiver may wait, wake one.
     #[inline]
     pub(crate) fn push(&self, value: T) -> Result<bool, PushError<T>> {
@@ -40,35 +72,6 @@ impl<T> Lockfree<T> {
     #[inline]
     pub(crate) fn pop(&self) -> Result<(T, bool), PopError> {
         either!(self.pop())
-    }
-
-    /// The first attempt of a push, its outcome passed on (the ring's `push_with`, and its
-    /// `BLOCKING`): `pushed(woke)` if the value went in, else `other` with the attempt.
-    #[inline]
-    pub(crate) fn push_with<const BLOCKING: bool, R>(
-        &self,
-        value: T,
-        pushed: impl FnOnce(bool) -> R,
-        other: impl FnOnce(Attempt<Result<bool, PushError<T>>, T>) -> R,
-    ) -> R {
-        match self {
-            Lockfree::Ring(ring) => ring.push_with::<BLOCKING, R>(value, pushed, other),
-            Lockfree::List(list) => list.push_with(value, pushed, other),
-        }
-    }
-
-    /// The first attempt of a pop, its outcome passed on (the ring's `pop_with`, and its
-    /// `BLOCKING`; a list's attempt is the same for both).
-    #[inline]
-    pub(crate) fn pop_with<const BLOCKING: bool, R>(
-        &self,
-        popped: impl FnOnce(T, bool) -> R,
-        other: impl FnOnce(Attempt<Result<(T, bool), PopError>, ()>) -> R,
-    ) -> R {
-        match self {
-            Lockfree::Ring(ring) => ring.pop_with::<BLOCKING, R>(popped, other),
-            Lockfree::List(list) => list.pop_with(popped, other),
-        }
     }
 
     /// Completes a push from its first `attempt`.
@@ -128,6 +131,57 @@ impl<T> Lockfree<T> {
     /// Whether the closed bit is set; a snapshot.
     pub(crate) fn is_closed(&self) -> bool {
         either!(self.is_closed())
+    }
+}
+
+/// The first attempt of a send on a channel's buffer, its outcome passed on (the ring's
+/// `push_with`, and its `BLOCKING`): `pushed(woke)` if the value went in, `other` with the
+/// buffer and the attempt if not, `locked(value)` if the channel has no lock-free buffer.
+/// One match over the optional buffer and its kind: a ring is found with one test, a list
+/// with two (matching the option first and the kind after took one test more for each).
+#[inline]
+pub(crate) fn push_with<T, const BLOCKING: bool, R>(
+    buffer: &Option<Lockfree<T>>,
+    value: T,
+    pushed: impl FnOnce(bool) -> R,
+    other: impl FnOnce(&Lockfree<T>, Attempt<Result<bool, PushError<T>>, T>) -> R,
+    locked: impl FnOnce(T) -> R,
+) -> R {
+    match buffer {
+        Some(l @ Lockfree::Ring(b)) => b.push_with::<BLOCKING, R>(value, pushed, |a| other(l, a)),
+        Some(l @ Lockfree::List(b)) => b.push_with(value, pushed, |a| other(l, a)),
+        Some(l @ Lockfree::WideList(b)) => {
+            if small_values::<T>() {
+                // SAFETY: as in `dispatch!`: `WideList` is built only for larger values.
+                unsafe { std::hint::unreachable_unchecked() }
+            }
+            b.push_with(value, pushed, |a| other(l, a))
+        }
+        None => locked(value),
+    }
+}
+
+/// The first attempt of a receive on a channel's buffer, as [`push_with`]:
+/// `popped(value, woke)`, `other`, or `locked()` (a list's attempt is the same for both
+/// values of `BLOCKING`).
+#[inline]
+pub(crate) fn pop_with<T, const BLOCKING: bool, R>(
+    buffer: &Option<Lockfree<T>>,
+    popped: impl FnOnce(T, bool) -> R,
+    other: impl FnOnce(&Lockfree<T>, Attempt<Result<(T, bool), PopError>, ()>) -> R,
+    locked: impl FnOnce() -> R,
+) -> R {
+    match buffer {
+        Some(l @ Lockfree::Ring(b)) => b.pop_with::<BLOCKING, R>(popped, |a| other(l, a)),
+        Some(l @ Lockfree::List(b)) => b.pop_with(popped, |a| other(l, a)),
+        Some(l @ Lockfree::WideList(b)) => {
+            if small_values::<T>() {
+                // SAFETY: as in `dispatch!`: `WideList` is built only for larger values.
+                unsafe { std::hint::unreachable_unchecked() }
+            }
+            b.pop_with(popped, |a| other(l, a))
+        }
+        None => locked(),
     }
 }
 
@@ -261,5 +315,23 @@ impl Patience {
         if !self.wait() {
             crate::sync::thread::yield_now();
         }
+    }
+}
+
+#[cfg(all(test, not(any(loom, shuttle))))]
+mod tests {
+    use super::*;
+
+    /// Values of at most 8 bytes get the 63-slot list, larger ones the 31-slot one (what
+    /// `dispatch!` and the two first attempts rely on).
+    #[test]
+    fn the_list_kind_follows_the_value_size() {
+        assert!(matches!(Lockfree::<u64>::list(), Lockfree::List(_)));
+        assert!(matches!(Lockfree::<()>::list(), Lockfree::List(_)));
+        assert!(matches!(
+            Lockfree::<Box<[u8]>>::list(),
+            Lockfree::WideList(_)
+        ));
+        assert!(matches!(Lockfree::<String>::list(), Lockfree::WideList(_)));
     }
 }
