@@ -20,45 +20,33 @@ pub(crate) enum Lockfree<T> {
     /// than a ring, as before the list had two kinds.
     List(List<T, SMALL_BLOCK_CAP>),
     /// Unbounded, larger values: 31 slots per block.
-    WideList(List<T, BLOCK_CAP>),
+    WideList(Wide<T>),
 }
 
-/// Calls `$method` on whichever buffer `$self` is: `$ring` and `$list` are the call on a
-/// ring and on a list. Which list kind a channel of `T` has is known when compiling
-/// ([`small_values`]), and the arm of the other kind tells the compiler so.
-macro_rules! dispatch {
-    ($self:ident, $b:ident => $ring:expr, $list:expr) => {
-        match $self {
-            Lockfree::Ring($b) => $ring,
-            Lockfree::List($b) => $list,
-            Lockfree::WideList($b) => {
-                if small_values::<T>() {
-                    // SAFETY: `Lockfree::list` is the only constructor of either list
-                    // variant, and it builds `WideList` only when `small_values::<T>()` is
-                    // false.
-                    unsafe { std::hint::unreachable_unchecked() }
-                }
-                $list
-            }
-        }
-    };
-}
+/// The list of a channel of larger values. Its field is private, so only [`Lockfree::list`]
+/// builds one, and only for a `T` that is not [`small_values`]: the first attempts
+/// ([`push_with`], [`pop_with`]) rely on it.
+pub(crate) struct Wide<T>(List<T, BLOCK_CAP>);
 
 /// Calls `$method` on whichever buffer `$self` is.
 macro_rules! either {
     ($self:ident.$method:ident($($arg:expr),*)) => {
-        dispatch!($self, b => b.$method($($arg),*), b.$method($($arg),*))
+        match $self {
+            Lockfree::Ring(ring) => ring.$method($($arg),*),
+            Lockfree::List(list) => list.$method($($arg),*),
+            Lockfree::WideList(Wide(list)) => list.$method($($arg),*),
+        }
     };
 }
 
 impl<T> Lockfree<T> {
     /// The buffer of an unbounded channel: the list kind for `T` ([`small_values`]). The
-    /// only constructor of either list variant (`dispatch!` relies on it).
+    /// only place a [`Wide`] is built.
     pub(crate) fn list() -> Self {
         if small_values::<T>() {
             Lockfree::List(List::new())
         } else {
-            Lockfree::WideList(List::new())
+            Lockfree::WideList(Wide(List::new()))
         }
     }
 
@@ -150,9 +138,12 @@ pub(crate) fn push_with<T, const BLOCKING: bool, R>(
     match buffer {
         Some(l @ Lockfree::Ring(b)) => b.push_with::<BLOCKING, R>(value, pushed, |a| other(l, a)),
         Some(l @ Lockfree::List(b)) => b.push_with(value, pushed, |a| other(l, a)),
-        Some(l @ Lockfree::WideList(b)) => {
+        Some(l @ Lockfree::WideList(Wide(b))) => {
             if small_values::<T>() {
-                // SAFETY: as in `dispatch!`: `WideList` is built only for larger values.
+                // SAFETY: a `Wide` is built only by `Lockfree::list` (its field is private
+                // to this module), and only when `small_values::<T>()` is false; this arm
+                // is never reached for such a `T`. Saying so lets the compiler find a ring
+                // with one test of the buffer's kind.
                 unsafe { std::hint::unreachable_unchecked() }
             }
             b.push_with(value, pushed, |a| other(l, a))
@@ -174,9 +165,12 @@ pub(crate) fn pop_with<T, const BLOCKING: bool, R>(
     match buffer {
         Some(l @ Lockfree::Ring(b)) => b.pop_with::<BLOCKING, R>(popped, |a| other(l, a)),
         Some(l @ Lockfree::List(b)) => b.pop_with(popped, |a| other(l, a)),
-        Some(l @ Lockfree::WideList(b)) => {
+        Some(l @ Lockfree::WideList(Wide(b))) => {
             if small_values::<T>() {
-                // SAFETY: as in `dispatch!`: `WideList` is built only for larger values.
+                // SAFETY: a `Wide` is built only by `Lockfree::list` (its field is private
+                // to this module), and only when `small_values::<T>()` is false; this arm
+                // is never reached for such a `T`. Saying so lets the compiler find a ring
+                // with one test of the buffer's kind.
                 unsafe { std::hint::unreachable_unchecked() }
             }
             b.pop_with(popped, |a| other(l, a))
