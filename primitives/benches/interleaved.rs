@@ -11,14 +11,16 @@
 //! `cargo bench -p hbsync --bench interleaved` prints a markdown table and writes it to
 //! `target/hbsync-bench/interleaved.md`. `HBSYNC_ROUNDS` (default 15) sets the rounds,
 //! `HBSYNC_ONLY` keeps the rows whose name (`bounded1/spsc`) contains it (or one of its
-//! comma-separated parts), `HBSYNC_SKIP=flume,std-mpsc` leaves those peers out (for an A/B
-//! of two hbsync builds on a row where they are never the fastest; a table for the README
-//! keeps every peer), and `HBSYNC_BENCH=chan` measures the burst size (20,000 messages, the
-//! criterion `chan/` groups) instead of the suite size. `HBSYNC_ROUNDS_CSV=1` also writes
+//! comma-separated parts), `HBSYNC_SKIP=flume,std-mpsc` leaves those peers out (for an A/B of
+//! two hbsync builds on a row where they are never the fastest; a table for the README keeps
+//! every peer), and `HBSYNC_BENCH=chan` measures the burst size (20,000 messages, the criterion
+//! `chan/` groups) instead of the suite size; `HBSYNC_BENCH=mutex` measures the contended-Mutex
+//! rows instead (2 and 4 threads adding to one counter, the `sync` benchmark's
+//! `mutex/contended*` shape, against std and parking_lot). `HBSYNC_ROUNDS_CSV=1` also writes
 //! every run to `target/hbsync-bench/interleaved-rounds.csv`: its time and the process's
 //! voluntary and involuntary context switches during it (a party that parks shows up as
-//! voluntary switches, a preempted or yielding one that gives its core away as
-//! involuntary), so a slow round can be told apart from a slow machine.
+//! voluntary switches, a preempted or yielding one that gives its core away as involuntary), so
+//! a slow round can be told apart from a slow machine.
 // std's channels are peers measured here, not primitives' internals.
 #![allow(clippy::disallowed_types)]
 #![allow(missing_docs)]
@@ -168,24 +170,170 @@ fn main() {
     let skip: Vec<&str> = skip.split(',').collect();
     let burst = std::env::var("HBSYNC_BENCH").is_ok_and(|b| b == "chan");
     let csv = std::env::var("HBSYNC_ROUNDS_CSV").is_ok_and(|c| c == "1");
+    let mutex = std::env::var("HBSYNC_BENCH").is_ok_and(|b| b == "mutex");
     let mut rounds_csv =
         String::from("row,round,implementation,ns_per_msg,voluntary,involuntary\n");
-    let mut table = String::new();
-    let _ = writeln!(
-        table,
-        "| row | hbsync | crossbeam | flume | kanal | std-mpsc | hbsync / fastest peer, median [q1, q3] |\n|---|---|---|---|---|---|---|"
+    let columns: &[&str] = if mutex {
+        &["hbsync", "std", "parking_lot"]
+    } else {
+        &["hbsync", "crossbeam", "flume", "kanal", "std-mpsc"]
+    };
+    let mut table = format!(
+        "| row | {} | hbsync / fastest peer, median [q1, q3] |\n|---|{}---|\n",
+        columns.join(" | "),
+        "---|".repeat(columns.len())
     );
     print!("{table}");
     common::warm_up();
+    let rows = if mutex {
+        mutex_rows()
+    } else {
+        channel_rows(burst)
+    };
     // A fixed seed: the same orders in every sitting.
     let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
+    for (row, mut field) in rows {
+        if !only.iter().any(|o| row.contains(o)) {
+            continue;
+        }
+        // hbsync (first) is never skipped.
+        field.retain(|c| c.name == "hbsync" || !skip.contains(&c.name));
+        // times[i][r]: contender i in round r.
+        let mut times = vec![Vec::with_capacity(rounds); field.len()];
+        let mut order: Vec<usize> = (0..field.len()).collect();
+        for r in 0..rounds {
+            shuffle(&mut order, &mut rng);
+            for &i in &order {
+                // Every run starts on busy cores, whatever ran before it (a peer that
+                // parked on every message leaves idle vCPUs, which wake slowly).
+                common::busy_both_cores(SETTLE);
+                let sample = (field[i].run)();
+                let _ = writeln!(
+                    rounds_csv,
+                    "{row},{r},{},{:.2},{},{}",
+                    field[i].name, sample.ns, sample.voluntary, sample.involuntary
+                );
+                times[i].push(sample.ns);
+            }
+        }
+        let ratios = sorted(
+            (0..rounds)
+                .map(|r| {
+                    let fastest = (1..field.len())
+                        .map(|i| times[i][r])
+                        .fold(f64::INFINITY, f64::min);
+                    times[0][r] / fastest
+                })
+                .collect(),
+        );
+        let median_of = |name: &str| {
+            field
+                .iter()
+                .position(|c| c.name == name)
+                .map_or("–".to_string(), |i| {
+                    format!("{:.1}", quantile(&sorted(times[i].clone()), 0.5))
+                })
+        };
+        let medians: Vec<String> = columns.iter().map(|c| median_of(c)).collect();
+        let line = format!(
+            "| {row} | {} | {:.2}× [{:.2}, {:.2}] |\n",
+            medians.join(" | "),
+            quantile(&ratios, 0.5),
+            quantile(&ratios, 0.25),
+            quantile(&ratios, 0.75),
+        );
+        print!("{line}");
+        table.push_str(&line);
+    }
+    let _ = writeln!(
+        table,
+        "\nns per {}, medians over {rounds} rounds ({} per run); the ratio is taken within each round, then its median and quartiles over the rounds.",
+        if mutex { "increment" } else { "message" },
+        if mutex {
+            "100,000 increments"
+        } else if burst {
+            "20,000 messages"
+        } else {
+            "suite-size messages"
+        }
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/hbsync-bench");
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(dir.join("interleaved.md"), &table);
+        if csv {
+            let _ = std::fs::write(dir.join("interleaved-rounds.csv"), &rounds_csv);
+        }
+    }
+}
+
+/// Increments per contended-Mutex run.
+const MUTEX_OPS: u64 = 100_000;
+
+/// The contended-Mutex rows (`HBSYNC_BENCH=mutex`): 2 or 4 threads add 1 to one counter
+/// `MUTEX_OPS` times in all (the `sync` benchmark's `mutex/contended*` groups), hbsync
+/// against std and parking_lot; each run checks the count.
+fn mutex_rows() -> Vec<(String, Vec<Contender>)> {
+    fn run<M: Send + Sync + 'static>(
+        name: &'static str,
+        threads: u64,
+        new: fn() -> M,
+        inc: fn(&M),
+        get: fn(&M) -> u64,
+    ) -> Contender {
+        Contender {
+            name,
+            run: Box::new(move || {
+                let m = std::sync::Arc::new(new());
+                let counter = m.clone();
+                timed(name, "mutex", MUTEX_OPS, MUTEX_OPS, move || {
+                    common::contended(threads, MUTEX_OPS, m, inc);
+                    get(&counter)
+                })
+            }),
+        }
+    }
+    [2u64, 4]
+        .into_iter()
+        .map(|t| {
+            (
+                format!("mutex/contended{t}"),
+                vec![
+                    run(
+                        "hbsync",
+                        t,
+                        || hbsync::Mutex::new(0u64),
+                        |m| *m.lock() += 1,
+                        |m| *m.lock(),
+                    ),
+                    run(
+                        "std",
+                        t,
+                        || std::sync::Mutex::new(0u64),
+                        |m| *m.lock().unwrap() += 1,
+                        |m| *m.lock().unwrap(),
+                    ),
+                    run(
+                        "parking_lot",
+                        t,
+                        || parking_lot::Mutex::new(0u64),
+                        |m| *m.lock() += 1,
+                        |m| *m.lock(),
+                    ),
+                ],
+            )
+        })
+        .collect()
+}
+
+/// The channel rows: every flavor and shape, then the select shapes.
+fn channel_rows(burst: bool) -> Vec<(String, Vec<Contender>)> {
+    let mut rows: Vec<(String, Vec<Contender>)> = Vec::new();
     for (cap_name, cap) in common::CAPS {
         let msgs = if burst {
             20_000
         } else {
             common::suite_msgs(cap)
         };
-        let mut rows: Vec<(String, Vec<Contender>)> = Vec::new();
         for shape in Shape::ALL {
             if matches!(shape, Shape::Seq) && cap == Some(0) {
                 continue;
@@ -221,73 +369,6 @@ fn main() {
                 ],
             ));
         }
-        for (row, mut field) in rows {
-            if !only.iter().any(|o| row.contains(o)) {
-                continue;
-            }
-            // hbsync (first) is never skipped.
-            field.retain(|c| c.name == "hbsync" || !skip.contains(&c.name));
-            // times[i][r]: contender i in round r.
-            let mut times = vec![Vec::with_capacity(rounds); field.len()];
-            let mut order: Vec<usize> = (0..field.len()).collect();
-            for r in 0..rounds {
-                shuffle(&mut order, &mut rng);
-                for &i in &order {
-                    // Every run starts on busy cores, whatever ran before it (a peer that
-                    // parked on every message leaves idle vCPUs, which wake slowly).
-                    common::busy_both_cores(SETTLE);
-                    let sample = (field[i].run)();
-                    let _ = writeln!(
-                        rounds_csv,
-                        "{row},{r},{},{:.2},{},{}",
-                        field[i].name, sample.ns, sample.voluntary, sample.involuntary
-                    );
-                    times[i].push(sample.ns);
-                }
-            }
-            let ratios = sorted(
-                (0..rounds)
-                    .map(|r| {
-                        let fastest = (1..field.len())
-                            .map(|i| times[i][r])
-                            .fold(f64::INFINITY, f64::min);
-                        times[0][r] / fastest
-                    })
-                    .collect(),
-            );
-            let median_of = |name: &str| {
-                field
-                    .iter()
-                    .position(|c| c.name == name)
-                    .map_or("–".to_string(), |i| {
-                        format!("{:.1}", quantile(&sorted(times[i].clone()), 0.5))
-                    })
-            };
-            let line = format!(
-                "| {row} | {} | {} | {} | {} | {} | {:.2}× [{:.2}, {:.2}] |\n",
-                median_of("hbsync"),
-                median_of("crossbeam"),
-                median_of("flume"),
-                median_of("kanal"),
-                median_of("std-mpsc"),
-                quantile(&ratios, 0.5),
-                quantile(&ratios, 0.25),
-                quantile(&ratios, 0.75),
-            );
-            print!("{line}");
-            table.push_str(&line);
-        }
     }
-    let _ = writeln!(
-        table,
-        "\nns per message, medians over {rounds} rounds ({} messages per run); the ratio is taken within each round, then its median and quartiles over the rounds.",
-        if burst { "20,000" } else { "suite-size" }
-    );
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/hbsync-bench");
-    if std::fs::create_dir_all(&dir).is_ok() {
-        let _ = std::fs::write(dir.join("interleaved.md"), &table);
-        if csv {
-            let _ = std::fs::write(dir.join("interleaved-rounds.csv"), &rounds_csv);
-        }
-    }
+    rows
 }

@@ -25,23 +25,6 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 const OPS: u64 = 100_000;
 
-/// `threads` threads each add 1 to the counter behind `lock` `OPS / threads` times.
-fn contended<M: Send + Sync + 'static>(threads: u64, m: Arc<M>, inc: fn(&M)) {
-    let hs: Vec<_> = (0..threads)
-        .map(|_| {
-            let m = m.clone();
-            thread::spawn(move || {
-                for _ in 0..OPS / threads {
-                    inc(&m);
-                }
-            })
-        })
-        .collect();
-    for h in hs {
-        h.join().unwrap();
-    }
-}
-
 fn mutexes(c: &mut Criterion) {
     let mut g = common::group(c, "mutex/uncontended", 1);
     let hb = hbsync::Mutex::new(0u64);
@@ -62,21 +45,21 @@ fn mutexes(c: &mut Criterion) {
         let mut g = common::group(c, &format!("mutex/contended{threads}"), OPS);
         g.bench_function(BenchmarkId::new("increment", "hbsync"), |b| {
             b.iter(|| {
-                contended(threads, Arc::new(hbsync::Mutex::new(0u64)), |m| {
+                common::contended(threads, OPS, Arc::new(hbsync::Mutex::new(0u64)), |m| {
                     *m.lock() += 1
                 })
             })
         });
         g.bench_function(BenchmarkId::new("increment", "std"), |b| {
             b.iter(|| {
-                contended(threads, Arc::new(std::sync::Mutex::new(0u64)), |m| {
+                common::contended(threads, OPS, Arc::new(std::sync::Mutex::new(0u64)), |m| {
                     *m.lock().unwrap() += 1
                 })
             })
         });
         g.bench_function(BenchmarkId::new("increment", "parking_lot"), |b| {
             b.iter(|| {
-                contended(threads, Arc::new(parking_lot::Mutex::new(0u64)), |m| {
+                common::contended(threads, OPS, Arc::new(parking_lot::Mutex::new(0u64)), |m| {
                     *m.lock() += 1
                 })
             })

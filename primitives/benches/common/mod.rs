@@ -74,3 +74,27 @@ pub(crate) fn busy_both_cores(time: Duration) {
     spin();
     other.join().unwrap();
 }
+
+/// `threads` threads each add 1 to the counter behind `m` (with `inc`) `ops / threads`
+/// times: the contended-Mutex shape of the `sync` and `interleaved` benchmarks.
+#[allow(dead_code)] // not every benchmark binary uses it
+pub(crate) fn contended<M: Send + Sync + 'static>(
+    threads: u64,
+    ops: u64,
+    m: std::sync::Arc<M>,
+    inc: fn(&M),
+) {
+    let hs: Vec<_> = (0..threads)
+        .map(|_| {
+            let m = m.clone();
+            std::thread::spawn(move || {
+                for _ in 0..ops / threads {
+                    inc(&m);
+                }
+            })
+        })
+        .collect();
+    for h in hs {
+        h.join().unwrap();
+    }
+}
