@@ -1141,21 +1141,26 @@ impl<T> Chan<T> {
         }
     }
 
-    /// How a party of a locked channel (rendezvous, timer) that registered waits for its
-    /// hand-off: polling if the channel has no more handles than the machine has cores, as
-    /// on a small ring ([`Chan::ring_settle`]), else a few yields and then a park
-    /// ([`Settle::Plain`]). On a rendezvous every message is a hand-off, so with one sender
-    /// and one receiver on 2 cores a party that parks soon parks on a few percent of them,
-    /// each costing its partner an unpark (interleaved bench, `bounded0/spsc`: the runs'
-    /// times rose with their voluntary context switches, 280 ns/msg with 340 parks per
-    /// 100,000 messages, 1,600 with 4,600).
+    /// How a party of a locked channel (a rendezvous, or a hidden locked kind) that
+    /// registered without a deadline waits for its hand-off: polling if the channel has no
+    /// more handles than the machine has cores and a buffer of at most [`POLL_MAX_CAP`], as
+    /// a ring's parties ([`Chan::ring_settle`]), else a few yields and then a park
+    /// ([`Settle::Plain`]). (A wait with a deadline, a timer channel's included, does not
+    /// settle: it waits for the deadline.) On a rendezvous every message is a hand-off, so
+    /// with one sender and one receiver on 2 cores a party that parks soon parks on a few
+    /// percent of them, each costing its partner an unpark (interleaved bench,
+    /// `bounded0/spsc`: the runs' times rose with their voluntary context switches, 280
+    /// ns/msg with 340 parks per 100,000 messages, 1,600 with 4,600); polling took the row
+    /// from 0.83× to 0.59× of kanal and its parks per run from 791 to 7.
     fn locked_settle(&self) -> Settle {
         if crate::sync::CHECKER {
             return Settle::Plain;
         }
-        // Relaxed: a hint for how long to wait before parking, as in `ring_settle`.
+        // Relaxed: a hint for how long to wait before parking; it orders nothing and no
+        // claim rests on it (as in `ring_settle`: a stale count only picks the other way of
+        // waiting, both correct).
         let parties = self.senders.load(Ordering::Relaxed) + self.receivers.load(Ordering::Relaxed);
-        if parties <= crate::waiter::cores() {
+        if parties <= crate::waiter::cores() && self.cap.is_some_and(|c| c <= POLL_MAX_CAP) {
             Settle::Polling
         } else {
             Settle::Plain
