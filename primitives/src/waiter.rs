@@ -400,6 +400,24 @@ impl Signal {
     }
 }
 
+/// The CPU the calling thread runs on now, plus one (0: unknown), for a waiting ring party's
+/// choice between spinning and yielding (`Chan::wait_a_little`). Std builds; known on Linux
+/// (glibc answers from the thread's rseq area, a load), 0 elsewhere, where a waiting party
+/// never skips its spins for it.
+#[cfg(not(any(loom, shuttle)))]
+pub(crate) fn current_cpu() -> usize {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: `sched_getcpu` takes no arguments, only reads the calling thread's state,
+        // and returns -1 on failure.
+        let cpu = unsafe { libc::sched_getcpu() };
+        if let Ok(cpu) = usize::try_from(cpu) {
+            return cpu + 1;
+        }
+    }
+    0
+}
+
 /// The cores this process may run on, once known (0: not asked yet). std builds only.
 #[cfg(not(any(loom, shuttle)))]
 static CORES: crate::sync::atomic::AtomicUsize = crate::sync::atomic::AtomicUsize::new(0);

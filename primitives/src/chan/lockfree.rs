@@ -256,6 +256,14 @@ impl Patience {
         self.wait_rounds(YIELDS)
     }
 
+    /// Leaves out the spins that are left: the next waits are yields. For a party whose
+    /// partner is not running now (`Chan::wait_a_little`), whom spinning would only keep
+    /// off the core. Std builds (a checker build's patience has no spins).
+    #[cfg(not(any(loom, shuttle)))]
+    pub(crate) fn skip_spins(&mut self) {
+        self.0 = self.0.max(SPINS);
+    }
+
     /// [`Patience::wait`] without the yields, for a select: it spins, then registers.
     ///
     /// A select waits on several channels, usually for a party of one of them to act, and on
