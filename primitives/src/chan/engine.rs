@@ -1162,19 +1162,29 @@ impl<T> Chan<T> {
         drop(st);
         crate::trace::record(|| format!("{op} {} -> blocked", self.trace_name()));
         signal.trace_wait(|| format!("{op} {}", self.trace_name()));
-        let timed_out = self.wait(&signal, deadline, self.ring_settle());
+        let timed_out = self.wait(&signal, deadline, self.settle(Settle::Patient));
         crate::waiter::recycle(signal);
         timed_out
     }
 
-    /// How a ring party that registered waits for its wake-up ([`Settle`]): polling if the
-    /// channel has no more handles than the machine has cores (each party can have a core
-    /// of its own) and a buffer of at most [`POLL_MAX_CAP`], else parking soon.
-    fn ring_settle(&self) -> Settle {
+    /// How a party that registered waits for its wake-up or hand-off ([`Settle`]; a wait
+    /// with a deadline, a timer channel's included, does not settle: it waits for the
+    /// deadline): polling if the channel has no more handles than the machine has cores
+    /// (each party can have a core of its own) and a buffer of at most [`POLL_MAX_CAP`],
+    /// else `otherwise`: [`Settle::Patient`] for a ring party (it spun and yielded before
+    /// it registered), [`Settle::Plain`] for a party of a locked channel (a rendezvous, or
+    /// a hidden locked kind). Under a checker always `otherwise`: both settle alike there,
+    /// and reading the counts would only add two operations to every explored execution.
+    ///
+    /// On a rendezvous every message is a hand-off, so with one sender and one receiver on
+    /// 2 cores a party that parks soon parks on a few percent of them, each costing its
+    /// partner an unpark (interleaved bench, `bounded0/spsc`: the runs' times rose with
+    /// their voluntary context switches, 280 ns/msg with 340 parks per 100,000 messages,
+    /// 1,600 with 4,600); polling took the row from 0.83× to 0.59× of kanal and its parks
+    /// per run from 791 to 7.
+    fn settle(&self, otherwise: Settle) -> Settle {
         if crate::sync::CHECKER {
-            // Both settle alike under a checker; reading the counts would only add two
-            // operations to every explored execution.
-            return Settle::Patient;
+            return otherwise;
         }
         // Relaxed: the handle counts are a hint for how long to wait before parking; they
         // order nothing, and no claim rests on them (a stale count only picks the other
@@ -1183,33 +1193,7 @@ impl<T> Chan<T> {
         if parties <= crate::waiter::cores() && self.cap.is_some_and(|c| c <= POLL_MAX_CAP) {
             Settle::Polling
         } else {
-            Settle::Patient
-        }
-    }
-
-    /// How a party of a locked channel (a rendezvous, or a hidden locked kind) that
-    /// registered without a deadline waits for its hand-off: polling if the channel has no
-    /// more handles than the machine has cores and a buffer of at most [`POLL_MAX_CAP`], as
-    /// a ring's parties ([`Chan::ring_settle`]), else a few yields and then a park
-    /// ([`Settle::Plain`]). (A wait with a deadline, a timer channel's included, does not
-    /// settle: it waits for the deadline.) On a rendezvous every message is a hand-off, so
-    /// with one sender and one receiver on 2 cores a party that parks soon parks on a few
-    /// percent of them, each costing its partner an unpark (interleaved bench,
-    /// `bounded0/spsc`: the runs' times rose with their voluntary context switches, 280
-    /// ns/msg with 340 parks per 100,000 messages, 1,600 with 4,600); polling took the row
-    /// from 0.83× to 0.59× of kanal and its parks per run from 791 to 7.
-    fn locked_settle(&self) -> Settle {
-        if crate::sync::CHECKER {
-            return Settle::Plain;
-        }
-        // Relaxed: a hint for how long to wait before parking; it orders nothing and no
-        // claim rests on it (as in `ring_settle`: a stale count only picks the other way of
-        // waiting, both correct).
-        let parties = self.senders.load(Ordering::Relaxed) + self.receivers.load(Ordering::Relaxed);
-        if parties <= crate::waiter::cores() && self.cap.is_some_and(|c| c <= POLL_MAX_CAP) {
-            Settle::Polling
-        } else {
-            Settle::Plain
+            otherwise
         }
     }
 
@@ -1248,7 +1232,7 @@ impl<T> Chan<T> {
         );
         drop(st);
         wake.run();
-        let timed_out = self.wait(&signal, deadline, self.locked_settle());
+        let timed_out = self.wait(&signal, deadline, self.settle(Settle::Plain));
         crate::waiter::recycle(signal);
         // We observed DONE (or aborted): no one else touches the slot any more.
         // SAFETY: we observed DONE (Acquire, in `wait`) or withdrew and removed our entry.
@@ -1305,7 +1289,7 @@ impl<T> Chan<T> {
             drop(st);
             wake.run();
             crate::trace::record(|| format!("recv {} -> blocked", self.trace_name()));
-            let timed_out = self.wait(&signal, until, self.locked_settle());
+            let timed_out = self.wait(&signal, until, self.settle(Settle::Plain));
             crate::waiter::recycle(signal);
             match (timed_out, until) {
                 (false, _) => {

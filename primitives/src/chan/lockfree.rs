@@ -28,6 +28,21 @@ pub(crate) enum Lockfree<T> {
 /// ([`push_with`], [`pop_with`]) rely on it.
 pub(crate) struct Wide<T>(List<T, BLOCK_CAP>);
 
+impl<T> Wide<T> {
+    /// The list, telling the compiler that a channel of small values never has one, so
+    /// the first attempts find a ring with one test of the buffer's kind.
+    #[inline(always)]
+    fn list(&self) -> &List<T, BLOCK_CAP> {
+        if small_values::<T>() {
+            // SAFETY: a `Wide` is built only by `Lockfree::list` (its field is private to
+            // this module), and only when `small_values::<T>()` is false: for a `T` of
+            // small values no `Wide` exists, so this is never reached.
+            unsafe { std::hint::unreachable_unchecked() }
+        }
+        &self.0
+    }
+}
+
 /// Calls `$method` on whichever buffer `$self` is.
 macro_rules! either {
     ($self:ident.$method:ident($($arg:expr),*)) => {
@@ -138,16 +153,7 @@ pub(crate) fn push_with<T, const BLOCKING: bool, R>(
     match buffer {
         Some(l @ Lockfree::Ring(b)) => b.push_with::<BLOCKING, R>(value, pushed, |a| other(l, a)),
         Some(l @ Lockfree::List(b)) => b.push_with(value, pushed, |a| other(l, a)),
-        Some(l @ Lockfree::WideList(Wide(b))) => {
-            if small_values::<T>() {
-                // SAFETY: a `Wide` is built only by `Lockfree::list` (its field is private
-                // to this module), and only when `small_values::<T>()` is false; this arm
-                // is never reached for such a `T`. Saying so lets the compiler find a ring
-                // with one test of the buffer's kind.
-                unsafe { std::hint::unreachable_unchecked() }
-            }
-            b.push_with(value, pushed, |a| other(l, a))
-        }
+        Some(l @ Lockfree::WideList(w)) => w.list().push_with(value, pushed, |a| other(l, a)),
         None => locked(value),
     }
 }
@@ -165,16 +171,7 @@ pub(crate) fn pop_with<T, const BLOCKING: bool, R>(
     match buffer {
         Some(l @ Lockfree::Ring(b)) => b.pop_with::<BLOCKING, R>(popped, |a| other(l, a)),
         Some(l @ Lockfree::List(b)) => b.pop_with(popped, |a| other(l, a)),
-        Some(l @ Lockfree::WideList(Wide(b))) => {
-            if small_values::<T>() {
-                // SAFETY: a `Wide` is built only by `Lockfree::list` (its field is private
-                // to this module), and only when `small_values::<T>()` is false; this arm
-                // is never reached for such a `T`. Saying so lets the compiler find a ring
-                // with one test of the buffer's kind.
-                unsafe { std::hint::unreachable_unchecked() }
-            }
-            b.pop_with(popped, |a| other(l, a))
-        }
+        Some(l @ Lockfree::WideList(w)) => w.list().pop_with(popped, |a| other(l, a)),
         None => locked(),
     }
 }
