@@ -495,8 +495,8 @@ pub(crate) struct Chan<T> {
     /// `None` for unbounded.
     cap: Option<usize>,
     /// For each side (send, receive), the CPU (plus one; 0: none yet) its party that last
-    /// began to wait on the ring ran on: a hint for [`Chan::wait_a_little`]. Std builds
-    /// only.
+    /// began to wait ran on: a hint for [`Chan::wait_a_little`] and [`Chan::settle`]. Std
+    /// builds only.
     #[cfg(not(any(loom, shuttle)))]
     waiting_on: CachePadded<[AtomicUsize; 2]>,
 }
@@ -1069,14 +1069,18 @@ impl<T> Chan<T> {
     /// (register and wait). Between its spins it reads only the stamp and its own side's
     /// word (`Ring::looks_ready`), never the other side's, which that side moves on every
     /// operation. If the other side's party that last began to wait ran on this thread's
-    /// CPU, it is not running now, and the spins would only keep it off the core: this
-    /// party yields at once instead ([`Chan::partner_shares_cpu`]).
+    /// CPU ([`Chan::partner_shares_cpu`]), it is not running now, and the spins would only
+    /// keep it off the core: this party yields at once instead, or, on a channel with no
+    /// more parties than cores, registers at once to park ([`Chan::settle`]).
     fn wait_a_little(&self, patience: &mut Patience, side: Side) -> bool {
         let Some(buffer) = &self.ring else {
             return false;
         };
         #[cfg(not(any(loom, shuttle)))]
         if self.partner_shares_cpu(side) {
+            if self.polls() {
+                return false;
+            }
             patience.skip_spins();
         }
         while patience.wait() {
@@ -1089,16 +1093,15 @@ impl<T> Chan<T> {
 
     /// Records this party as the last of `side` to begin waiting, on the CPU it runs on,
     /// and says whether the other side's last one to begin waiting ran on that same CPU.
-    /// On `bounded(1)` both sides wait on every message, so that party is most often the
-    /// one this one waits for; sharing the CPU, it runs only when this thread gives the
-    /// core up. Slow runs of the burst shape (4 senders, one receiver, `bounded(1)`, 20,000
-    /// messages per run, 2 cores) had spent about 1.6 µs spinning and then yielded on one
-    /// message in two, every yield a context switch: the partner was on the core. Measured
-    /// against the fastest peer, interleaved bench, 2×10 rounds: that burst row 1.52× →
-    /// 1.20×, its 4→4 twin 1.62× [0.78, 2.37] → 0.71× [0.48, 1.14]; in the suite shape
-    /// (100,000 messages) mpsc 0.68× → 0.71× and mpmc 0.52× both, and the spsc and
-    /// `bounded(1000)` rows within their noise (a first build of the idea, in another
-    /// sitting: burst mpsc 1.70× → 1.34×, suite mpsc 0.81× → 0.61×, mpmc 0.77× → 0.62×).
+    /// On `bounded(1)` and on a rendezvous both sides wait on every message, so that party
+    /// is most often the one this one waits for; sharing the CPU, it runs only when this
+    /// thread gives the core up. Slow runs of the burst shape (4 senders, one receiver,
+    /// `bounded(1)`, 20,000 messages per run, 2 cores) had spent about 1.6 µs spinning and
+    /// then yielded on one message in two, every yield a context switch: the partner was on
+    /// the core. Measured against the fastest peer, interleaved bench, 2×10 rounds: that
+    /// burst row 1.52× → 1.20×, its 4→4 twin 1.62× [0.78, 2.37] → 0.71× [0.48, 1.14]; in
+    /// the suite shape (100,000 messages) mpsc 0.68× → 0.71× and mpmc 0.52× both, and the
+    /// spsc and `bounded(1000)` rows within their noise.
     #[cfg(not(any(loom, shuttle)))]
     fn partner_shares_cpu(&self, side: Side) -> bool {
         let cpu = crate::waiter::current_cpu();
@@ -1109,9 +1112,9 @@ impl<T> Chan<T> {
             Side::Send => (0, 1),
             Side::Recv => (1, 0),
         };
-        // Relaxed: a hint for spinning or yielding; it orders nothing and no claim rests on
-        // it (a stale CPU only picks the other way of waiting, both correct). Stored only
-        // when it changes, so waiting parties on one CPU do not pass the line around.
+        // Relaxed: a hint for spinning, yielding or parking; it orders nothing and no claim
+        // rests on it (a stale CPU only picks another way of waiting, all correct). Stored
+        // only when it changes, so waiting parties on one CPU do not pass the line around.
         if self.waiting_on[mine].load(Ordering::Relaxed) != cpu {
             // Relaxed: as above.
             self.waiting_on[mine].store(cpu, Ordering::Relaxed);
@@ -1162,19 +1165,20 @@ impl<T> Chan<T> {
         drop(st);
         crate::trace::record(|| format!("{op} {} -> blocked", self.trace_name()));
         signal.trace_wait(|| format!("{op} {}", self.trace_name()));
-        let timed_out = self.wait(&signal, deadline, self.settle(Settle::Patient));
+        let timed_out = self.wait(&signal, deadline, self.settle(side, Settle::Patient));
         crate::waiter::recycle(signal);
         timed_out
     }
 
-    /// How a party that registered waits for its wake-up or hand-off ([`Settle`]; a wait
-    /// with a deadline, a timer channel's included, does not settle: it waits for the
-    /// deadline): polling if the channel has no more handles than the machine has cores
-    /// (each party can have a core of its own) and a buffer of at most [`POLL_MAX_CAP`],
-    /// else `otherwise`: [`Settle::Patient`] for a ring party (it spun and yielded before
-    /// it registered), [`Settle::Plain`] for a party of a locked channel (a rendezvous, or
-    /// a hidden locked kind). Under a checker always `otherwise`: both settle alike there,
-    /// and reading the counts would only add two operations to every explored execution.
+    /// How a party of `side` that registered waits for its wake-up or hand-off
+    /// ([`Settle`]; a wait with a deadline, a timer channel's included, does not settle: it
+    /// waits for the deadline). On a channel that polls ([`Chan::polls`]: each party can
+    /// have a core of its own) it polls, [`Settle::Polling`], unless its partner shares
+    /// its CPU ([`Chan::partner_shares_cpu`]): then it parks at once,
+    /// [`Settle::Patient`]. Else `otherwise`: [`Settle::Patient`] for a ring party (it
+    /// spun and yielded before it registered), [`Settle::Plain`] for a party of a locked
+    /// channel (a rendezvous, or a hidden locked kind). Under a checker always
+    /// `otherwise`: all settle alike there.
     ///
     /// On a rendezvous every message is a hand-off, so with one sender and one receiver on
     /// 2 cores a party that parks soon parks on a few percent of them, each costing its
@@ -1182,19 +1186,40 @@ impl<T> Chan<T> {
     /// their voluntary context switches, 280 ns/msg with 340 parks per 100,000 messages,
     /// 1,600 with 4,600); polling took the row from 0.83× to 0.59× of kanal and its parks
     /// per run from 791 to 7.
-    fn settle(&self, otherwise: Settle) -> Settle {
-        if crate::sync::CHECKER {
+    ///
+    /// But two parties that poll on one CPU stay there: each yield hands the core to the
+    /// other, both stay runnable and cache-hot, and the scheduler does not move either to
+    /// the idle core. A park does: the wake-up puts the woken thread on an idle core. Burst
+    /// runs (4 senders, one receiver, 20,000 messages, 2 cores) showed it: one sender,
+    /// sharing the receiver's CPU, got almost no turn until the other three had finished,
+    /// and then sent its 5,000 messages at about 2.5 µs each (`bounded(1)`; 3.5 µs on a
+    /// rendezvous), against 140–220 ns before; most of a run's time.
+    fn settle(&self, side: Side, otherwise: Settle) -> Settle {
+        if !self.polls() {
             return otherwise;
+        }
+        #[cfg(not(any(loom, shuttle)))]
+        if self.partner_shares_cpu(side) {
+            return Settle::Patient;
+        }
+        #[cfg(any(loom, shuttle))]
+        let _ = side;
+        Settle::Polling
+    }
+
+    /// Whether registered parties of this channel poll ([`Settle::Polling`]) rather than
+    /// park soon: it has no more handles than the machine has cores and a buffer of at most
+    /// [`POLL_MAX_CAP`]. Never under a checker (reading the counts would only add two
+    /// operations to every explored execution).
+    fn polls(&self) -> bool {
+        if crate::sync::CHECKER {
+            return false;
         }
         // Relaxed: the handle counts are a hint for how long to wait before parking; they
         // order nothing, and no claim rests on them (a stale count only picks the other
         // way of waiting, both correct).
         let parties = self.senders.load(Ordering::Relaxed) + self.receivers.load(Ordering::Relaxed);
-        if parties <= crate::waiter::cores() && self.cap.is_some_and(|c| c <= POLL_MAX_CAP) {
-            Settle::Polling
-        } else {
-            otherwise
-        }
+        parties <= crate::waiter::cores() && self.cap.is_some_and(|c| c <= POLL_MAX_CAP)
     }
 
     /// [`Chan::send`] on a locked channel: the other side hands the value over.
@@ -1232,7 +1257,7 @@ impl<T> Chan<T> {
         );
         drop(st);
         wake.run();
-        let timed_out = self.wait(&signal, deadline, self.settle(Settle::Plain));
+        let timed_out = self.wait(&signal, deadline, self.settle(Side::Send, Settle::Plain));
         crate::waiter::recycle(signal);
         // We observed DONE (or aborted): no one else touches the slot any more.
         // SAFETY: we observed DONE (Acquire, in `wait`) or withdrew and removed our entry.
@@ -1289,7 +1314,7 @@ impl<T> Chan<T> {
             drop(st);
             wake.run();
             crate::trace::record(|| format!("recv {} -> blocked", self.trace_name()));
-            let timed_out = self.wait(&signal, until, self.settle(Settle::Plain));
+            let timed_out = self.wait(&signal, until, self.settle(Side::Recv, Settle::Plain));
             crate::waiter::recycle(signal);
             match (timed_out, until) {
                 (false, _) => {
