@@ -112,7 +112,9 @@ pub(crate) enum Settle {
     /// No yields ([`PATIENT_YIELD_ROUNDS`]): a party of a ring channel (or a select with a
     /// ring case), which spun and yielded before it registered: among more parties than
     /// cores a yield now mostly takes a turn from a party that would wake it, and on a
-    /// large or unbounded buffer a parked receiver lets its sender run ahead.
+    /// large or unbounded buffer a parked receiver lets its sender run ahead. Also a party
+    /// that would poll but whose partner shares its CPU (`Chan::settle`): parking lets the
+    /// wake-up move one of the two to another core, where yielding would keep both on one.
     Patient,
     /// Many yields ([`POLLING_YIELD_ROUNDS`]): a party of a small-buffered channel or a
     /// rendezvous with no more parties than the machine has cores (one sender and one
