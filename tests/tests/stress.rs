@@ -83,9 +83,11 @@ fn pin_to(cpu: usize) {
 
 /// One sender and one receiver pinned to the same CPU, on `bounded(cap)`: every value
 /// arrives once and in order. Two parties sharing a CPU on a channel with no more handles
-/// than cores park at once instead of polling (`Chan::settle`), so here nearly every
-/// message is a park and an unpark: a lost wake-up on that path hangs this test (and
-/// nextest fails it with a timeout).
+/// than cores park at once instead of polling, so that the wake-up may move one of them
+/// (`Chan::settle`); pinned, the parks never move them, and each thread goes back to
+/// polling for a while after two (`waiter::parking_may_move`), then parks again. Both
+/// ways of waiting and the switch between them run thousands of times here: a lost
+/// wake-up hangs this test (and nextest fails it with a timeout).
 #[cfg(target_os = "linux")]
 fn pinned_pair(cap: usize, msgs: u64) {
     // A first wait in the unpinned process: the number of cores the channels read is

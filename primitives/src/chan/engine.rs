@@ -1078,7 +1078,7 @@ impl<T> Chan<T> {
         };
         #[cfg(not(any(loom, shuttle)))]
         if self.partner_shares_cpu(side) {
-            if self.polls() {
+            if self.polls() && crate::waiter::parking_may_move(false) {
                 return false;
             }
             patience.skip_spins();
@@ -1174,8 +1174,8 @@ impl<T> Chan<T> {
     /// ([`Settle`]; a wait with a deadline, a timer channel's included, does not settle: it
     /// waits for the deadline). On a channel that polls ([`Chan::polls`]: each party can
     /// have a core of its own) it polls, [`Settle::Polling`], unless its partner shares
-    /// its CPU ([`Chan::partner_shares_cpu`]): then it parks at once,
-    /// [`Settle::Patient`]. Else `otherwise`: [`Settle::Patient`] for a ring party (it
+    /// its CPU ([`Chan::partner_shares_cpu`]): then it parks at once, [`Settle::Move`]
+    /// (unless such parks have not moved this thread lately). Else `otherwise`: [`Settle::Patient`] for a ring party (it
     /// spun and yielded before it registered), [`Settle::Plain`] for a party of a locked
     /// channel (a rendezvous, or a hidden locked kind). Under a checker always
     /// `otherwise`: all settle alike there.
@@ -1193,14 +1193,17 @@ impl<T> Chan<T> {
     /// runs (4 senders, one receiver, 20,000 messages, 2 cores) showed it: one sender,
     /// sharing the receiver's CPU, got almost no turn until the other three had finished,
     /// and then sent its 5,000 messages at about 2.5 µs each (`bounded(1)`; 3.5 µs on a
-    /// rendezvous), against 140–220 ns before; most of a run's time.
+    /// rendezvous), against 140–220 ns before; most of a run's time. Where the wake-up
+    /// cannot move it (pinned to one CPU, or no idle core), a park costs more than the
+    /// yields (8.2 against 2.5 µs per message on `bounded(1)`), so such a thread polls
+    /// again for a while ([`crate::waiter::parking_may_move`]).
     fn settle(&self, side: Side, otherwise: Settle) -> Settle {
         if !self.polls() {
             return otherwise;
         }
         #[cfg(not(any(loom, shuttle)))]
-        if self.partner_shares_cpu(side) {
-            return Settle::Patient;
+        if self.partner_shares_cpu(side) && crate::waiter::parking_may_move(true) {
+            return Settle::Move;
         }
         #[cfg(any(loom, shuttle))]
         let _ = side;
