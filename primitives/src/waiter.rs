@@ -421,10 +421,11 @@ impl Signal {
     }
 }
 
-/// The CPU the calling thread runs on now, plus one (0: unknown), for a waiting ring party's
-/// choice between spinning and yielding (`Chan::wait_a_little`). Std builds; known on Linux
-/// (glibc answers from the thread's rseq area, a load), 0 elsewhere, where a waiting party
-/// never skips its spins for it.
+/// The CPU the calling thread runs on now, plus one (0: unknown), for a waiting party's
+/// choice between spinning, yielding and parking (`Chan::wait_a_little`, `Chan::settle`)
+/// and to see whether a park moved it ([`Settle::Move`]). Std builds; known on Linux (glibc
+/// answers from the thread's rseq area, a load), 0 elsewhere, where a waiting party never
+/// changes its way of waiting for it.
 #[cfg(not(any(loom, shuttle)))]
 pub(crate) fn current_cpu() -> usize {
     #[cfg(target_os = "linux")]

@@ -1175,10 +1175,10 @@ impl<T> Chan<T> {
     /// waits for the deadline). On a channel that polls ([`Chan::polls`]: each party can
     /// have a core of its own) it polls, [`Settle::Polling`], unless its partner shares
     /// its CPU ([`Chan::partner_shares_cpu`]): then it parks at once, [`Settle::Move`]
-    /// (unless such parks have not moved this thread lately). Else `otherwise`: [`Settle::Patient`] for a ring party (it
-    /// spun and yielded before it registered), [`Settle::Plain`] for a party of a locked
-    /// channel (a rendezvous, or a hidden locked kind). Under a checker always
-    /// `otherwise`: all settle alike there.
+    /// (unless such parks have not moved this thread lately). Else `otherwise`:
+    /// [`Settle::Patient`] for a ring party (it spun and yielded before it registered),
+    /// [`Settle::Plain`] for a party of a locked channel (a rendezvous, or a hidden locked
+    /// kind). Under a checker always `otherwise`: all settle alike there.
     ///
     /// On a rendezvous every message is a hand-off, so with one sender and one receiver on
     /// 2 cores a party that parks soon parks on a few percent of them, each costing its
