@@ -311,17 +311,16 @@ impl Signal {
     /// [`Signal::wait_done`], settling as `settle` says: how many times it yields between
     /// its spins and its park.
     pub(crate) fn wait_done_as(&self, settle: Settle) -> usize {
-        let mut parked = false;
+        // A park to move is watched: did the thread wake on another CPU?
         #[cfg(not(any(loom, shuttle)))]
-        if settle == Settle::Move {
-            let before = current_cpu();
-            let case = self.wait_done_yielding(0, &mut parked);
-            if parked {
-                parked_to_move(current_cpu() != before);
-            }
-            return case;
+        let before = (settle == Settle::Move).then(current_cpu);
+        let mut parked = false;
+        let case = self.wait_done_yielding(settle.yields(), &mut parked);
+        #[cfg(not(any(loom, shuttle)))]
+        if let Some(before) = before.filter(|_| parked) {
+            parked_to_move(current_cpu() != before);
         }
-        self.wait_done_yielding(settle.yields(), &mut parked)
+        case
     }
 
     /// Spins, yields `yields` times, then parks until the hand-off is done; sets `parked`
